@@ -1,0 +1,52 @@
+"""``python -m geo border info``: the border's measured length and ends."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from geo import datasets
+from geo.border import OFFICIAL_BREAKDOWN_KM, OFFICIAL_LENGTH_KM, hausdorff_km, load_border
+from geo.cli.output import emit
+
+
+def border_info() -> dict[str, Any]:
+    """The figures ``border info`` prints (also shown on the page)."""
+    border = load_border()
+    ref = datasets.load_layer(datasets.REFERENCE_BORDER_FILE)
+    ref_line = ref.geometry.iloc[0]
+    return {
+        "length_km": round(border.length_km, 2),
+        "west_end": [round(v, 6) for v in border.west_end],
+        "east_end": [round(v, 6) for v in border.east_end],
+        "source": border.source,
+        "vertices": len(border.line.coords),
+        "official_length_km": OFFICIAL_LENGTH_KM,
+        "official_breakdown_km": OFFICIAL_BREAKDOWN_KM,
+        "reference": {
+            "source": str(ref["source"].iloc[0]),
+            "length_km": round(float(ref["length_km"].iloc[0]), 2),
+            "hausdorff_km": round(hausdorff_km(border.line, ref_line), 2),
+        },
+    }
+
+
+def _run_info(args: argparse.Namespace) -> int:
+    info = border_info()
+    human = (
+        f"Tajikistan–Afghanistan border: {info['length_km']:,.1f} km (geodesic, {info['source']})\n"
+        f"  west end (Uzbekistan tripoint): lat {info['west_end'][1]:.4f}, lon {info['west_end'][0]:.4f}\n"
+        f"  east end (China tripoint):      lat {info['east_end'][1]:.4f}, lon {info['east_end'][0]:.4f}\n"
+        f"  official length: {OFFICIAL_LENGTH_KM:,.2f} km"
+    )
+    emit(info, args.json, human)
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``border`` command group."""
+    border = subparsers.add_parser("border", help="the border line and its figures")
+    sub = border.add_subparsers(dest="border_command", required=True)
+    info = sub.add_parser("info", help="geodesic length, ends and source of the border line")
+    info.add_argument("--json", action="store_true", help="print one JSON document")
+    info.set_defaults(func=_run_info)

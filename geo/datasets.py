@@ -1,0 +1,87 @@
+"""Reading the shipped data files (``data/``), with errors that name the file.
+
+Every loader returns a GeoDataFrame in EPSG:4326. A missing, unreadable or
+malformed file raises :class:`geo.errors.DataFileError` naming the file and what is
+wrong, never a bare traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+
+from geo.crs import STORAGE_CRS
+from geo.errors import DataFileError
+
+logger = logging.getLogger(__name__)
+
+#: The repository's ``data/`` folder (shipped, read-only at run time).
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+BORDER_FILE = "border.geojson"
+COUNTRIES_FILE = "countries.geojson"
+REFERENCE_BORDER_FILE = "reference/border_naturalearth_10m.geojson"
+PLACES_FILE = "places.geojson"
+SEED_INCIDENTS_FILE = "seed_incidents.geojson"
+
+#: Provenance fields every shipped feature must carry.
+PROVENANCE_FIELDS = ("source", "source_date", "precision_km", "confidence")
+CONFIDENCE_VALUES = ("assessed", "claimed", "approximate")
+
+
+def read_geojson(path: Path, required: tuple[str, ...] = ()) -> gpd.GeoDataFrame:
+    """Read a GeoJSON file into a GeoDataFrame (EPSG:4326).
+
+    Parameters
+    ----------
+    path : Path
+        The file to read.
+    required : tuple of str
+        Property names every feature must have (non-null).
+
+    Raises
+    ------
+    DataFileError
+        If the file is missing, is not valid GeoJSON, has features without geometry,
+        or lacks a required property.
+    """
+    if not path.is_file():
+        raise DataFileError(f"data file {path.name!r} is missing (looked in {path.parent.name}/)")
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise DataFileError(f"data file {path.name!r} is not readable GeoJSON: {exc}") from exc
+    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
+        raise DataFileError(f"data file {path.name!r} is not a GeoJSON FeatureCollection")
+    features = doc.get("features") or []
+    if not features:
+        raise DataFileError(f"data file {path.name!r} has no features")
+    try:
+        gdf = gpd.GeoDataFrame.from_features(features, crs=STORAGE_CRS)
+    except Exception as exc:  # shapely/geopandas raise many types for bad geometry
+        raise DataFileError(f"data file {path.name!r} has malformed features: {exc}") from exc
+    if gdf.geometry.isna().any() or gdf.geometry.is_empty.any():
+        bad = int((gdf.geometry.isna() | gdf.geometry.is_empty).sum())
+        raise DataFileError(f"data file {path.name!r} has {bad} feature(s) without geometry")
+    for field in required:
+        if field not in gdf.columns or gdf[field].isna().any():
+            raise DataFileError(
+                f"data file {path.name!r}: every feature needs the property {field!r}"
+            )
+    gdf.attrs["metadata"] = doc.get("metadata", {})
+    gdf.attrs["path"] = str(path)
+    return gdf
+
+
+def load_layer(name: str, data_dir: Path = DATA_DIR) -> gpd.GeoDataFrame:
+    """Read one shipped layer by file name (relative to ``data_dir``) with provenance checked."""
+    return read_geojson(data_dir / name, required=PROVENANCE_FIELDS)
+
+
+def file_metadata(name: str, data_dir: Path = DATA_DIR) -> dict[str, Any]:
+    """The top-level ``metadata`` member of a shipped GeoJSON file (empty if absent)."""
+    return dict(load_layer(name, data_dir).attrs.get("metadata", {}))
