@@ -17,6 +17,7 @@ Example
 
 from __future__ import annotations
 
+import itertools
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -111,6 +112,9 @@ def build_border(line: LineString, tjk: Polygon | MultiPolygon, afg: Polygon | M
                  source: str) -> Border:
     """Make a :class:`Border` from a west→east line and the two country polygons (EPSG:4326)."""
     coords = np.asarray(line.coords, dtype=float)
+    keep = np.concatenate([[True], np.any(np.diff(coords, axis=0) != 0, axis=1)])
+    coords = coords[keep]  # zero-length edges would make chainage non-increasing
+    line = LineString(coords) if len(coords) >= 2 else line
     if len(coords) < 2:
         raise InvalidInputError("border line needs at least two vertices")
     if coords[0, 0] > coords[-1, 0]:
@@ -181,7 +185,7 @@ def segment_border(border: Border, segment_km: float = 1.0) -> gpd.GeoDataFrame:
     coords = np.asarray(border.line.coords)
     vkm = border.vertex_km
     geoms = []
-    for a, b in zip(edges[:-1], edges[1:], strict=True):
+    for a, b in itertools.pairwise(edges):
         inner = (vkm > a) & (vkm < b)
         ends = points_at_chainage(border, np.array([a, b]))
         geoms.append(LineString(np.vstack([ends[:1], coords[inner], ends[1:]])))

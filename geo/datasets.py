@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +61,12 @@ def read_geojson(path: Path, required: tuple[str, ...] = ()) -> gpd.GeoDataFrame
     features = doc.get("features") or []
     if not features:
         raise DataFileError(f"data file {path.name!r} has no features")
+    for i, feature in enumerate(features):
+        coords = (feature.get("geometry") or {}).get("coordinates")
+        if not _all_numbers(coords):
+            raise DataFileError(
+                f"data file {path.name!r}: feature {i} has coordinates that are not finite numbers"
+            )
     try:
         gdf = gpd.GeoDataFrame.from_features(features, crs=STORAGE_CRS)
     except Exception as exc:  # shapely/geopandas raise many types for bad geometry
@@ -75,6 +82,17 @@ def read_geojson(path: Path, required: tuple[str, ...] = ()) -> gpd.GeoDataFrame
     gdf.attrs["metadata"] = doc.get("metadata", {})
     gdf.attrs["path"] = str(path)
     return gdf
+
+
+def _all_numbers(coords: Any) -> bool:
+    """True if a GeoJSON coordinates array holds only finite JSON numbers (no strings, NaN)."""
+    if isinstance(coords, bool):
+        return False
+    if isinstance(coords, (int, float)):
+        return math.isfinite(coords)
+    if isinstance(coords, list) and coords:
+        return all(_all_numbers(c) for c in coords)
+    return False
 
 
 def load_layer(name: str, data_dir: Path = DATA_DIR) -> gpd.GeoDataFrame:

@@ -170,6 +170,8 @@ def main() -> None:
     af = MultiPolygon([Polygon(r) for r in polys["AF"] if len(r) >= 4]).buffer(0)
     tj_ring = max(polys["TJ"], key=len)
     line = west_to_east(shared_run(tj_ring, af.boundary, args.tolerance_deg))
+    line = np.round(line, 6)
+    line = line[np.concatenate([[True], np.any(np.diff(line, axis=0) != 0, axis=1)])]
     length_km = GEOD.line_length(line[:, 0], line[:, 1]) / 1000
     border_props = {
         "name": "Tajikistan–Afghanistan border", **DCW_SOURCE, "source_date": "2021",

@@ -1,0 +1,145 @@
+"""Building blocks shared by every overlay: the layer bundle, legend entries, popups.
+
+Every string of data that reaches HTML here passes through
+:func:`geo.sanitize.escape_html`; popup and tooltip HTML are built only from fixed
+templates around escaped values, never by concatenating raw text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import folium
+
+from geo.sanitize import escape_html
+
+#: Dash pattern that marks an approximate location on the map.
+APPROXIMATE_DASH = "6 6"
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    """One line of the map legend: a symbol (``shape``: circle, line, dashed, square) and its label."""
+
+    label: str
+    color: str
+    shape: str = "circle"
+
+
+@dataclass
+class LayerBundle:
+    """What a layer module returns: feature groups to add and their legend entries."""
+
+    groups: list[folium.FeatureGroup]
+    legend: list[LegendEntry] = field(default_factory=list)
+
+
+def format_value(value: Any) -> str:
+    """Human text of a property value (floats to 3 significant decimals, None → '—')."""
+    if value is None or (isinstance(value, float) and value != value):
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:,.3g}" if abs(value) < 1000 else f"{value:,.0f}"
+    return str(value)
+
+
+def popup_html(title: Any, rows: Iterable[tuple[str, Any]], link: Any = None) -> str:
+    """A popup's HTML: an escaped title and a two-column table of escaped rows.
+
+    ``link`` (a URL) is shown as text followed by a link only if it is http(s).
+    """
+    parts = [f"<div class='bm-popup'><b>{escape_html(title)}</b><table>"]
+    for label, value in rows:
+        parts.append(
+            f"<tr><th style='text-align:left;padding-right:6px;vertical-align:top'>{escape_html(label)}</th>"
+            f"<td>{escape_html(format_value(value))}</td></tr>"
+        )
+    parts.append("</table>")
+    url = str(link or "")
+    if url.startswith(("https://", "http://")):
+        safe = escape_html(url)
+        parts.append(f"<a href='{safe}' target='_blank' rel='noopener noreferrer'>{safe}</a>")
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def tooltip_text(*values: Any) -> str:
+    """Escaped tooltip text joined with ' · '."""
+    return " · ".join(escape_html(format_value(v)) for v in values if v not in (None, ""))
+
+
+def precision_rows(props: dict[str, Any]) -> list[tuple[str, Any]]:
+    """The provenance rows every popup ends with."""
+    precision = props.get("precision_km")
+    label = props.get("precision_label")
+    precision_text = f"± {format_value(precision)} km" if precision is not None else None
+    if label:
+        precision_text = f"{precision_text} ({label})"
+    return [
+        ("Location precision", precision_text),
+        ("Location note", props.get("location_note")),
+        ("Confidence", props.get("confidence")),
+        ("Source", props.get("source")),
+        ("Source date", props.get("source_date")),
+    ]
+
+
+def is_approximate(props: dict[str, Any], threshold_km: float = 2.0) -> bool:
+    """True if a feature's location is approximate (flagged so, or precision ≥ threshold)."""
+    try:
+        precision = float(props.get("precision_km") or 0)
+    except (TypeError, ValueError):
+        precision = 0.0
+    return props.get("confidence") == "approximate" or precision >= threshold_km
+
+
+def add_point(
+    group: folium.FeatureGroup,
+    lat: float,
+    lon: float,
+    props: dict[str, Any],
+    *,
+    color: str,
+    radius_px: float,
+    popup: str,
+    tooltip: str,
+    show_precision: bool = True,
+) -> None:
+    """Add one point symbol to ``group``; approximate ones get a hollow marker and a dashed
+    circle whose radius is the location precision (km)."""
+    approximate = is_approximate(props)
+    if approximate and show_precision:
+        folium.Circle(
+            location=(lat, lon),
+            radius=float(props.get("precision_km") or 0) * 1000.0,
+            color=color,
+            weight=1.5,
+            dash_array=APPROXIMATE_DASH,
+            fill=True,
+            fill_opacity=0.06,
+            interactive=False,
+        ).add_to(group)
+    folium.CircleMarker(
+        location=(lat, lon),
+        radius=radius_px,
+        color="#222222" if not approximate else color,
+        weight=1.5,
+        dash_array=APPROXIMATE_DASH if approximate else None,
+        fill=True,
+        fill_color=color,
+        fill_opacity=0.35 if approximate else 0.9,
+        popup=folium.Popup(popup, max_width=360),
+        tooltip=folium.Tooltip(tooltip),
+    ).add_to(group)
+
+
+def legend_for(entries: Sequence[LegendEntry]) -> list[LegendEntry]:
+    """De-duplicated legend entries in first-seen order."""
+    seen: dict[tuple[str, str, str], LegendEntry] = {}
+    for e in entries:
+        seen.setdefault((e.label, e.color, e.shape), e)
+    return list(seen.values())

@@ -1,0 +1,92 @@
+"""Basemaps: three tile services for users with internet, and an offline one built from our
+own country polygons (and hillshade when a DEM is loaded) that stays legible with no tiles."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import folium
+
+OFFLINE = "Offline (no tiles)"
+
+
+@dataclass(frozen=True)
+class TileBasemap:
+    """A tile service: XYZ URL template, attribution, max zoom."""
+
+    name: str
+    url: str
+    attribution: str
+    max_zoom: int = 18
+
+
+TILE_BASEMAPS: dict[str, TileBasemap] = {
+    b.name: b
+    for b in (
+        TileBasemap(
+            "OpenStreetMap",
+            "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+            "&copy; OpenStreetMap contributors",
+            19,
+        ),
+        TileBasemap(
+            "OpenTopoMap",
+            "https://{s}.tile.opentopomap.org/{z}/{x}/{y}.png",
+            "Map data &copy; OpenStreetMap contributors, SRTM | style &copy; OpenTopoMap (CC-BY-SA)",
+            17,
+        ),
+        TileBasemap(
+            "Esri World Imagery",
+            "https://server.arcgisonline.com/ArcGIS/rest/services/World_Imagery/MapServer/tile/{z}/{y}/{x}",
+            "Tiles &copy; Esri — Source: Esri, Maxar, Earthstar Geographics, and the GIS User Community",
+            18,
+        ),
+    )
+}
+
+BASEMAP_NAMES: tuple[str, ...] = (*TILE_BASEMAPS, OFFLINE)
+
+_COUNTRY_FILLS = {
+    "TJK": "#f3e6c8", "AFG": "#dfe9d0", "UZB": "#ececec", "KGZ": "#ececec",
+    "CHN": "#ececec", "PAK": "#ececec", "TKM": "#ececec",
+}
+
+
+def tile_layer(name: str, show: bool) -> folium.TileLayer:
+    """A folium base TileLayer for one of :data:`TILE_BASEMAPS`."""
+    b = TILE_BASEMAPS[name]
+    return folium.TileLayer(tiles=b.url, attr=b.attribution, name=b.name, max_zoom=b.max_zoom,
+                            overlay=False, control=True, show=show)
+
+
+def offline_basemap(countries_json: str, show: bool) -> folium.FeatureGroup:
+    """A base layer drawn from the country polygons: pale fills, outlines, names.
+
+    ``countries_json`` is GeoJSON text from :func:`layers.countries.countries_geojson`
+    (EPSG:4326, names already escaped). Needs no network; hillshade can be added on top.
+    """
+    group = folium.FeatureGroup(name=OFFLINE, overlay=False, control=True, show=show)
+    folium.GeoJson(
+        countries_json,
+        name="offline-countries",
+        style_function=lambda f: {
+            "fillColor": _COUNTRY_FILLS.get(f["properties"]["iso3"], "#eeeeee"),
+            "color": "#7a7a7a", "weight": 1, "fillOpacity": 1.0,
+        },
+        interactive=False,
+    ).add_to(group)
+    for feature in json.loads(countries_json)["features"]:
+        props = feature["properties"]
+        lat, lon = props["label_lat"], props["label_lon"]
+        if props["iso3"] == "CHN":
+            lat, lon = 38.6, 77.0  # the clipped polygon's own point falls off-screen
+        folium.Marker(
+            location=(lat, lon),
+            icon=folium.DivIcon(
+                html=f"<div style='font:600 13px sans-serif;color:#555;white-space:nowrap;"
+                f"text-shadow:0 0 3px #fff'>{props['name']}</div>",
+                icon_size=(120, 18), icon_anchor=(60, 9)),
+            interactive=False,
+        ).add_to(group)
+    return group

@@ -1,0 +1,38 @@
+"""Country outlines with light fills, so the two sides read without any basemap."""
+
+from __future__ import annotations
+
+import folium
+import geopandas as gpd
+
+from geo.sanitize import escape_html
+from layers.base import LayerBundle, LegendEntry
+
+SIDE_COLORS = {"TJK": "#e0a526", "AFG": "#4f8f3a"}
+
+
+def countries_geojson(countries: gpd.GeoDataFrame) -> str:
+    """GeoJSON text of the countries (EPSG:4326) with iso3, escaped name and a label point."""
+    label = countries.geometry.representative_point()
+    frame = countries[["iso3", "name", "geometry"]].assign(
+        name=countries["name"].map(escape_html), label_lon=label.x.round(4), label_lat=label.y.round(4))
+    return frame.to_json()
+
+
+def countries_layer(countries_json: str) -> LayerBundle:
+    """Tajikistan and Afghanistan tinted, neighbours outlined (GeoJSON text from countries_geojson)."""
+    group = folium.FeatureGroup(name="Countries")
+    folium.GeoJson(
+        countries_json,
+        style_function=lambda f: {
+            "color": "#666666", "weight": 1,
+            "fillColor": SIDE_COLORS.get(f["properties"]["iso3"], "#999999"),
+            "fillOpacity": 0.10 if f["properties"]["iso3"] in SIDE_COLORS else 0.03,
+        },
+        tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False),
+        interactive=True,
+    ).add_to(group)
+    return LayerBundle([group], [
+        LegendEntry("Tajikistan", SIDE_COLORS["TJK"], "fill"),
+        LegendEntry("Afghanistan", SIDE_COLORS["AFG"], "fill"),
+    ])

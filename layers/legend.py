@@ -1,0 +1,56 @@
+"""The map legend: a fixed box in the map's lower-left corner listing every shown overlay."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from branca.element import MacroElement, Template
+
+from geo.sanitize import escape_html
+from layers.base import LegendEntry
+
+_SYMBOLS = {
+    "circle": "<span style='display:inline-block;width:11px;height:11px;border-radius:50%;"
+    "background:{c};border:1px solid #222;margin-right:6px'></span>",
+    "hollow": "<span style='display:inline-block;width:11px;height:11px;border-radius:50%;"
+    "border:2px dashed {c};margin-right:6px'></span>",
+    "square": "<span style='display:inline-block;width:11px;height:11px;background:{c};"
+    "border:1px solid #222;margin-right:6px'></span>",
+    "line": "<span style='display:inline-block;width:18px;height:0;border-top:3px solid {c};"
+    "vertical-align:middle;margin-right:6px'></span>",
+    "dashed": "<span style='display:inline-block;width:18px;height:0;border-top:3px dashed {c};"
+    "vertical-align:middle;margin-right:6px'></span>",
+    "fill": "<span style='display:inline-block;width:14px;height:10px;background:{c};opacity:.6;"
+    "border:1px solid #555;margin-right:6px'></span>",
+}
+
+_TEMPLATE = """
+{% macro html(this, kwargs) %}
+<div id="bm-legend" style="position:absolute;z-index:9999;bottom:28px;right:10px;background:rgba(255,255,255,.92);
+  padding:5px 8px;border:1px solid #999;border-radius:4px;font:11px/1.4 sans-serif;max-height:40%;max-width:300px;overflow:auto">
+  <div style="font-weight:bold;margin-bottom:2px">{{ this.title }}</div>
+  {{ this.body }}
+</div>
+{% endmacro %}
+"""
+
+
+def legend_html(entries: Sequence[LegendEntry]) -> str:
+    """The legend's inner HTML (labels escaped; colours must be #hex)."""
+    rows = []
+    for e in entries:
+        color = e.color if e.color.startswith("#") and len(e.color) <= 9 else "#888888"
+        symbol = _SYMBOLS.get(e.shape, _SYMBOLS["circle"]).format(c=escape_html(color))
+        rows.append(f"<div>{symbol}{escape_html(e.label)}</div>")
+    return "".join(rows)
+
+
+class Legend(MacroElement):
+    """A legend box added to a folium Map (``Legend(entries).add_to(m)``)."""
+
+    def __init__(self, entries: Sequence[LegendEntry], title: str = "Legend") -> None:
+        super().__init__()
+        self._name = "Legend"
+        self.title = escape_html(title)
+        self.body = legend_html(entries)
+        self._template = Template(_TEMPLATE)

@@ -1,0 +1,75 @@
+"""Assembling the folium Map: basemaps, overlays, controls, legend.
+
+The map is built from :class:`layers.base.LayerBundle` values; this module does not read
+files or compute anything about the data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import folium
+from folium.plugins import Fullscreen, MeasureControl, MousePosition
+
+from layers.base import LayerBundle, legend_for
+from layers.basemaps import BASEMAP_NAMES, OFFLINE, TILE_BASEMAPS, offline_basemap, tile_layer
+from layers.legend import Legend
+
+#: Centre (lat, lon) and zoom that frame the whole border.
+DEFAULT_VIEW = ((37.6, 71.1), 7)
+
+
+@dataclass(frozen=True)
+class MapView:
+    """Centre (lat, lon in degrees) and Leaflet zoom level of the map."""
+
+    center: tuple[float, float] = DEFAULT_VIEW[0]
+    zoom: int = DEFAULT_VIEW[1]
+
+    def __post_init__(self) -> None:
+        lat, lon = self.center
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise ValueError(f"map centre must be (lat, lon) in degrees, got {self.center!r}")
+        if not 1 <= self.zoom <= 19:
+            raise ValueError(f"zoom must be 1–19, got {self.zoom!r}")
+
+
+def build_map(
+    bundles: Sequence[LayerBundle],
+    countries_json: str,
+    basemap: str = OFFLINE,
+    view: MapView | None = None,
+    extra_base_overlays: Sequence[folium.map.Layer] = (),
+) -> folium.Map:
+    """A folium Map with every basemap (``basemap`` shown first; the offline one drawn from
+    ``countries_json``), the overlays of ``bundles``,
+    LayerControl, Fullscreen, MeasureControl, MousePosition and a legend.
+
+    ``extra_base_overlays`` (e.g. a hillshade image) are added right above the basemap.
+    """
+    if basemap not in BASEMAP_NAMES:
+        raise ValueError(f"basemap must be one of {', '.join(BASEMAP_NAMES)}; got {basemap!r}")
+    view = view or MapView()
+    m = folium.Map(location=view.center, zoom_start=view.zoom, tiles=None, control_scale=True,
+                   prefer_canvas=False, min_zoom=4, max_bounds=False)
+    offline_basemap(countries_json, show=basemap == OFFLINE).add_to(m)
+    for name in TILE_BASEMAPS:
+        tile_layer(name, show=basemap == name).add_to(m)
+    for overlay in extra_base_overlays:
+        overlay.add_to(m)
+    entries = []
+    for bundle in bundles:
+        for group in bundle.groups:
+            group.add_to(m)
+        entries.extend(bundle.legend)
+    Fullscreen(position="topleft").add_to(m)
+    MeasureControl(position="topleft", primary_length_unit="kilometers", secondary_length_unit="meters",
+                   primary_area_unit="sqkilometers").add_to(m)
+    MousePosition(position="bottomleft", separator=" , ", prefix="lat, lon:",
+                  lat_formatter="function(n){return L.Util.formatNum(n,5);}",
+                  lng_formatter="function(n){return L.Util.formatNum(n,5);}").add_to(m)
+    folium.LayerControl(collapsed=True, position="topright").add_to(m)
+    if entries:
+        Legend(legend_for(entries)).add_to(m)
+    return m

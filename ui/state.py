@@ -1,0 +1,34 @@
+"""Cached access to data at the page boundary (the only place that caches).
+
+``st.cache_resource`` holds large read-only objects shared by all sessions; nothing
+here is mutated after it is built. Folium objects are never cached: streamlit-folium
+rewrites a map's element ids while rendering it, so each rerun builds fresh (cheap)
+folium wrappers around cached, pre-serialised data.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import streamlit as st
+
+from geo import datasets
+from layers.scene import SceneData, load_scene_data
+
+
+def data_dir() -> str:
+    """The shipped-data folder: env ``BORDERMAP_DATA_DIR`` or the repository's ``data/``."""
+    return os.environ.get("BORDERMAP_DATA_DIR") or str(datasets.DATA_DIR)
+
+
+@st.cache_resource(show_spinner="Loading the shipped data…")
+def _scene_data(folder: str) -> SceneData:
+    data = load_scene_data(Path(folder))
+    _ = data.countries_json  # serialise once, here, not on a user's rerun
+    return data
+
+
+def scene_data() -> SceneData:
+    """The shipped layers, read once per process (per data folder)."""
+    return _scene_data(data_dir())
