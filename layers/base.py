@@ -28,6 +28,13 @@ class LegendEntry:
     shape: str = "circle"
 
 
+#: Shown once in the legend whenever any approximate feature is on the map.
+APPROXIMATE_LEGEND = LegendEntry("Approximate location (dashed circle = precision radius)", "#777777", "hollow")
+
+#: Uncertainty circles larger than this (km) are not drawn: the popup states the precision.
+MAX_DRAWN_PRECISION_KM = 100.0
+
+
 @dataclass
 class LayerBundle:
     """What a layer module returns: feature groups to add and their legend entries."""

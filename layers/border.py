@@ -8,6 +8,7 @@ from shapely.geometry import LineString
 
 from geo.border import Border, points_at_chainage
 from layers.base import LayerBundle, LegendEntry, popup_html, tooltip_text
+from layers.points import CompactPoints, PointSymbol
 
 BORDER_COLOR = "#d62728"
 REFERENCE_COLOR = "#555555"
@@ -28,11 +29,11 @@ def border_layer(border: Border, km_step: float = 100.0) -> LayerBundle:
         ]), max_width=360),
     ).add_to(group)
     marks = np.arange(0.0, border.length_km, km_step)
-    for km, (lon, lat) in zip(marks, points_at_chainage(border, marks), strict=True):
-        folium.CircleMarker(
-            (lat, lon), radius=3, color="#ffffff", weight=1, fill=True, fill_color=BORDER_COLOR,
-            fill_opacity=1, tooltip=folium.Tooltip(tooltip_text(f"km {km:,.0f} from the Uzbek tripoint")),
-        ).add_to(group)
+    CompactPoints([
+        PointSymbol(lat=lat, lon=lon, color=BORDER_COLOR, radius_px=3, outline="#ffffff",
+                    tooltip=tooltip_text(f"km {km:,.0f} from the Uzbek tripoint"))
+        for km, (lon, lat) in zip(marks, points_at_chainage(border, marks), strict=True)
+    ]).add_to(group)
     return LayerBundle([group], [
         LegendEntry("Tajikistan–Afghanistan border", BORDER_COLOR, "line"),
         LegendEntry(f"Border km mark (every {km_step:.0f} km)", BORDER_COLOR, "circle"),

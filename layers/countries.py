@@ -11,12 +11,18 @@ from layers.base import LayerBundle, LegendEntry
 SIDE_COLORS = {"TJK": "#e0a526", "AFG": "#4f8f3a"}
 
 
-def countries_geojson(countries: gpd.GeoDataFrame) -> str:
-    """GeoJSON text of the countries (EPSG:4326) with iso3, escaped name and a label point."""
+#: Display simplification of country fills (degrees, ≈ 200 m); the border line itself is not simplified.
+DISPLAY_TOLERANCE_DEG = 0.002
+
+
+def countries_geojson(countries: gpd.GeoDataFrame, tolerance_deg: float = DISPLAY_TOLERANCE_DEG) -> str:
+    """GeoJSON text of the countries (EPSG:4326) for display: iso3, escaped name, a label point,
+    outlines simplified by ``tolerance_deg`` (topology kept) to halve the page's payload."""
     label = countries.geometry.representative_point()
     frame = countries[["iso3", "name", "geometry"]].assign(
-        name=countries["name"].map(escape_html), label_lon=label.x.round(4), label_lat=label.y.round(4))
-    return frame.to_json()
+        name=countries["name"].map(escape_html), label_lon=label.x.round(4), label_lat=label.y.round(4),
+        geometry=countries.geometry.simplify(tolerance_deg, preserve_topology=True))
+    return frame.to_json(drop_id=True)
 
 
 def countries_layer(countries_json: str) -> LayerBundle:

@@ -8,10 +8,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import folium
 import geopandas as gpd
 
-from layers.base import LayerBundle, LegendEntry, add_point, popup_html, precision_rows, tooltip_text
+from layers.base import (
+    APPROXIMATE_LEGEND,
+    LayerBundle,
+    LegendEntry,
+    is_approximate,
+    popup_html,
+    precision_rows,
+    tooltip_text,
+)
+from layers.points import PointSymbol, points_group
 
 
 @dataclass(frozen=True)
@@ -44,32 +52,24 @@ def place_kinds(places: gpd.GeoDataFrame) -> list[str]:
 def places_layer(places: gpd.GeoDataFrame, kind: str, show_precision: bool = True) -> LayerBundle:
     """One FeatureGroup for the places of ``kind`` (EPSG:4326 points)."""
     style = PLACE_STYLES[kind]
-    group = folium.FeatureGroup(name=style.title)
     subset = places[places["kind"] == kind]
-    any_approx = False
-    for _, row in subset.iterrows():
-        props = {k: v for k, v in row.items() if k != "geometry"}
+    points = []
+    for props, geom in zip(subset.drop(columns="geometry").to_dict("records"), subset.geometry, strict=True):
         rows = [("Kind", style.title), ("What", props.get("description")),
-                ("Coordinates (lat, lon)", f"{row.geometry.y:.4f}, {row.geometry.x:.4f}")]
+                ("Coordinates (lat, lon)", f"{geom.y:.4f}, {geom.x:.4f}")]
         rows += [(label, props.get(key)) for key, label in style.extra_fields if props.get(key) is not None]
         rows += precision_rows(props)
-        approximate = props.get("confidence") == "approximate"
-        any_approx = any_approx or approximate
-        add_point(group, row.geometry.y, row.geometry.x, props, color=style.color, radius_px=style.radius_px,
-                  popup=popup_html(props.get("name"), rows, link=props.get("source_url")),
-                  tooltip=tooltip_text(props.get("name"), "approximate location" if approximate else None),
-                  show_precision=show_precision)
-        if kind == "town":
-            folium.Marker(
-                (row.geometry.y, row.geometry.x),
-                icon=folium.DivIcon(
-                    html=f"<div style='font:11px sans-serif;color:#222;white-space:nowrap;"
-                    f"text-shadow:0 0 3px #fff,0 0 3px #fff'>{tooltip_text(props.get('name'))}</div>",
-                    icon_size=(120, 14), icon_anchor=(-6, 7)),
-                interactive=False,
-            ).add_to(group)
+        approximate = is_approximate(props)
+        points.append(PointSymbol(
+            lat=geom.y, lon=geom.x, color=style.color, radius_px=style.radius_px,
+            popup=popup_html(props.get("name"), rows, link=props.get("source_url")),
+            tooltip=tooltip_text(props.get("name"), "approximate location" if approximate else None),
+            approximate=approximate, precision_m=float(props.get("precision_km") or 0) * 1000,
+            label=tooltip_text(props.get("name")) if kind == "town" else "",
+        ))
+    # towns are orientation only: no uncertainty circles around them
+    group = points_group(style.title, points, show_precision and kind != "town")
     legend = [LegendEntry(style.title, style.color, "circle")]
-    if any_approx:
-        legend.append(LegendEntry(f"{style.title}: approximate location (dashed = precision radius)",
-                                  style.color, "hollow"))
+    if any(p.approximate for p in points):
+        legend.append(APPROXIMATE_LEGEND)
     return LayerBundle([group], legend)

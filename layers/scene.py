@@ -52,6 +52,11 @@ class SceneData:
         """The country polygons as GeoJSON text (names escaped), serialised once."""
         return countries_geojson(self.countries)
 
+    @cached_property
+    def basemap_json(self) -> str:
+        """Coarser country polygons (≈1 km) for the offline basemap's background fills."""
+        return countries_geojson(self.countries, tolerance_deg=0.01)
+
 
 @dataclass(frozen=True)
 class SceneOptions:
@@ -106,5 +111,5 @@ def scene_bundles(data: SceneData, options: SceneOptions) -> list[LayerBundle]:
 def build_scene_map(data: SceneData, options: SceneOptions, view: MapView | None = None,
                     extra_base_overlays: Sequence[folium.map.Layer] = ()) -> folium.Map:
     """The full map for ``options``: basemaps, chosen overlays, controls, legend."""
-    return build_map(scene_bundles(data, options), data.countries_json, options.basemap, view,
+    return build_map(scene_bundles(data, options), data.basemap_json, options.basemap, view,
                      extra_base_overlays)

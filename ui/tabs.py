@@ -6,22 +6,27 @@ import pandas as pd
 import streamlit as st
 
 from geo.border import OFFICIAL_BREAKDOWN_KM, OFFICIAL_LENGTH_KM, hausdorff_km, segment_border
+from geo.sanitize import csv_safe
 from layers.places import PLACE_STYLES
 from layers.scene import SceneData
+from ui import state
 
 
 @st.cache_data(show_spinner=False)
-def _segments_csv(length_key: float, segment_km: float) -> bytes:
-    from geo.sanitize import csv_safe
-
-    segs = segment_border(_data().border, segment_km).drop(columns="geometry")
-    return segs.map(csv_safe).to_csv(index=False).encode()
+def _segments_table(data_dir: str, segment_km: float) -> pd.DataFrame:
+    """The border cut into segments (no geometry), per data folder and segment length."""
+    return segment_border(state.scene_data().border, segment_km).drop(columns="geometry")
 
 
-def _data() -> SceneData:
-    from ui.state import scene_data
+@st.cache_data(show_spinner=False)
+def _segments_csv(data_dir: str, segment_km: float) -> bytes:
+    return _segments_table(data_dir, segment_km).map(csv_safe).to_csv(index=False).encode()
 
-    return scene_data()
+
+@st.cache_data(show_spinner=False)
+def _hausdorff_to_reference_km(data_dir: str) -> float:
+    data = state.scene_data()
+    return hausdorff_km(data.border.line, data.reference_border.geometry.iloc[0])
 
 
 def border_figures(data: SceneData) -> None:
@@ -40,7 +45,7 @@ def border_figures(data: SceneData) -> None:
         f"{OFFICIAL_BREAKDOWN_KM['land']:,.2f} km over land and {OFFICIAL_BREAKDOWN_KM['lake']:,.0f} km "
         "through lakes. Any line digitised at 1:1,000,000 smooths the river's meanders, so it "
         "comes out shorter; the finer the source, the closer to the official length. The two open "
-        f"sources differ from each other by up to **{hausdorff_km(border.line, ref.geometry):.1f} km** "
+        f"sources differ from each other by up to **{_hausdorff_to_reference_km(state.data_dir()):.1f} km** "
         "(Hausdorff distance): read positions near the river with that uncertainty in mind."
     )
     st.caption(
@@ -50,9 +55,9 @@ def border_figures(data: SceneData) -> None:
     )
     segment_km = st.select_slider("Segment length (km)", options=[1.0, 5.0, 10.0, 25.0, 50.0], value=10.0,
                                   key="segment_km")
-    segs = segment_border(border, segment_km).drop(columns="geometry")
+    segs = _segments_table(state.data_dir(), segment_km)
     st.dataframe(segs.round(3), hide_index=True, width="stretch", height=260)
-    st.download_button("Download the segments (CSV)", _segments_csv(border.length_km, segment_km),
+    st.download_button("Download the segments (CSV)", _segments_csv(state.data_dir(), segment_km),
                        file_name=f"border_segments_{segment_km:g}km.csv", mime="text/csv")
 
 

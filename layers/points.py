@@ -1,0 +1,102 @@
+"""Many point symbols as one compact element: data as JSON arrays, drawn by a short script.
+
+One folium ``CircleMarker`` + ``Popup`` + ``Tooltip`` per point costs three Jinja
+renders and a few hundred bytes each, and folium places popup HTML inside JavaScript
+template literals (an injection sink). :class:`CompactPoints` instead embeds columns
+with Jinja's ``tojson`` (which escapes ``<``, ``>``, ``&`` and quotes, so no text can end
+the script) and binds popups and tooltips from those strings; the strings themselves are
+built from escaped values (:mod:`layers.base`), so Leaflet's ``innerHTML`` shows them as
+text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import folium
+from branca.element import MacroElement, Template
+
+from layers.base import APPROXIMATE_DASH, MAX_DRAWN_PRECISION_KM
+
+
+@dataclass(frozen=True)
+class PointSymbol:
+    """One point: position (degrees), style, and pre-escaped popup/tooltip/label HTML."""
+
+    lat: float
+    lon: float
+    color: str
+    radius_px: float
+    popup: str = ""
+    tooltip: str = ""
+    approximate: bool = False
+    precision_m: float = 0.0
+    label: str = ""
+    outline: str = "#222222"
+
+
+_TEMPLATE = """
+{% macro script(this, kwargs) %}
+(function () {
+  var d = {{ this.data|tojson }};
+  var group = {{ this._parent.get_name() }};
+  for (var i = 0; i < d.lat.length; i++) {
+    var approx = d.approx[i] === 1;
+    if (approx && d.showPrecision && d.precision[i] > 0) {
+      L.circle([d.lat[i], d.lon[i]], {radius: d.precision[i], color: d.color[i], weight: 1.5,
+        dashArray: d.dash, fill: true, fillOpacity: 0.06, interactive: false}).addTo(group);
+    }
+    var marker = L.circleMarker([d.lat[i], d.lon[i]], {radius: d.radius[i],
+      color: approx ? d.color[i] : d.outline[i], weight: 1.5, dashArray: approx ? d.dash : null,
+      fill: true, fillColor: d.color[i], fillOpacity: approx ? 0.35 : 0.9});
+    if (d.popup[i]) { marker.bindPopup(d.popup[i], {maxWidth: 360}); }
+    if (d.label[i]) {
+      marker.bindTooltip(d.label[i], {permanent: true, direction: "right", className: "bm-label",
+        offset: [4, 0]});
+    } else if (d.tooltip[i]) {
+      marker.bindTooltip(d.tooltip[i], {sticky: true});
+    }
+    marker.addTo(group);
+  }
+})();
+{% endmacro %}
+
+{% macro header(this, kwargs) %}
+<style>.bm-label{background:transparent;border:0;box-shadow:none;font:11px sans-serif;color:#222;
+  text-shadow:0 0 3px #fff,0 0 3px #fff;padding:0}.bm-label:before{display:none}</style>
+{% endmacro %}
+"""
+
+
+class CompactPoints(MacroElement):
+    """Point symbols added to a FeatureGroup (``CompactPoints(points).add_to(group)``)."""
+
+    def __init__(self, points: Sequence[PointSymbol], show_precision: bool = True) -> None:
+        super().__init__()
+        self._name = "CompactPoints"
+        self._template = Template(_TEMPLATE)
+        self.data: dict[str, Any] = {
+            "lat": [round(p.lat, 5) for p in points],
+            "lon": [round(p.lon, 5) for p in points],
+            "color": [p.color for p in points],
+            "outline": [p.outline for p in points],
+            "radius": [round(p.radius_px, 1) for p in points],
+            "approx": [1 if p.approximate else 0 for p in points],
+            "precision": [round(p.precision_m) if p.precision_m <= MAX_DRAWN_PRECISION_KM * 1000 else 0
+                          for p in points],
+            "popup": [p.popup for p in points],
+            "tooltip": [p.tooltip for p in points],
+            "label": [p.label for p in points],
+            "showPrecision": show_precision,
+            "dash": APPROXIMATE_DASH,
+        }
+
+
+def points_group(name: str, points: Sequence[PointSymbol], show_precision: bool = True,
+                 show: bool = True) -> folium.FeatureGroup:
+    """A FeatureGroup holding ``points`` as one :class:`CompactPoints` element."""
+    group = folium.FeatureGroup(name=name, show=show)
+    CompactPoints(points, show_precision).add_to(group)
+    return group
