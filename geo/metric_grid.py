@@ -67,7 +67,7 @@ class MetricGrid:
     def cells_of(self, x_m: np.ndarray, y_m: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(row, col, inside) of metric points; ``inside`` False for points off the grid."""
         inv = ~self.transform
-        col_f, row_f = inv * (np.asarray(x_m, dtype=float), np.asarray(y_m, dtype=float))
+        col_f, row_f = inv @ (np.asarray(x_m, dtype=float), np.asarray(y_m, dtype=float))
         row = np.floor(row_f).astype(np.int64)
         col = np.floor(col_f).astype(np.int64)
         rows, cols = self.shape
@@ -76,7 +76,7 @@ class MetricGrid:
 
     def centres(self, rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Metric (x, y) of cell centres."""
-        x, y = self.transform * (np.asarray(cols) + 0.5, np.asarray(rows) + 0.5)
+        x, y = self.transform @ (np.asarray(cols) + 0.5, np.asarray(rows) + 0.5)
         return np.asarray(x), np.asarray(y)
 
 
@@ -84,8 +84,10 @@ def native_cell_m(dem: Dem) -> float:
     """Approximate cell size of ``dem`` in metres (the smaller of its two axes)."""
     a, e = abs(dem.transform.a), abs(dem.transform.e)
     if dem.crs.is_geographic:
-        _, s, _, n = dem.bounds
-        lat = math.radians((s + n) / 2)
+        # not Dem.bounds: it uses Affine's deprecated ``*`` operator
+        rows, cols = dem.shape
+        _, lat0 = dem.transform @ (cols / 2, rows / 2)
+        lat = math.radians(lat0)
         return float(min(a * 111_320.0 * math.cos(lat), e * 110_574.0))
     factor = dem.crs.axis_info[0].unit_conversion_factor if dem.crs.axis_info else 1.0
     return float(min(a, e) * factor)
@@ -140,8 +142,8 @@ def _window_same_crs(dem: Dem, bounds: tuple[float, float, float, float]) -> Met
         raise InvalidInputError("a DEM in METRIC_CRS must be north-up with square cells; "
                                 "pass cell_m to resample it")
     inv = ~t
-    c0, r0 = inv * (bounds[0], bounds[3])
-    c1, r1 = inv * (bounds[2], bounds[1])
+    c0, r0 = inv @ (bounds[0], bounds[3])
+    c1, r1 = inv @ (bounds[2], bounds[1])
     rows, cols = dem.shape
     r0, c0 = max(0, math.floor(r0)), max(0, math.floor(c0))
     r1, c1 = min(rows, math.ceil(r1)), min(cols, math.ceil(c1))
@@ -151,7 +153,7 @@ def _window_same_crs(dem: Dem, bounds: tuple[float, float, float, float]) -> Met
             "use a DEM of the Tajik–Afghan border region"
         )
     elev = np.asarray(dem.elevation[r0:r1, c0:c1], dtype=np.float32)
-    return MetricGrid(elev, t * Affine.translation(c0, r0), float(t.a), dem.source)
+    return MetricGrid(elev, t @ Affine.translation(c0, r0), float(t.a), dem.source)
 
 
 def to_metric_xy(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
