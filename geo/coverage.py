@@ -182,7 +182,7 @@ def _samples(border: Border, edges: np.ndarray, step_km: float) -> pd.DataFrame:
     return samples.assign(segment=seg, x=x, y=y)
 
 
-def _wall(grid: MetricGrid, border: Border, crossings_m: np.ndarray, radius_m: float) -> np.ndarray:
+def border_wall(grid: MetricGrid, border: Border, crossings_m: np.ndarray, radius_m: float) -> np.ndarray:
     """Cells the border line passes through, minus openings around crossings."""
     wall = rasterio.features.rasterize([(border.line_m, 1)], out_shape=grid.shape,
                                        transform=grid.transform, all_touched=True,
@@ -269,7 +269,7 @@ def _terrain_matrix(border: Border, edges: np.ndarray, assets: Sequence[Asset], 
         pts = [(a.lon, a.lat) for a in assets if a.kind == "crossing"] + list(crossings)
         cm = np.column_stack(to_metric_xy(np.array([p[0] for p in pts]), np.array([p[1] for p in pts]))) \
             if pts else np.zeros((0, 2))
-        wall = _wall(grid, border, cm, params.crossing_radius_m)
+        wall = border_wall(grid, border, cm, params.crossing_radius_m)
     for j, asset in enumerate(assets):
         if params.model == "travel" and asset.kind == "drone":
             continue  # filled from the radius model by the caller
