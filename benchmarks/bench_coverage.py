@@ -26,12 +26,12 @@ from scipy import ndimage
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from geo.assets import Asset  # noqa: E402
-from geo.border import load_border, points_at_chainage  # noqa: E402
-from geo.coverage import CoverageParams, compute_coverage, headline  # noqa: E402
-from geo.crs import METRIC_CRS  # noqa: E402
-from geo.dem import Dem  # noqa: E402
-from geo.viewshed import CURVATURE_COEFF, visible_window  # noqa: E402
+from geo.assets import Asset
+from geo.border import load_border, points_at_chainage
+from geo.coverage import CoverageParams, compute_coverage, headline
+from geo.crs import METRIC_CRS
+from geo.dem import Dem
+from geo.viewshed import CURVATURE_COEFF, visible_window
 
 CELL_M = 90.0
 MARGIN_M = 25_000.0

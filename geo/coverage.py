@@ -155,7 +155,8 @@ def radius_matrix(segments_m: np.ndarray, assets: Sequence[Asset]) -> np.ndarray
     return np.asarray(shapely.dwithin(segments_m[:, None], points[None, :], radii[None, :]), dtype=bool)
 
 
-def _grid_bounds(border: Border, assets: Sequence[Asset], margin_m: float) -> tuple[float, ...]:
+def _grid_bounds(border: Border, assets: Sequence[Asset],
+                 margin_m: float) -> tuple[float, float, float, float]:
     bx0, by0, bx1, by1 = border.line_m.bounds
     if assets:
         x, y = to_metric_xy(np.array([a.lon for a in assets]), np.array([a.lat for a in assets]))

@@ -76,8 +76,10 @@ class MetricGrid:
 
     def centres(self, rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Metric (x, y) of cell centres."""
-        x, y = self.transform @ (np.asarray(cols) + 0.5, np.asarray(rows) + 0.5)
-        return np.asarray(x), np.asarray(y)
+        t = self.transform
+        c = np.asarray(cols, dtype=float) + 0.5
+        r = np.asarray(rows, dtype=float) + 0.5
+        return t.a * c + t.b * r + t.c, t.d * c + t.e * r + t.f
 
 
 def native_cell_m(dem: Dem) -> float:

@@ -155,6 +155,7 @@ def _run_deployment(args: argparse.Namespace) -> int:
                               max_hours=args.max_hours, standoff_km=args.standoff_km,
                               cell_km=args.cell_km, top_n=args.top)
     dem = _load_dem(args.dem, "deployment")
+    assert dem is not None  # _load_dem raises for every model but radius
     places = _places(args.places)
     anchors = anchor_assets_from_places(places) if places is not None else []
     garrisons = [(a.lon, a.lat) for a in anchors if a.kind == "garrison"]
