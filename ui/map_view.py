@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+import folium
 from streamlit_folium import st_folium
 
 from layers.assets import localize_assets
+from layers.base import LayerBundle
 from layers.map import MapView
 from layers.scene import SceneData, SceneOptions, build_scene_map
 
@@ -14,9 +17,12 @@ from layers.scene import SceneData, SceneOptions, build_scene_map
 RETURNED_OBJECTS = ["last_clicked"]
 
 
-def show_map(data: SceneData, options: SceneOptions, height: int = 620) -> dict[str, Any]:
-    """Render the map for ``options``; return what st_folium returns (the last click)."""
-    m = localize_assets(build_scene_map(data, options, MapView()))
+def show_map(data: SceneData, options: SceneOptions, height: int = 620,
+             extra_bundles: Sequence[LayerBundle] = (),
+             extra_base_overlays: Sequence[folium.map.Layer] = ()) -> dict[str, Any]:
+    """Render the map for ``options`` plus the page's analysis layers; return what st_folium
+    returns (the last click)."""
+    m = localize_assets(build_scene_map(data, options, MapView(), extra_base_overlays, extra_bundles))
     result = st_folium(m, key="main_map", height=height, use_container_width=True,
                        returned_objects=RETURNED_OBJECTS)
     return result or {}
