@@ -29,6 +29,7 @@ from pathlib import Path
 
 import numpy as np
 import rasterio
+from affine import Affine
 from pyproj import CRS
 from rasterio.enums import Resampling
 from rasterio.errors import RasterioError, RasterioIOError
@@ -186,6 +187,11 @@ def _region_window(src: rasterio.DatasetReader, crs: CRS, bounds: tuple[float, f
     return Window(c0, r0, c1 - c0, r1 - r0)
 
 
+def _window_transform(transform: Affine, win: Window) -> Affine:
+    """Transform of a window (rasterio's own uses the deprecated ``*`` of affine 3)."""
+    return transform @ Affine.translation(win.col_off, win.row_off)
+
+
 def _masked_to_float(data: np.ma.MaskedArray) -> np.ndarray:
     arr = np.ma.filled(data.astype(np.float32), np.nan)
     if not np.issubdtype(arr.dtype, np.floating):
@@ -250,9 +256,9 @@ def read_dem(source: str | os.PathLike[str], bounds: tuple[float, float, float, 
                                 resampling=Resampling.average)
         except RasterioError as exc:
             raise DataFileError(f"DEM {name!r} could not be read (corrupt data?): {exc}") from exc
-        transform = src.window_transform(win)
+        transform = _window_transform(src.transform, win)
         if factor > 1:
-            transform = transform * rasterio.Affine.scale(win.width / out_shape[1], win.height / out_shape[0])
+            transform = transform @ Affine.scale(win.width / out_shape[1], win.height / out_shape[0])
         desc = src.tags().get("SOURCE") or ""
     elevation = _masked_to_float(data)
     if not np.isfinite(elevation).any():
@@ -348,7 +354,7 @@ def derive_raster(source: str | os.PathLike[str], dst: str | os.PathLike[str], p
         profile = {
             "driver": "GTiff", "width": width, "height": height, "count": 1,
             "dtype": "uint8" if is_shade else "float32", "nodata": 0 if is_shade else -9999.0,
-            "crs": src.crs, "transform": src.window_transform(win), "tiled": True,
+            "crs": src.crs, "transform": _window_transform(src.transform, win), "tiled": True,
             "blockxsize": 256, "blockysize": 256, "BIGTIFF": "IF_SAFER",
         }
         if compress:
@@ -370,7 +376,8 @@ def derive_raster(source: str | os.PathLike[str], dst: str | os.PathLike[str], p
                     if z.shape[0] < 3:
                         block = np.full(z.shape, profile["nodata"], dtype=profile["dtype"])
                     else:
-                        block = _compute(product, Dem(z, src.window_transform(read_win), crs), light)
+                        strip = Dem(z, _window_transform(src.transform, read_win), crs)
+                        block = _compute(product, strip, light)
                         if not is_shade:
                             block[np.isnan(block)] = -9999.0
                         # a strip's first/last row is only an edge at the window's edge

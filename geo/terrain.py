@@ -180,6 +180,11 @@ def _gradients(dem: Dem) -> tuple[np.ndarray, np.ndarray]:
     q += rd[:, 1:-1]
     del rd
     q *= inv_dy
+    # Horn ignores the centre cell; a no-data centre must still give no-data (as in gdaldem)
+    centre_nan = np.isnan(z[1:-1, 1:-1])
+    if centre_nan.any():
+        p[centre_nan] = np.nan
+        q[centre_nan] = np.nan
     return p, q
 
 
@@ -351,7 +356,7 @@ def coarsen_dem(dem: Dem, factor: int) -> Dem:
     count = valid.sum(axis=(1, 3))
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = np.where(count > 0, total / np.maximum(count, 1), np.nan).astype(np.float32)
-    return Dem(mean, dem.transform * Affine.scale(factor), dem.crs, dem.source)
+    return Dem(mean, dem.transform @ Affine.scale(factor), dem.crs, dem.source)
 
 
 # ---------------------------------------------------------------------------
