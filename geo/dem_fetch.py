@@ -396,8 +396,11 @@ def _paste(src: rasterio.DatasetReader, dst: rasterio.io.DatasetWriter, transfor
     same_grid = (abs(src.transform.a - transform.a) < 1e-12 and abs(src.transform.e - transform.e) < 1e-12)
     if same_grid:
         swin = from_bounds(left, bottom, right, top, src.transform).round_offsets().round_lengths()
-        data = src.read(1, window=swin, masked=True, boundless=True,
-                        out_shape=(int(dwin.height), int(dwin.width)))
+        swin = swin.intersection(Window(0, 0, src.width, src.height))
+        rows, cols = min(int(swin.height), int(dwin.height)), min(int(swin.width), int(dwin.width))
+        swin = Window(int(swin.col_off), int(swin.row_off), cols, rows)
+        dwin = Window(int(dwin.col_off), int(dwin.row_off), cols, rows)
+        data = src.read(1, window=swin, masked=True)
         block = np.ma.filled(data.astype(np.float32), MOSAIC_NODATA)
     else:
         block = np.full((int(dwin.height), int(dwin.width)), MOSAIC_NODATA, dtype=np.float32)
