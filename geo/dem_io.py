@@ -23,7 +23,9 @@ from __future__ import annotations
 import logging
 import math
 import os
+from collections import deque
 from collections.abc import Callable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,7 +33,7 @@ import numpy as np
 import rasterio
 from affine import Affine
 from pyproj import CRS
-from rasterio.enums import Resampling
+from rasterio.enums import MaskFlags, Resampling
 from rasterio.errors import RasterioError, RasterioIOError
 from rasterio.warp import transform_bounds
 from rasterio.windows import Window, from_bounds
@@ -192,11 +194,29 @@ def _window_transform(transform: Affine, win: Window) -> Affine:
     return transform @ Affine.translation(win.col_off, win.row_off)
 
 
-def _masked_to_float(data: np.ma.MaskedArray) -> np.ndarray:
-    arr = np.ma.filled(data.astype(np.float32), np.nan)
-    if not np.issubdtype(arr.dtype, np.floating):
-        arr = arr.astype(np.float32)
-    arr[~np.isfinite(arr)] = np.nan
+def _read_float(src: rasterio.DatasetReader, window: Window, name: str,
+                out_shape: tuple[int, int] | None = None) -> np.ndarray:
+    """Band 1 in ``window`` as float32 with NaN for no-data (and for ±inf).
+
+    Uses the nodata value directly (one pass) unless the file has a mask band or
+    alpha, in which case GDAL's mask is honoured through a masked read.
+    """
+    kwargs: dict[str, object] = {"window": window}
+    if out_shape is not None:
+        kwargs.update(out_shape=out_shape, resampling=Resampling.average)
+    flags = src.mask_flag_enums[0]
+    try:
+        if MaskFlags.per_dataset in flags or MaskFlags.alpha in flags:
+            data = src.read(1, masked=True, **kwargs)
+            arr = np.ma.filled(data.astype(np.float32), np.nan)
+        else:
+            arr = src.read(1, out_dtype="float32", **kwargs)
+            nodata = src.nodata
+            if nodata is not None and not math.isnan(nodata):
+                arr[arr == np.float32(nodata)] = np.nan
+    except RasterioError as exc:
+        raise DataFileError(f"DEM {name!r} could not be read (corrupt data?): {exc}") from exc
+    arr[np.isinf(arr)] = np.nan
     return arr
 
 
@@ -248,19 +268,11 @@ def read_dem(source: str | os.PathLike[str], bounds: tuple[float, float, float, 
             while math.ceil(win.width / factor) * math.ceil(win.height / factor) > max_cells:
                 factor += 1
         out_shape = (max(2, int(win.height) // factor), max(2, int(win.width) // factor))
-        try:
-            if factor == 1:
-                data = src.read(1, window=win, masked=True)
-            else:
-                data = src.read(1, window=win, masked=True, out_shape=out_shape,
-                                resampling=Resampling.average)
-        except RasterioError as exc:
-            raise DataFileError(f"DEM {name!r} could not be read (corrupt data?): {exc}") from exc
+        elevation = _read_float(src, win, name, out_shape if factor > 1 else None)
         transform = _window_transform(src.transform, win)
         if factor > 1:
             transform = transform @ Affine.scale(win.width / out_shape[1], win.height / out_shape[0])
         desc = src.tags().get("SOURCE") or ""
-    elevation = _masked_to_float(data)
     if not np.isfinite(elevation).any():
         raise TerrainUnavailableError(
             f"DEM {name!r} has no data (all cells are no-data) in the area W,S,E,N = {bounds}"
@@ -304,7 +316,7 @@ def _compute(product: str, dem: Dem, light: terrain.Illumination) -> np.ndarray:
 def derive_raster(source: str | os.PathLike[str], dst: str | os.PathLike[str], product: str, *,
                   bounds: tuple[float, float, float, float] | None = REGION_BOUNDS,
                   light: terrain.Illumination | None = None, chunk_rows: int = 512,
-                  compress: str | None = None,
+                  compress: str | None = None, workers: int = 2,
                   progress: Callable[[int, int], None] | None = None) -> DeriveResult:
     """Write ``product`` (slope, hillshade, aspect or tri) of a DEM file to a GeoTIFF.
 
@@ -330,11 +342,15 @@ def derive_raster(source: str | os.PathLike[str], dst: str | os.PathLike[str], p
         Rows per strip (≥ 16).
     compress : str, optional
         GeoTIFF compression (e.g. ``"deflate"``); none by default (fastest).
+    workers : int
+        Threads computing strips in parallel (local files; URLs use one).
     progress : callable(done_rows, total_rows), optional
         Called after each strip.
     """
     if product not in PRODUCTS:
         raise InvalidInputError(f"product must be one of {', '.join(PRODUCTS)}, got {product!r}")
+    if workers < 1:
+        raise InvalidInputError(f"workers must be ≥ 1, got {workers!r}")
     if chunk_rows < 16:
         raise InvalidInputError(f"chunk_rows must be ≥ 16, got {chunk_rows!r}")
     light = light or terrain.Illumination()
@@ -360,31 +376,49 @@ def derive_raster(source: str | os.PathLike[str], dst: str | os.PathLike[str], p
         if compress:
             profile["compress"] = compress
         dst.parent.mkdir(parents=True, exist_ok=True)
+        starts = list(range(0, height, chunk_rows))
+        local = not _gdal_path(source).startswith("/vsi")
+        n_workers = max(1, min(workers, len(starts))) if local else 1
+        src_transform = src.transform
+
+        def strip(r: int) -> tuple[int, int, np.ndarray, bool]:
+            r_end = min(height, r + chunk_rows)
+            top, bottom = max(0, r - 1), min(height, r_end + 1)
+            read_win = Window(col0, row0 + top, width, bottom - top)
+            if n_workers > 1:  # a GDAL handle must not be shared between threads
+                with rasterio.open(_gdal_path(source)) as own:
+                    z = _read_float(own, read_win, name)
+            else:
+                z = _read_float(src, read_win, name)
+            has_data = bool(np.isfinite(z).any())
+            if z.shape[0] < 3:
+                block = np.full(z.shape, profile["nodata"], dtype=profile["dtype"])
+            else:
+                block = _compute(product, Dem(z, _window_transform(src_transform, read_win), crs), light)
+                if not is_shade:
+                    block[np.isnan(block)] = -9999.0
+            # rows top..bottom were computed; keep r..r_end (the halo rows belong to neighbours)
+            return r, r_end, block[r - top: r - top + (r_end - r)], has_data
+
         any_data = False
         try:
-            with rasterio.open(part, "w", **profile) as out:
-                for r in range(0, height, chunk_rows):
-                    r_end = min(height, r + chunk_rows)
-                    top, bottom = max(0, r - 1), min(height, r_end + 1)
-                    read_win = Window(col0, row0 + top, width, bottom - top)
-                    try:
-                        data = src.read(1, window=read_win, masked=True)
-                    except RasterioError as exc:
-                        raise DataFileError(f"DEM {name!r} could not be read (corrupt data?): {exc}") from exc
-                    z = _masked_to_float(data)
-                    any_data = any_data or bool(np.isfinite(z).any())
-                    if z.shape[0] < 3:
-                        block = np.full(z.shape, profile["nodata"], dtype=profile["dtype"])
-                    else:
-                        strip = Dem(z, _window_transform(src.transform, read_win), crs)
-                        block = _compute(product, strip, light)
-                        if not is_shade:
-                            block[np.isnan(block)] = -9999.0
-                        # a strip's first/last row is only an edge at the window's edge
-                    block = block[r - top: r - top + (r_end - r)]
+            with rasterio.open(part, "w", **profile) as out, \
+                    ThreadPoolExecutor(max_workers=n_workers) as pool:
+                pending: deque[Future[tuple[int, int, np.ndarray, bool]]] = deque()
+
+                def write_next() -> bool:
+                    r, r_end, block, has_data = pending.popleft().result()
                     out.write(block, 1, window=Window(0, r, width, r_end - r))
                     if progress is not None:
                         progress(r_end, height)
+                    return has_data
+
+                for r in starts:  # at most n_workers + 1 strips in memory
+                    pending.append(pool.submit(strip, r))
+                    if len(pending) > n_workers:
+                        any_data = write_next() or any_data
+                while pending:
+                    any_data = write_next() or any_data
             if not any_data:
                 raise TerrainUnavailableError(f"DEM {name!r} has no data (all cells are no-data) in the area")
             os.replace(part, dst)
