@@ -351,6 +351,9 @@ def coarsen_dem(dem: Dem, factor: int) -> Dem:
         raise InvalidInputError(f"factor {factor} is too large for a DEM of shape {dem.shape}")
     z = np.asarray(dem.elevation[: rows * factor, : cols * factor], dtype=np.float32)
     blocks = z.reshape(rows, factor, cols, factor)
+    if not np.isnan(z).any():
+        mean = blocks.sum(axis=3, dtype=np.float32).sum(axis=1, dtype=np.float64) / (factor * factor)
+        return Dem(mean.astype(np.float32), dem.transform @ Affine.scale(factor), dem.crs, dem.source)
     valid = ~np.isnan(blocks)
     total = np.where(valid, blocks, 0.0).sum(axis=(1, 3), dtype=np.float64)
     count = valid.sum(axis=(1, 3))

@@ -141,7 +141,7 @@ def _png_data_uri(image: np.ndarray, mode: str) -> str:
     img = Image.fromarray(image)
     if img.mode != mode:
         raise InvalidInputError(f"expected a {mode} image, got {img.mode}")
-    img.save(buf, format="PNG", optimize=True)
+    img.save(buf, format="PNG", compress_level=6)
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 

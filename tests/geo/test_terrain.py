@@ -470,3 +470,18 @@ def test_resolve_dem_source_precedence(tmp_path, monkeypatch):
 def test_derive_raster_rejects_unknown_product(tmp_path):
     with pytest.raises(InvalidInputError, match="product"):
         dem_io.derive_raster(tmp_path / "x.tif", tmp_path / "y.tif", "curvature")
+
+
+def test_coarsen_dem_block_means_with_and_without_nan():
+    z = np.arange(36, dtype=np.float32).reshape(6, 6)
+    dem = metric_dem(z, cell=10.0)
+    c = terrain.coarsen_dem(dem, 3)
+    np.testing.assert_allclose(c.elevation, [[7.0, 10.0], [25.0, 28.0]])
+    assert c.transform.a == 30.0 and c.transform.c == dem.transform.c
+    z2 = z.copy()
+    z2[0, 0] = np.nan
+    c2 = terrain.coarsen_dem(metric_dem(z2, cell=10.0), 3)
+    assert c2.elevation[0, 0] == pytest.approx(np.mean([1, 2, 6, 7, 8, 12, 13, 14]))
+    assert terrain.coarsen_dem(dem, 1) is dem
+    with pytest.raises(InvalidInputError, match="factor"):
+        terrain.coarsen_dem(dem, 4)
