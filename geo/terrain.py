@@ -123,6 +123,8 @@ def _row_spacing_m(crs: CRS, transform: Affine, rows: np.ndarray) -> tuple[np.nd
         if "degree" not in unit:
             raise CRSError(f"DEM CRS {hcrs.name!r} is geographic in {unit!r}; only degrees are supported")
         ell = hcrs.ellipsoid
+        if ell is None:
+            raise CRSError(f"DEM CRS {hcrs.name!r} has no ellipsoid; use EPSG:4326 or a projected CRS")
         a = ell.semi_major_metre
         f = 1.0 / ell.inverse_flattening if ell.inverse_flattening else 0.0
         e2 = f * (2.0 - f)
