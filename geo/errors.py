@@ -34,3 +34,7 @@ class StoreError(BorderMapError, RuntimeError):
 
 class TerrainUnavailableError(BorderMapError, LookupError):
     """A terrain feature was asked for but no DEM is loaded or it does not cover the area."""
+
+
+class NetworkError(BorderMapError, ConnectionError):
+    """A download could not reach its server or was cut off (offline, refused, timed out)."""

@@ -21,6 +21,7 @@ logger = logging.getLogger(__name__)
 #: Modules (in this package) that add commands, in the order they appear in --help.
 COMMAND_MODULES: tuple[str, ...] = (
     "border_cmd",
+    "terrain_cmd",
     "coverage_cmd",
 )
 
