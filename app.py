@@ -14,6 +14,7 @@ from geo.errors import BorderMapError
 from layers.places import PLACE_STYLES
 from layers.scene import OVERLAYS
 from ui import sidebar, state, tabs
+from ui import terrain as terrain_ui
 from ui.map_view import show_map
 
 logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
@@ -36,10 +37,14 @@ def main() -> None:
     if data.incidents.empty:
         available.discard("incidents")
     options = sidebar.scene_options(available)
-    show_map(data, options)
-    t_border, t_places, t_about = st.tabs(["Border figures", "Places and sources", "About the data"])
+    relief, relief_legend = terrain_ui.map_layers(terrain_ui.sidebar_choice())
+    show_map(data, options, extra_bundles=relief_legend, extra_base_overlays=relief)
+    t_border, t_terrain, t_places, t_about = st.tabs(
+        ["Border figures", "Terrain", "Places and sources", "About the data"])
     with t_border:
         tabs.border_figures(data)
+    with t_terrain:
+        terrain_ui.render_tab()
     with t_places:
         tabs.places_table(data)
     with t_about:

@@ -136,7 +136,8 @@ def _warp(values: np.ndarray, src: Dem, dst_transform: Affine, width: int, heigh
     return out
 
 
-def _png_data_uri(image: np.ndarray, mode: str) -> str:
+def png_data_uri(image: np.ndarray, mode: str) -> str:
+    """An image array (``mode`` "LA" grey+alpha or "RGBA") as a PNG ``data:`` URI."""
     buf = io.BytesIO()
     img = Image.fromarray(image)
     if img.mode != mode:
@@ -145,8 +146,9 @@ def _png_data_uri(image: np.ndarray, mode: str) -> str:
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
-def _overlay(uri: str, box: tuple[float, float, float, float], name: str, opacity: float,
+def overlay_from_png(uri: str, box: tuple[float, float, float, float], name: str, opacity: float,
              attribution: str) -> folium.raster_layers.ImageOverlay:
+    """A Leaflet image overlay of a PNG data URI over lon/lat ``box`` (W, S, E, N)."""
     w, s, e, n = box
     return folium.raster_layers.ImageOverlay(
         image=uri, bounds=[[s, w], [n, e]], name=escape_html(name), opacity=float(opacity),
@@ -199,7 +201,7 @@ def hillshade_overlay(dem: Dem, bounds: tuple[float, float, float, float] | None
     image, box = hillshade_image(dem, bounds, max_width=max_width, azimuth=azimuth, altitude=altitude,
                                  z_factor=z_factor)
     logger.info("hillshade overlay %dx%d px over %s", image.shape[1], image.shape[0], box)
-    return _overlay(_png_data_uri(image, "LA"), box, name, opacity, f"Relief: {dem.source}")
+    return overlay_from_png(png_data_uri(image, "LA"), box, name, opacity, f"Relief: {dem.source}")
 
 
 def slope_image(dem: Dem, bounds: tuple[float, float, float, float] | None = None, *,
@@ -232,5 +234,5 @@ def slope_overlay(dem: Dem, bounds: tuple[float, float, float, float] | None = N
     """
     image, box = slope_image(dem, bounds, max_width=max_width)
     logger.info("slope overlay %dx%d px over %s", image.shape[1], image.shape[0], box)
-    layer = _overlay(_png_data_uri(image, "RGBA"), box, name, opacity, f"Slope from {dem.source}")
+    layer = overlay_from_png(png_data_uri(image, "RGBA"), box, name, opacity, f"Slope from {dem.source}")
     return layer, slope_legend()

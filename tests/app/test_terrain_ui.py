@@ -1,0 +1,47 @@
+"""Terrain on the page: with the real coarse DEM, and without any DEM."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT, SHARED_DEM
+
+APP = str(ROOT / "app.py")
+
+
+@pytest.fixture()
+def isolated_home(monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("BORDERMAP_DB", str(tmp_path / "incidents.gpkg"))
+    monkeypatch.delenv("BORDERMAP_DEM", raising=False)
+    return tmp_path
+
+
+def test_without_dem_terrain_says_how_to_get_one(isolated_home):
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.run()
+    assert not at.exception
+    infos = " ".join(i.value for i in at.info)
+    assert "terrain fetch" in infos and "--dem" in infos
+    assert not [c for c in at.sidebar.checkbox if c.key == "terrain_hillshade"]
+
+
+def test_with_real_dem_profile_and_overlays(isolated_home, monkeypatch):
+    if not SHARED_DEM.is_file():
+        pytest.skip("the shared coarse DEM is not available beside the repository")
+    monkeypatch.setenv("BORDERMAP_DEM", str(SHARED_DEM))
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    assert not at.exception
+    assert at.sidebar.checkbox(key="terrain_hillshade").value is True
+    at.sidebar.checkbox(key="terrain_slope").check().run()
+    assert not at.exception
+    captions = " ".join(c.value for c in at.caption)
+    assert "Along the line:" in captions
+    # the terrain table per segment has elevation and slope columns with real values
+    frames = [df.value for df in at.dataframe]
+    terrain_table = next(f for f in frames if "elev_mean_m" in f.columns)
+    assert terrain_table["elev_mean_m"].iloc[0] < 1000  # Amu Darya lowlands at the west end
+    assert terrain_table["elev_mean_m"].max() > 3500  # the Pamirs

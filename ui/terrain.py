@@ -1,0 +1,190 @@
+"""Terrain on the page: which DEM is loaded, relief overlays, the border in profile.
+
+Without a DEM, the page says how to get one and the terrain features stay out of the way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import folium
+import pandas as pd
+import streamlit as st
+
+from geo import dem_io, terrain
+from geo.border import segment_border
+from geo.crs import REGION_BOUNDS
+from geo.dem import Dem
+from geo.errors import BorderMapError, TerrainUnavailableError
+from geo.sanitize import csv_safe
+from layers.base import LayerBundle, LegendEntry
+from layers.terrain import hillshade_image, overlay_from_png, png_data_uri, slope_image, slope_legend
+from ui import state
+
+#: Largest DEM upload accepted on the page (MB); larger ones: use --dem / BORDERMAP_DEM.
+MAX_DEM_UPLOAD_MB = 50
+
+
+@dataclass(frozen=True)
+class TerrainChoice:
+    """What the sidebar chose: the DEM source (None = no DEM) and the overlays to draw."""
+
+    source: str | None
+    hillshade: bool
+    slope: bool
+
+
+def _uploads_dir() -> Path:
+    return dem_io.default_dem_path().parent / "uploads"
+
+
+def current_source() -> tuple[str | None, str]:
+    """(DEM source or None, a sentence saying where it comes from or how to get one)."""
+    uploaded = st.session_state.get("terrain_upload_path")
+    if uploaded and Path(uploaded).is_file():
+        return uploaded, f"uploaded file {Path(uploaded).name}"
+    try:
+        source = dem_io.resolve_dem_source()
+    except TerrainUnavailableError as exc:
+        return None, str(exc)
+    except BorderMapError as exc:
+        return None, f"the configured DEM cannot be used: {exc}"
+    origin = "BORDERMAP_DEM" if os.environ.get(dem_io.DEM_ENV_VAR) else "the default location"
+    return source, f"{source} (from {origin})"
+
+
+def _mtime(source: str) -> float:
+    try:
+        return Path(source).stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+@st.cache_resource(show_spinner="Reading the DEM…", max_entries=4)
+def _load_dem(source: str, mtime: float) -> Dem:
+    return dem_io.read_dem(source)
+
+
+def load_dem(source: str) -> Dem:
+    """The DEM at ``source`` (cached per path and modification time)."""
+    return _load_dem(source, _mtime(source))
+
+
+@st.cache_resource(show_spinner="Shading the relief…", max_entries=4)
+def _hillshade_png(source: str, mtime: float) -> tuple[str, tuple[float, float, float, float]]:
+    image, box = hillshade_image(_load_dem(source, mtime), REGION_BOUNDS)
+    return png_data_uri(image, "LA"), box
+
+
+@st.cache_resource(show_spinner="Computing slope…", max_entries=4)
+def _slope_png(source: str, mtime: float) -> tuple[str, tuple[float, float, float, float]]:
+    image, box = slope_image(_load_dem(source, mtime), REGION_BOUNDS)
+    return png_data_uri(image, "RGBA"), box
+
+
+def sidebar_choice() -> TerrainChoice:
+    """Terrain controls in the sidebar."""
+    source, _where = current_source()
+    st.sidebar.subheader("Terrain")
+    if source is None:
+        st.sidebar.caption("No DEM loaded — see the Terrain tab to add one.")
+        return TerrainChoice(None, False, False)
+    st.sidebar.caption(f"DEM: {Path(source).name}")
+    hill = st.sidebar.checkbox("Hillshade (relief)", value=True, key="terrain_hillshade")
+    slope = st.sidebar.checkbox("Slope classes", value=False, key="terrain_slope")
+    return TerrainChoice(source, hill, slope)
+
+
+def map_layers(choice: TerrainChoice) -> tuple[list[folium.map.Layer], list[LayerBundle]]:
+    """Image overlays (drawn right above the basemap) and their legend bundles."""
+    if choice.source is None:
+        return [], []
+    overlays: list[folium.map.Layer] = []
+    legend: list[LegendEntry] = []
+    try:
+        mtime = _mtime(choice.source)
+        if choice.hillshade:
+            uri, box = _hillshade_png(choice.source, mtime)
+            overlays.append(overlay_from_png(uri, box, "Hillshade", 0.45, "Relief: " + Path(choice.source).name))
+        if choice.slope:
+            uri, box = _slope_png(choice.source, mtime)
+            overlays.append(overlay_from_png(uri, box, "Slope", 0.6, "Slope: " + Path(choice.source).name))
+            legend = [LegendEntry(f"Slope {label}", color, "square") for label, color in slope_legend()]
+    except BorderMapError as exc:
+        st.sidebar.error(f"Terrain overlay unavailable: {exc}")
+        return [], []
+    return overlays, [LayerBundle([], legend)] if legend else []
+
+
+def _save_upload(name: str, payload: bytes) -> Path:
+    """Store an uploaded DEM under the user data dir (never the repository)."""
+    folder = _uploads_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"dem-{hashlib.sha256(payload).hexdigest()[:16]}.tif"
+    if not target.exists():
+        tmp = target.with_suffix(".part")
+        tmp.write_bytes(payload)
+        tmp.replace(target)
+    return target
+
+
+@st.cache_data(show_spinner="Sampling the DEM along the border…", max_entries=8)
+def _profile(source: str, mtime: float, step_km: float, corridor_km: float) -> pd.DataFrame:
+    return terrain.profile_along_border(_load_dem(source, mtime), state.scene_data().border, step_km, corridor_km)
+
+
+@st.cache_data(show_spinner="Terrain per border segment…", max_entries=8)
+def _segments(source: str, mtime: float, segment_km: float) -> pd.DataFrame:
+    segs = segment_border(state.scene_data().border, segment_km)
+    return pd.DataFrame(terrain.segment_terrain(_load_dem(source, mtime), segs).drop(columns="geometry"))
+
+
+def render_tab() -> None:
+    """The Terrain tab: DEM status and upload, the border profile, terrain per segment."""
+    source, where = current_source()
+    upload = st.file_uploader(
+        f"Use a DEM GeoTIFF / COG (≤ {MAX_DEM_UPLOAD_MB} MB; larger: set BORDERMAP_DEM or pass --dem)",
+        type=["tif", "tiff"], key="terrain_upload",
+    )
+    if upload is not None:
+        if upload.size > MAX_DEM_UPLOAD_MB * 1024 * 1024:
+            st.error(f"{upload.name} is {upload.size / 1e6:.0f} MB, over the {MAX_DEM_UPLOAD_MB} MB limit.")
+        else:
+            path = _save_upload(upload.name, upload.getvalue())
+            try:
+                load_dem(str(path))
+            except BorderMapError as exc:
+                st.error(f"{upload.name} cannot be used as a DEM: {exc}")
+                path.unlink(missing_ok=True)
+            else:
+                if st.session_state.get("terrain_upload_path") != str(path):
+                    st.session_state["terrain_upload_path"] = str(path)
+                    st.rerun()
+    if source is None:
+        st.info(f"Terrain features need a DEM. {where}. You can also upload a GeoTIFF above.")
+        return
+    try:
+        dem = load_dem(source)
+    except BorderMapError as exc:
+        st.error(f"The DEM cannot be read: {exc}")
+        return
+    st.caption(f"DEM: {where}. Grid {dem.shape[1]:,} × {dem.shape[0]:,} cells, source: {dem.source}.")
+    c1, c2 = st.columns(2)
+    step_km = c1.select_slider("Profile step (km)", [1.0, 2.0, 5.0, 10.0], value=2.0, key="terrain_step")
+    corridor_km = c2.select_slider("Corridor half-width (km)", [0.0, 1.0, 3.0, 5.0, 10.0], value=3.0,
+                                   key="terrain_corridor")
+    prof = _profile(source, _mtime(source), step_km, corridor_km)
+    st.markdown("**Elevation along the border (m), west → east by chainage (km)**")
+    st.line_chart(prof.set_index("chainage_km")[["elevation_m", "corridor_min_m", "corridor_max_m"]],
+                  x_label="chainage (km from the Uzbek tripoint)", y_label="elevation (m)")
+    lo, hi = prof.elevation_m.min(), prof.elevation_m.max()
+    st.caption(f"Along the line: {lo:,.0f} m to {hi:,.0f} m. Corridor lines run ±{corridor_km:g} km "
+               "across the border. A coarse DEM smooths peaks and valley floors.")
+    seg_km = st.select_slider("Segment length (km)", [1.0, 5.0, 10.0, 25.0], value=10.0, key="terrain_seg")
+    segs = _segments(source, _mtime(source), seg_km)
+    st.dataframe(segs.round(2), hide_index=True, width="stretch", height=260)
+    st.download_button("Download terrain per segment (CSV)", segs.map(csv_safe).to_csv(index=False).encode(),
+                       file_name=f"border_terrain_{seg_km:g}km.csv", mime="text/csv")
