@@ -34,3 +34,7 @@ class StoreError(BorderMapError, RuntimeError):
 
 class TerrainUnavailableError(BorderMapError, LookupError):
     """A terrain feature was asked for but no DEM is loaded or it does not cover the area."""
+
+
+class IncidentNotFoundError(StoreError, LookupError):
+    """No incident with the given id in the store."""
