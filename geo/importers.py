@@ -406,11 +406,12 @@ def read_kml(path: Path) -> ParsedFile:
         rec = {k: v for k, v in rec.items() if field_for(k) not in ("latitude", "longitude", _COORDS)}
         rec["longitude"], rec["latitude"] = lon, lat
         mapped = {field_for(k) for k in rec}
+        plain = not (mapped & {"event_type", "sub_event_type", "event_date"})  # a hand-made placemark
         if "event_date" not in mapped and when:
             rec["event_date"] = when.strip()
-        if "location" not in mapped and name:
+        if plain and "location" not in mapped and name:
             rec["location"] = name
-        if "notes" not in mapped and desc:
+        if plain and "notes" not in mapped and desc:
             rec["notes"] = desc
         records.append((num, rec))
     keys = {k for _, r in records for k in r}
