@@ -109,9 +109,10 @@ def validate_lat_lon(lat: object, lon: object) -> tuple[float, float]:
 
 
 def _normalise(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text)
-    for src, dst in _QUOTE_MAP.items():
-        text = text.replace(src, dst)
+    for _ in range(2):  # before NFKC (which turns º into o) and after (which splits ″ into ′′)
+        for src, dst in _QUOTE_MAP.items():
+            text = text.replace(src, dst)
+        text = unicodedata.normalize("NFKC", text)
     return text.replace("−", "-").replace("(", " ").replace(")", " ").replace("[", " ").replace("]", " ")
 
 
