@@ -406,7 +406,7 @@ def read_kml(path: Path) -> ParsedFile:
         rec = {k: v for k, v in rec.items() if field_for(k) not in ("latitude", "longitude", _COORDS)}
         rec["longitude"], rec["latitude"] = lon, lat
         mapped = {field_for(k) for k in rec}
-        plain = not (mapped & {"event_type", "sub_event_type", "event_date"})  # a hand-made placemark
+        plain = "id" not in mapped  # not one of our own exports (whose name/description are derived)
         if "event_date" not in mapped and when:
             rec["event_date"] = when.strip()
         if plain and "location" not in mapped and name:
@@ -445,7 +445,8 @@ def read_gpkg(path: Path, layer: str | None = None) -> ParsedFile:
     names = [str(n) for n, _ in layers]
     points = [str(n) for n, g in layers if g and "POINT" in str(g).upper()]
     if layer is None:
-        layer = "incidents" if "incidents" in points else (points[0] if points else None)
+        spatial = [str(n) for n, g in layers if g]
+        layer = "incidents" if "incidents" in spatial else (points or spatial or [None])[0]
     if layer is None or layer not in names:
         raise DataFileError(f"import file {path.name!r} has no point layer{f' {layer!r}' if layer else ''} "
                             f"(layers: {', '.join(names) or 'none'})")
