@@ -420,12 +420,15 @@ class IncidentStore:
 
     @staticmethod
     def _snapshot(rec: Mapping[str, Any]) -> str:
-        return json.dumps({k: rec.get(k) for k in PUBLIC_COLUMNS}, ensure_ascii=False, allow_nan=False)
+        """The record as compact JSON (absent fields omitted; ``deleted`` always present)."""
+        data = {k: v for k in PUBLIC_COLUMNS if (v := rec.get(k)) is not None}
+        data["deleted"] = bool(rec.get("deleted"))
+        return json.dumps(data, ensure_ascii=False, allow_nan=False)
 
     def _apply(self, conn: sqlite3.Connection, incident_id: str, content: Mapping[str, Any],
                deleted: bool, by: str, action: str) -> dict[str, Any]:
         rec = self._fetch(conn, incident_id)
-        rec.update({k: content[k] for k in CONTENT_FIELDS})
+        rec.update({k: content.get(k) for k in CONTENT_FIELDS})
         rec.update(updated_at=_now(), updated_by=by, deleted=deleted)
         conn.execute(_UPDATE_SQL, (point_blob(rec["longitude"], rec["latitude"]),
                                    *(rec[c] for c in CONTENT_FIELDS), rec["updated_at"], rec["updated_by"],
@@ -535,8 +538,8 @@ class IncidentStore:
                 "WHERE incident_id = ? ORDER BY hid", (str(incident_id),)).fetchall()
         if not rows:
             raise IncidentNotFoundError(f"no incident with id {incident_id!r} in the store")
-        return [{"revision": h, "action": a, "at": at, "by": b, "undone": bool(u), "record": json.loads(d)}
-                for h, a, at, b, u, d in rows]
+        return [{"revision": h, "action": a, "at": at, "by": b, "undone": bool(u),
+                 "record": {**dict.fromkeys(PUBLIC_COLUMNS), **json.loads(d)}} for h, a, at, b, u, d in rows]
 
     def get(self, incident_id: str) -> dict[str, Any]:
         """One record (deleted or not): content and bookkeeping fields."""
@@ -610,6 +613,8 @@ class IncidentStore:
         duplicates = 0
         if valid:
             with self._write() as conn:
+                # 256 MB page cache: a large import must not spill pages to the WAL mid-way
+                conn.execute("PRAGMA cache_size = -262144")
                 seen_keys: set[str] = set()
                 seen_ids: set[str] = set()
                 now = _now()
