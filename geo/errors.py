@@ -38,3 +38,7 @@ class TerrainUnavailableError(BorderMapError, LookupError):
 
 class NetworkError(BorderMapError, ConnectionError):
     """A download could not reach its server or was cut off (offline, refused, timed out)."""
+
+
+class IncidentNotFoundError(StoreError, LookupError):
+    """No incident with the given id in the store."""

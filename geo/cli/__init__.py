@@ -21,6 +21,8 @@ logger = logging.getLogger(__name__)
 #: Modules (in this package) that add commands, in the order they appear in --help.
 COMMAND_MODULES: tuple[str, ...] = (
     "border_cmd",
+    "coords_cmd",
+    "incidents_cmd",
     "terrain_cmd",
     "coverage_cmd",
 )

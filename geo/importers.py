@@ -1,0 +1,527 @@
+"""Reading incident files: ACLED CSV exports, CSV with lat/lon columns, GeoJSON, KML/KMZ, GeoPackage.
+
+Each reader returns a :class:`ParsedFile`: rows mapped to the field names of
+:data:`geo.incidents.CONTENT_FIELDS` (values still as found, validated later by the
+store), their 1-based row numbers in the source (first data row / feature /
+placemark = 1), and the rows that could not be read at all, with the reason.
+Nothing is written; :func:`preview_file` also validates, :func:`import_file` imports.
+
+Coordinates end up in ``latitude``/``longitude`` (degrees, EPSG:4326); GeoPackage
+layers in another CRS are reprojected. XML is parsed with ``defusedxml`` and any
+DTD is refused (entity expansion and external-entity attacks). Files above
+:data:`MAX_IMPORT_BYTES` are refused before being read.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import logging
+import math
+import zipfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from geo.coords import parse_coordinates
+from geo.errors import DataFileError, InvalidCoordinateError, InvalidInputError
+from geo.incidents import BOOKKEEPING_FIELDS, CONTENT_FIELDS, ImportReport, Rejection, validate_incident
+
+if TYPE_CHECKING:
+    from geo.store import IncidentStoreProtocol
+
+logger = logging.getLogger(__name__)
+
+#: Largest file (bytes; for KMZ also the unpacked KML) accepted for import.
+MAX_IMPORT_BYTES = 100 * 1024 * 1024
+#: Suffixes recognised, by format.
+FORMATS = {".csv": "csv", ".txt": "csv", ".geojson": "geojson", ".json": "geojson", ".kml": "kml",
+           ".kmz": "kml", ".gpkg": "gpkg"}
+
+_COORDS = "_coords"
+_ALIASES = {
+    "lat": "latitude", "y": "latitude", "lat_dd": "latitude", "latitude_dd": "latitude",
+    "lon": "longitude", "lng": "longitude", "long": "longitude", "x": "longitude", "lon_dd": "longitude",
+    "longitude_dd": "longitude",
+    "date": "event_date", "type": "event_type", "event": "event_type", "sub_type": "sub_event_type",
+    "subtype": "sub_event_type", "description": "notes", "url": "source_url", "link": "source_url",
+    "coordinates": _COORDS, "coords": _COORDS, "mgrs": _COORDS, "position": _COORDS, "latlon": _COORDS,
+    "lat_lon": _COORDS,
+}
+_KEEP = frozenset(CONTENT_FIELDS) | {"id", "deleted"}
+_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+@dataclass(frozen=True)
+class ParsedFile:
+    """Rows read from one file (not yet validated) and the rows that could not be read."""
+
+    rows: tuple[dict[str, Any], ...]
+    row_numbers: tuple[int, ...]
+    rejected: tuple[Rejection, ...]
+    format: str
+    ignored_columns: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What an import would do: the first validated rows and every rejection."""
+
+    rows: tuple[dict[str, Any], ...]
+    rejected: tuple[Rejection, ...]
+    total_rows: int
+    valid_rows: int
+    format: str
+    ignored_columns: tuple[str, ...] = ()
+
+
+def field_for(column: str) -> str | None:
+    """The incident field a source column feeds (``None``: ignored).
+
+    >>> field_for(" Lat "), field_for("LONGITUDE"), field_for("Event Type"), field_for("colour")
+    ('latitude', 'longitude', 'event_type', None)
+    """
+    key = "_".join(str(column).strip().lower().replace("-", " ").split())
+    if key in _KEEP:
+        return key
+    return _ALIASES.get(key)
+
+
+def _map_columns(columns: Iterable[str]) -> tuple[dict[str, str], tuple[str, ...]]:
+    mapping: dict[str, str] = {}
+    ignored = []
+    taken: set[str] = set()
+    for col in columns:
+        target = field_for(col)
+        if target is None or target in taken:
+            ignored.append(str(col))
+            continue
+        mapping[col] = target
+        taken.add(target)
+    return mapping, tuple(ignored)
+
+
+def _check_size(path: Path) -> None:
+    if not path.is_file():
+        raise DataFileError(f"import file {path.name!r} does not exist or is not a file")
+    size = path.stat().st_size
+    if size > MAX_IMPORT_BYTES:
+        raise DataFileError(f"import file {path.name!r} is {size / 1e6:,.1f} MB; the limit is "
+                            f"{MAX_IMPORT_BYTES / 1e6:,.0f} MB — split it into smaller files")
+
+
+def _uncsv(cell: str) -> str:
+    """Undo :func:`geo.sanitize.csv_safe` so an exported CSV re-imports unchanged."""
+    if len(cell) > 1 and cell[0] == "'" and cell[1:].startswith(_FORMULA_PREFIXES):
+        return cell[1:]
+    return cell
+
+
+def _finish_row(row: dict[str, Any]) -> dict[str, Any]:
+    """Resolve a free-text coordinates column into latitude/longitude."""
+    text = row.pop(_COORDS, None)
+    if text not in (None, "") and (row.get("latitude") in (None, "") or row.get("longitude") in (None, "")):
+        lat, lon = parse_coordinates(str(text))
+        row["latitude"], row["longitude"] = lat, lon
+    return row
+
+
+def _clean_value(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, np.generic):
+        value = value.item()
+        if isinstance(value, float) and math.isnan(value):
+            return None
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat()
+    if hasattr(value, "isoformat") and callable(value.isoformat):  # pandas Timestamp
+        try:
+            return value.isoformat()
+        except ValueError:
+            return None
+    if value.__class__.__name__ == "NAType":
+        return None
+    return value
+
+
+def _is_deleted(value: Any) -> bool:
+    if value in (None, ""):
+        return False
+    return str(value).strip().lower() in ("1", "true", "yes")
+
+
+def _build_rows(records: Iterable[tuple[int, Mapping[str, Any]]], mapping_for: Any) -> tuple[
+        list[dict[str, Any]], list[int], list[Rejection]]:
+    rows, numbers, rejected = [], [], []
+    for num, rec in records:
+        row: dict[str, Any] = {}
+        for key, value in rec.items():
+            target = mapping_for(key)
+            if target is None or target in row:
+                continue
+            v = _clean_value(value)
+            if isinstance(v, str):
+                v = _uncsv(v)
+                if v == "":
+                    continue
+            row[target] = v
+        if _is_deleted(row.pop("deleted", None)):
+            rejected.append(Rejection(num, "the record is marked deleted in the source"))
+            continue
+        try:
+            rows.append(_finish_row(row))
+        except InvalidCoordinateError as exc:
+            rejected.append(Rejection(num, str(exc)))
+            continue
+        numbers.append(num)
+    return rows, numbers, rejected
+
+
+# --------------------------------------------------------------------------- CSV
+
+def read_csv(path: Path) -> ParsedFile:
+    """Read an ACLED export or any CSV with latitude/longitude (or coordinates/MGRS) columns.
+
+    The delimiter (``,`` ``;`` tab) is detected; UTF-8 (with or without BOM) is
+    expected, Windows-1252 is accepted as a fallback. Rows with the wrong number of
+    cells are rejected.
+    """
+    path = Path(path)
+    _check_size(path)
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252", errors="replace")
+        logger.warning("%s is not UTF-8; read as Windows-1252", path.name)
+    if not text.strip():
+        raise DataFileError(f"import file {path.name!r} is empty")
+    sample = text[:65536]
+    try:
+        delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
+    except csv.Error:
+        delimiter = ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = next(reader)
+    except (StopIteration, csv.Error) as exc:
+        raise DataFileError(f"import file {path.name!r} has no readable header row: {exc}") from None
+    mapping, ignored = _map_columns(header)
+    targets = set(mapping.values())
+    if not ({"latitude", "longitude"} <= targets or _COORDS in targets):
+        raise DataFileError(
+            f"import file {path.name!r} has no latitude/longitude columns; name them latitude and longitude "
+            "(or lat/lon, lng, y/x) or give one 'coordinates' column")
+    index = [(i, mapping[c]) for i, c in enumerate(header) if c in mapping]
+    width = len(header)
+    rows: list[dict[str, Any]] = []
+    numbers: list[int] = []
+    rejected: list[Rejection] = []
+    num = 0
+    try:
+        for cells in reader:
+            num += 1
+            if not cells or not any(c.strip() for c in cells):
+                continue
+            if len(cells) != width:
+                rejected.append(Rejection(num, f"has {len(cells)} cells where the header has {width}"))
+                continue
+            row: dict[str, Any] = {}
+            for i, target in index:
+                cell = cells[i]
+                if cell:
+                    row[target] = _uncsv(cell) if cell[0] == "'" else cell
+            if _is_deleted(row.pop("deleted", None)):
+                rejected.append(Rejection(num, "the record is marked deleted in the source"))
+                continue
+            if _COORDS in row:
+                try:
+                    _finish_row(row)
+                except InvalidCoordinateError as exc:
+                    rejected.append(Rejection(num, str(exc)))
+                    continue
+            rows.append(row)
+            numbers.append(num)
+    except csv.Error as exc:
+        raise DataFileError(f"import file {path.name!r} is not valid CSV near data row {num}: "
+                            f"{exc}") from None
+    fmt = "acled-csv" if {"event_id_cnty", "latitude", "longitude"} <= targets else "csv"
+    return ParsedFile(tuple(rows), tuple(numbers), tuple(rejected), fmt, ignored)
+
+
+# ----------------------------------------------------------------------- GeoJSON
+
+def read_geojson(path: Path) -> ParsedFile:
+    """Read Point features of a GeoJSON file (EPSG:4326); other or missing geometry is rejected."""
+    path = Path(path)
+    _check_size(path)
+    try:
+        doc = json.loads(path.read_bytes().decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise DataFileError(f"import file {path.name!r} is not valid GeoJSON: {exc}") from None
+    if isinstance(doc, dict) and doc.get("type") == "Feature":
+        features = [doc]
+    elif isinstance(doc, dict) and doc.get("type") == "FeatureCollection":
+        features = doc.get("features")
+    else:
+        raise DataFileError(f"import file {path.name!r} is not a GeoJSON Feature or FeatureCollection")
+    if not isinstance(features, list):
+        raise DataFileError(f"import file {path.name!r}: 'features' must be a list")
+    crs = doc.get("crs")
+    if crs is not None:
+        name = str((crs.get("properties") or {}).get("name", "")) if isinstance(crs, dict) else str(crs)
+        if not any(tag in name.upper() for tag in ("CRS84", "4326")):
+            raise DataFileError(f"import file {path.name!r} declares CRS {name!r}; GeoJSON must be in "
+                                "WGS 84 longitude/latitude (EPSG:4326)")
+    records: list[tuple[int, dict[str, Any]]] = []
+    rejected: list[Rejection] = []
+    for num, feat in enumerate(features, start=1):
+        if not isinstance(feat, dict):
+            rejected.append(Rejection(num, "is not a GeoJSON feature object"))
+            continue
+        geom = feat.get("geometry")
+        props = feat.get("properties") or {}
+        if not isinstance(props, dict):
+            rejected.append(Rejection(num, "has properties that are not an object"))
+            continue
+        if geom is None:
+            rejected.append(Rejection(num, "has no geometry (null); give the feature a Point"))
+            continue
+        if not isinstance(geom, dict) or geom.get("type") != "Point":
+            gtype = geom.get("type") if isinstance(geom, dict) else type(geom).__name__
+            rejected.append(Rejection(num, f"has a {gtype} geometry; only Point features are imported"))
+            continue
+        coords = geom.get("coordinates")
+        if (not isinstance(coords, list) or len(coords) < 2
+                or not all(isinstance(c, (int, float)) and not isinstance(c, bool) for c in coords[:2])):
+            rejected.append(Rejection(num, f"has Point coordinates {str(coords)[:60]} that are "
+                                           "not two numbers [longitude, latitude]"))
+            continue
+        rec = {k: v for k, v in props.items() if field_for(k) not in ("latitude", "longitude", _COORDS)}
+        rec["longitude"], rec["latitude"] = coords[0], coords[1]
+        if "id" in feat and "id" not in rec:
+            rec["id"] = feat["id"]
+        records.append((num, rec))
+    keys = {k for _, r in records for k in r}
+    _, ignored = _map_columns(sorted(keys))
+    rows, numbers, more = _build_rows(records, field_for)
+    return ParsedFile(tuple(rows), tuple(numbers), tuple(sorted(rejected + more, key=lambda r: r.row)),
+                      "geojson", ignored)
+
+
+# --------------------------------------------------------------------------- KML
+
+def _local(tag: Any) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _kml_bytes(path: Path) -> bytes:
+    if path.suffix.lower() != ".kmz":
+        return path.read_bytes()
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = [i for i in zf.infolist() if i.filename.lower().endswith(".kml")]
+            if not infos:
+                raise DataFileError(f"import file {path.name!r} (KMZ) holds no .kml document")
+            info = next((i for i in infos if i.filename.lower() == "doc.kml"), infos[0])
+            if info.file_size > MAX_IMPORT_BYTES:
+                raise DataFileError(f"import file {path.name!r} unpacks to "
+                                    f"{info.file_size / 1e6:,.0f} MB; the limit is "
+                                    f"{MAX_IMPORT_BYTES / 1e6:,.0f} MB")
+            with zf.open(info) as fh:
+                data = fh.read(MAX_IMPORT_BYTES + 1)
+            if len(data) > MAX_IMPORT_BYTES:
+                raise DataFileError(f"import file {path.name!r} unpacks beyond the "
+                                    f"{MAX_IMPORT_BYTES / 1e6:,.0f} MB limit")
+            return data
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError) as exc:
+        raise DataFileError(f"import file {path.name!r} is not a readable KMZ (zip) file: {exc}") from None
+
+
+def read_kml(path: Path) -> ParsedFile:
+    """Read Placemarks with a Point from a KML or KMZ file as Google Earth writes it.
+
+    Uses ``ExtendedData`` (``Data name=…/value`` and ``SchemaData/SimpleData``),
+    ``TimeStamp/when`` (or ``TimeSpan/begin``) as ``event_date``, ``name`` as
+    ``location`` and ``description`` as ``notes`` when those fields are not given.
+    """
+    import defusedxml
+    import defusedxml.ElementTree as DET
+
+    path = Path(path)
+    _check_size(path)
+    data = _kml_bytes(path)
+    try:
+        root = DET.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except (defusedxml.DTDForbidden, defusedxml.EntitiesForbidden, defusedxml.ExternalReferenceForbidden,
+            defusedxml.NotSupportedError) as exc:
+        raise DataFileError(f"import file {path.name!r} contains a DTD or entity declaration "
+                            f"({type(exc).__name__}), which is refused: KML from Google Earth has none, "
+                            "and entities are used in XML attacks") from None
+    except DET.ParseError as exc:
+        raise DataFileError(f"import file {path.name!r} is not well-formed KML: {exc}") from None
+    if _local(root.tag) != "kml":
+        raise DataFileError(f"import file {path.name!r} is XML but not KML "
+                            f"(root element <{_local(root.tag)}>)")
+    records: list[tuple[int, dict[str, Any]]] = []
+    rejected: list[Rejection] = []
+    placemarks = [el for el in root.iter() if _local(el.tag) == "Placemark"]
+    for num, pm in enumerate(placemarks, start=1):
+        rec: dict[str, Any] = {}
+        name = desc = when = coords = None
+        for el in pm.iter():
+            tag = _local(el.tag)
+            if tag == "Data" and el.get("name"):
+                val = next((c for c in el if _local(c.tag) == "value"), None)
+                rec.setdefault(el.get("name"), (val.text or "") if val is not None else "")
+            elif tag == "SimpleData" and el.get("name"):
+                rec.setdefault(el.get("name"), el.text or "")
+            elif tag == "name" and name is None and el is not pm:
+                name = el.text
+            elif tag == "description" and desc is None:
+                desc = el.text
+            elif tag in ("when", "begin") and when is None:
+                when = el.text
+            elif tag == "Point" and coords is None:
+                c = next((c for c in el if _local(c.tag) == "coordinates"), None)
+                coords = (c.text or "") if c is not None else ""
+        if coords is None:
+            rejected.append(Rejection(num, "placemark has no Point (lines and polygons are not imported)"))
+            continue
+        parts = coords.split()[0].split(",") if coords.split() else []
+        try:
+            lon, lat = float(parts[0]), float(parts[1])
+        except (IndexError, ValueError):
+            rejected.append(Rejection(num, f"placemark Point coordinates {coords.strip()[:60]!r} are not "
+                                           "'longitude,latitude'"))
+            continue
+        rec = {k: v for k, v in rec.items() if field_for(k) not in ("latitude", "longitude", _COORDS)}
+        rec["longitude"], rec["latitude"] = lon, lat
+        mapped = {field_for(k) for k in rec}
+        plain = "id" not in mapped  # not one of our own exports (whose name/description are derived)
+        if "event_date" not in mapped and when:
+            rec["event_date"] = when.strip()
+        if plain and "location" not in mapped and name:
+            rec["location"] = name
+        if plain and "notes" not in mapped and desc:
+            rec["notes"] = desc
+        records.append((num, rec))
+    keys = {k for _, r in records for k in r}
+    _, ignored = _map_columns(sorted(keys))
+    rows, numbers, more = _build_rows(records, field_for)
+    return ParsedFile(tuple(rows), tuple(numbers), tuple(sorted(rejected + more, key=lambda r: r.row)),
+                      "kml", ignored)
+
+
+# --------------------------------------------------------------------- GeoPackage
+
+def read_gpkg(path: Path, layer: str | None = None) -> ParsedFile:
+    """Read a point layer of a GeoPackage (``incidents`` if present, else the first point layer).
+
+    Records marked ``deleted`` in the source are rejected; the layer is reprojected to
+    EPSG:4326 if needed.
+    """
+    import pyogrio
+
+    from geo.crs import to_storage
+
+    path = Path(path)
+    _check_size(path)
+    with path.open("rb") as fh:
+        if fh.read(16) != b"SQLite format 3\x00":
+            raise DataFileError(f"import file {path.name!r} is not a GeoPackage (not an SQLite file)")
+    try:
+        layers = pyogrio.list_layers(path)
+    except Exception as exc:  # pyogrio raises DataSourceError and others
+        raise DataFileError(f"import file {path.name!r} cannot be opened as a GeoPackage: {exc}") from None
+    names = [str(n) for n, _ in layers]
+    points = [str(n) for n, g in layers if g and "POINT" in str(g).upper()]
+    if layer is None:
+        spatial = [str(n) for n, g in layers if g]
+        layer = "incidents" if "incidents" in spatial else (points or spatial or [None])[0]
+    if layer is None or layer not in names:
+        raise DataFileError(f"import file {path.name!r} has no point layer{f' {layer!r}' if layer else ''} "
+                            f"(layers: {', '.join(names) or 'none'})")
+    try:
+        gdf = pyogrio.read_dataframe(path, layer=layer)
+    except Exception as exc:
+        raise DataFileError(f"import file {path.name!r}: layer {layer!r} cannot be read: {exc}") from None
+    gdf = to_storage(gdf, f"{path.name}:{layer}")
+    records: list[tuple[int, dict[str, Any]]] = []
+    rejected: list[Rejection] = []
+    cols = [c for c in gdf.columns if c != gdf.geometry.name]
+    for num, (geom, rec) in enumerate(zip(gdf.geometry, gdf[cols].to_dict("records"), strict=True), start=1):
+        if geom is None or geom.is_empty:
+            rejected.append(Rejection(num, "has no geometry"))
+            continue
+        if geom.geom_type != "Point":
+            rejected.append(Rejection(num, f"has a {geom.geom_type} geometry; only points are imported"))
+            continue
+        rec = {k: v for k, v in rec.items() if field_for(k) not in ("latitude", "longitude", _COORDS)}
+        rec["longitude"], rec["latitude"] = geom.x, geom.y
+        records.append((num, rec))
+    _, ignored = _map_columns(cols)
+    rows, numbers, more = _build_rows(records, field_for)
+    return ParsedFile(tuple(rows), tuple(numbers), tuple(sorted(rejected + more, key=lambda r: r.row)),
+                      "gpkg", ignored)
+
+
+# ------------------------------------------------------------------------ dispatch
+
+def read_file(path: str | Path, *, layer: str | None = None) -> ParsedFile:
+    """Read any supported file, chosen by its suffix (see :data:`FORMATS`)."""
+    path = Path(path)
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise DataFileError(f"import file {path.name!r}: unknown type {path.suffix or '(no suffix)'!r}; use "
+                            ".csv, .geojson, .kml, .kmz or .gpkg")
+    if fmt == "csv":
+        return read_csv(path)
+    if fmt == "geojson":
+        return read_geojson(path)
+    if fmt == "kml":
+        return read_kml(path)
+    return read_gpkg(path, layer)
+
+
+def _content(row: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in row.items() if k not in BOOKKEEPING_FIELDS}
+
+
+def preview_file(path: str | Path, n: int = 20, *, layer: str | None = None) -> Preview:
+    """Read and validate a file without writing: the first ``n`` valid rows and all rejections."""
+    if n < 0:
+        raise InvalidInputError(f"n must be >= 0, got {n}")
+    parsed = read_file(path, layer=layer)
+    shown: list[dict[str, Any]] = []
+    rejected = list(parsed.rejected)
+    valid = 0
+    for num, row in zip(parsed.row_numbers, parsed.rows, strict=True):
+        try:
+            rec = validate_incident(_content(row))
+        except InvalidInputError as exc:
+            rejected.append(Rejection(num, str(exc)))
+            continue
+        valid += 1
+        if len(shown) < n:
+            shown.append(rec)
+    return Preview(tuple(shown), tuple(sorted(rejected, key=lambda r: r.row)),
+                   total_rows=len(parsed.rows) + len(parsed.rejected), valid_rows=valid,
+                   format=parsed.format, ignored_columns=parsed.ignored_columns)
+
+
+def import_file(store: IncidentStoreProtocol, path: str | Path, by: str, *,
+                layer: str | None = None) -> ImportReport:
+    """Read ``path`` and import its valid rows into ``store`` in one transaction."""
+    parsed = read_file(path, layer=layer)
+    report = store.import_rows(parsed.rows, by, row_numbers=parsed.row_numbers)
+    rejected = tuple(sorted((*parsed.rejected, *report.rejected), key=lambda r: r.row))
+    return ImportReport(report.imported, report.duplicates, rejected, report.ids)

@@ -1,0 +1,697 @@
+"""The incident store: a GeoPackage file that QGIS and ogrinfo open as a point layer.
+
+Design (measured, see FINDINGS.md "GeoPackage with several writers")
+--------------------------------------------------------------------
+* The file and the ``incidents`` layer are created by GDAL (pyogrio), so the
+  GeoPackage tables, spatial index and triggers are GDAL's own.
+* Every write is a plain ``sqlite3`` transaction opened with ``BEGIN IMMEDIATE`` and a
+  busy timeout: concurrent writers queue for the lock instead of failing on a
+  deferred lock upgrade. GDAL's R-tree triggers call ``ST_IsEmpty``/``ST_MinX``…,
+  which plain SQLite lacks; :func:`register_gpkg_functions` supplies them (they read
+  GeoPackage geometry blobs) on each connection.
+* WAL journal: readers never block the writer. A transaction lands whole or not at
+  all (an import killed with SIGKILL leaves the store as it was).
+* Each change appends the full record (JSON) to the plain table ``incident_history``;
+  deletes are soft (``deleted = 1``); :meth:`IncidentStore.undo` restores the previous
+  revision. ``bordermap_meta.revision`` counts committed writes, to key caches.
+
+Coordinates are stored in EPSG:4326: the point geometry (lon, lat) and the ACLED
+``latitude``/``longitude`` columns, kept equal by every write made through this module.
+WAL needs a local filesystem (not a network share); the ``-wal``/``-shm`` files
+travel with the ``.gpkg``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import logging
+import math
+import os
+import sqlite3
+import struct
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo import datasets
+from geo.crs import STORAGE_CRS
+from geo.errors import IncidentNotFoundError, InvalidInputError, StoreError
+from geo.incidents import (
+    BOOKKEEPING_FIELDS,
+    CONTENT_FIELDS,
+    FIELD_TYPES,
+    ImportReport,
+    Rejection,
+    dedup_key,
+    validate_incident,
+)
+
+logger = logging.getLogger(__name__)
+
+LAYER = "incidents"
+HISTORY_TABLE = "incident_history"
+META_TABLE = "bordermap_meta"
+SCHEMA_VERSION = 1
+#: Environment variable naming the store file.
+DB_ENV = "BORDERMAP_DB"
+#: Seconds a writer waits for the lock before giving up.
+LOCK_TIMEOUT_S = 60.0
+#: Rows validated and inserted per batch inside one import transaction.
+IMPORT_CHUNK = 5000
+
+#: Columns of the ``incidents`` layer besides ``fid`` and ``geom``, in order.
+STORE_COLUMNS: tuple[str, ...] = ("id", *CONTENT_FIELDS, "created_at", "updated_at", "created_by",
+                                  "updated_by", "deleted", "dedup_key")
+#: Columns :meth:`IncidentStore.list` returns (besides geometry).
+PUBLIC_COLUMNS: tuple[str, ...] = STORE_COLUMNS[:-1]
+
+_GP_POINT_HEADER = b"GP\x00\x01" + struct.pack("<i", 4326)
+_ENVELOPE_BYTES = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}
+_INT_COLUMNS = [c for c in CONTENT_FIELDS if FIELD_TYPES[c] == "int"]
+
+
+# --------------------------------------------------------------------------- paths
+
+def default_db_path(cli_value: str | os.PathLike[str] | None = None) -> Path:
+    """Where the store lives: ``--db`` value, else ``$BORDERMAP_DB``, else the user data dir.
+
+    The user data dir is ``$XDG_DATA_HOME/border-map/incidents.gpkg`` (``XDG_DATA_HOME``
+    defaults to ``~/.local/share``) — never inside the repository.
+    """
+    if cli_value:
+        return Path(cli_value).expanduser()
+    env = os.environ.get(DB_ENV)
+    if env:
+        return Path(env).expanduser()
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base).expanduser() / "border-map" / "incidents.gpkg"
+
+
+# ---------------------------------------------------------------- geometry blobs
+
+def point_blob(lon: float, lat: float) -> bytes:
+    """GeoPackage geometry blob (EPSG:4326, no envelope, little-endian WKB) of a point."""
+    return _GP_POINT_HEADER + struct.pack("<BIdd", 1, 1, lon, lat)
+
+
+def _wkb(blob: bytes) -> bytes:
+    if len(blob) < 8 or blob[:2] != b"GP":
+        raise ValueError("not a GeoPackage geometry blob")
+    flags = blob[3]
+    return bytes(blob[8 + _ENVELOPE_BYTES.get((flags >> 1) & 7, 0):])
+
+
+def _bounds(blob: bytes | None) -> tuple[float, float, float, float] | None:
+    if blob is None:
+        return None
+    wkb = _wkb(blob)
+    if len(wkb) == 21 and wkb[0] == 1 and wkb[1:5] == b"\x01\x00\x00\x00":
+        x, y = struct.unpack_from("<dd", wkb, 5)
+        return (x, y, x, y) if not (math.isnan(x) or math.isnan(y)) else None
+    geom = shapely.from_wkb(wkb)
+    if geom is None or geom.is_empty:
+        return None
+    b = geom.bounds
+    return (b[0], b[1], b[2], b[3])
+
+
+def _st_isempty(blob: bytes | None) -> int | None:
+    if blob is None:
+        return None
+    if len(blob) >= 4 and blob[:2] == b"GP" and blob[3] & 0x10:
+        return 1
+    return 1 if _bounds(blob) is None else 0
+
+
+def _coord(index: int) -> Callable[[bytes | None], float | None]:
+    def func(blob: bytes | None) -> float | None:
+        b = _bounds(blob)
+        return None if b is None else b[index]
+    return func
+
+
+def register_gpkg_functions(conn: sqlite3.Connection) -> None:
+    """Add the SQL functions GDAL's GeoPackage triggers call (``ST_IsEmpty``, ``ST_MinX``…).
+
+    They read GeoPackage geometry blobs, so plain :mod:`sqlite3` can insert into and
+    update a GDAL-made feature table while its R-tree index stays correct.
+    """
+    conn.create_function("ST_IsEmpty", 1, _st_isempty, deterministic=True)
+    for name, idx in (("ST_MinX", 0), ("ST_MinY", 1), ("ST_MaxX", 2), ("ST_MaxY", 3)):
+        conn.create_function(name, 1, _coord(idx), deterministic=True)
+
+
+# ------------------------------------------------------------------ value types
+
+@runtime_checkable
+class IncidentStoreProtocol(Protocol):
+    """What any incident store offers (GeoPackage today, PostGIS later)."""
+
+    @property
+    def revision(self) -> int:
+        """A number that changes whenever the store changes (to key caches)."""
+        ...
+
+    def add(self, fields: Mapping[str, Any], by: str) -> str:
+        """Validate and add one record; return its id."""
+        ...
+
+    def update(self, incident_id: str, changes: Mapping[str, Any], by: str) -> None:
+        """Change fields of a live record."""
+        ...
+
+    def delete(self, incident_id: str, by: str) -> None:
+        """Soft-delete a record (it stays in history; undo brings it back)."""
+        ...
+
+    def undo(self, incident_id: str, by: str) -> None:
+        """Revert the last change made to one record."""
+        ...
+
+    def history(self, incident_id: str) -> list[dict[str, Any]]:
+        """Every revision of one record, oldest first."""
+        ...
+
+    def get(self, incident_id: str) -> dict[str, Any]:
+        """One record (deleted or not) as a dict."""
+        ...
+
+    def list(self, include_deleted: bool = False) -> gpd.GeoDataFrame:
+        """All (live) records as a point GeoDataFrame in EPSG:4326."""
+        ...
+
+    def import_rows(self, rows: Iterable[Mapping[str, Any]], by: str, *,
+                    row_numbers: Sequence[int] | None = None) -> ImportReport:
+        """Validate rows; add the valid, new ones in one transaction."""
+        ...
+
+
+# ------------------------------------------------------------------- the store
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def _empty_frame() -> gpd.GeoDataFrame:
+    dtypes = {"text": object, "date": object, "int": "int64", "real": "float64"}
+    cols: dict[str, pd.Series] = {}
+    for name in STORE_COLUMNS:
+        if name in FIELD_TYPES:
+            cols[name] = pd.Series([], dtype=dtypes[FIELD_TYPES[name]])
+        elif name == "deleted":
+            cols[name] = pd.Series([], dtype=bool)
+        else:
+            cols[name] = pd.Series([], dtype=object)
+    return gpd.GeoDataFrame(cols, geometry=gpd.GeoSeries([], crs=STORAGE_CRS))
+
+
+_EXTRA_DDL = f"""
+CREATE UNIQUE INDEX IF NOT EXISTS "{LAYER}_id_idx" ON "{LAYER}"(id);
+CREATE INDEX IF NOT EXISTS "{LAYER}_dedup_idx" ON "{LAYER}"(dedup_key);
+CREATE TABLE IF NOT EXISTS "{HISTORY_TABLE}" (
+    hid INTEGER PRIMARY KEY AUTOINCREMENT,
+    incident_id TEXT NOT NULL,
+    action TEXT NOT NULL,
+    at TEXT NOT NULL,
+    by TEXT,
+    undone INTEGER NOT NULL DEFAULT 0,
+    data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS "{HISTORY_TABLE}_incident_idx" ON "{HISTORY_TABLE}"(incident_id, hid);
+CREATE TABLE IF NOT EXISTS "{META_TABLE}" (
+    fid INTEGER PRIMARY KEY AUTOINCREMENT,
+    key TEXT NOT NULL UNIQUE,
+    value TEXT
+);
+INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, description)
+    VALUES ('{HISTORY_TABLE}', 'attributes', '{HISTORY_TABLE}', 'Every revision of every incident (JSON)');
+INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, description)
+    VALUES ('{META_TABLE}', 'attributes', '{META_TABLE}', 'Border Map store settings');
+INSERT OR IGNORE INTO "{META_TABLE}" (key, value) VALUES ('schema_version', '{SCHEMA_VERSION}');
+INSERT OR IGNORE INTO "{META_TABLE}" (key, value) VALUES ('revision', '0');
+"""  # noqa: S608
+
+_INSERT_SQL = (f'INSERT INTO "{LAYER}" (geom, {", ".join(STORE_COLUMNS)}) '  # noqa: S608
+               f'VALUES (?, {", ".join("?" * len(STORE_COLUMNS))})')
+_HISTORY_SQL = (f'INSERT INTO "{HISTORY_TABLE}" (incident_id, action, at, by, undone, data) '  # noqa: S608
+                "VALUES (?, ?, ?, ?, 0, ?)")
+_UPDATE_SQL = (f'UPDATE "{LAYER}" SET geom = ?, '  # noqa: S608
+               + ", ".join(f"{c} = ?" for c in (*CONTENT_FIELDS, "updated_at", "updated_by", "deleted"))
+               + " WHERE id = ?")
+
+
+class IncidentStore:
+    """Incident records in a GeoPackage file (layer ``incidents``, EPSG:4326 points).
+
+    Parameters
+    ----------
+    path : str or Path
+        The ``.gpkg`` file. It is created (and seeded) on the first write, or at once
+        with ``create=True``.
+    seed_path : Path or None
+        GeoJSON of seed incidents loaded when the file is created; default
+        ``data/seed_incidents.geojson`` (skipped if absent). ``None``: no seeding.
+    create : bool
+        Create the file now instead of on the first write.
+    lock_timeout_s : float
+        Seconds a writer waits for another writer to finish.
+
+    Every method opens its own short-lived connection, so one instance may be shared
+    by threads and several processes may write the same file.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], *,
+                 seed_path: Path | None = datasets.DATA_DIR / datasets.SEED_INCIDENTS_FILE,
+                 create: bool = False, lock_timeout_s: float = LOCK_TIMEOUT_S) -> None:
+        self.path = Path(path)
+        self.seed_path = seed_path
+        if not lock_timeout_s > 0:
+            raise InvalidInputError(f"lock_timeout_s must be > 0 s, got {lock_timeout_s!r}")
+        self.lock_timeout_s = lock_timeout_s
+        if self.path.exists() and self.path.is_dir():
+            raise StoreError(f"store path {str(self.path)!r} is a directory; give a .gpkg file name")
+        if create:
+            self._ensure_created()
+
+    def __repr__(self) -> str:
+        return f"IncidentStore({str(self.path)!r})"
+
+    # ---------------------------------------------------------------- plumbing
+    def _connect(self, path: Path | None = None) -> sqlite3.Connection:
+        try:
+            conn = sqlite3.connect(path or self.path, timeout=self.lock_timeout_s, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open the incident store {str(self.path)!r}: {exc}") from exc
+        register_gpkg_functions(conn)
+        return conn
+
+    def exists(self) -> bool:
+        """True if the store file has been created."""
+        return self.path.is_file()
+
+    def _check_schema(self, conn: sqlite3.Connection) -> None:
+        try:
+            row = conn.execute(f'SELECT value FROM "{META_TABLE}" WHERE key = ?',  # noqa: S608
+                               ("schema_version",)).fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{str(self.path)!r} is not a Border Map incident store ({exc}); "
+                             "choose another --db file") from exc
+        if row is None or int(row[0]) > SCHEMA_VERSION:
+            raise StoreError(f"{str(self.path)!r} has an unknown store schema version {row!r}")
+
+    def _ensure_created(self) -> None:
+        if self.path.exists():
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp.gpkg")
+        try:
+            import pyogrio
+
+            pyogrio.write_dataframe(_empty_frame(), tmp, layer=LAYER, driver="GPKG", geometry_type="Point",
+                                    dataset_options={"VERSION": "1.3"})
+            conn = self._connect(tmp)
+            try:
+                conn.executescript(_EXTRA_DDL)
+                conn.execute("PRAGMA journal_mode=WAL")
+            finally:
+                conn.close()
+            if self.seed_path is not None and Path(self.seed_path).is_file():
+                self._seed(tmp, Path(self.seed_path))
+            try:
+                os.link(tmp, self.path)  # atomic, never overwrites a store made meanwhile
+            except FileExistsError:
+                logger.info("store %s was created by another process", self.path)
+            except OSError:  # filesystem without hard links
+                if not self.path.exists():
+                    os.replace(tmp, self.path)
+            logger.info("created incident store %s", self.path)
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(f"cannot create the incident store {str(self.path)!r}: {exc}") from exc
+        finally:
+            for suffix in ("", "-wal", "-shm"):
+                with contextlib.suppress(FileNotFoundError):
+                    Path(str(tmp) + suffix).unlink()
+
+    def _seed(self, tmp: Path, seed: Path) -> None:
+        from geo.importers import read_file
+
+        parsed = read_file(seed)
+        report = IncidentStore(tmp, seed_path=None).import_rows(parsed.rows, "seed",
+                                                                row_numbers=parsed.row_numbers)
+        bad = len(report.rejected) + len(parsed.rejected)
+        logger.info("seeded %d incidents from %s (%d rejected)", report.imported, seed.name, bad)
+        for rej in (*parsed.rejected, *report.rejected):
+            logger.warning("seed file %s row %d not loaded: %s", seed.name, rej.row, rej.reason)
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        self._ensure_created()
+        conn = self._connect()
+        try:
+            self._check_schema(conn)
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+                if not conn.in_transaction:  # the body rolled back: nothing to record
+                    return
+                conn.execute(f'UPDATE "{META_TABLE}" SET value = CAST(value AS INTEGER) + 1 '  # noqa: S608
+                             "WHERE key = 'revision'")
+                conn.execute("UPDATE gpkg_contents SET last_change = ? WHERE table_name = ?", (_now(), LAYER))
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"the incident store {str(self.path)!r} could not be written ({exc}); "
+                             "another program may hold it — try again") from exc
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"the incident store {str(self.path)!r} is damaged or not a store: "
+                             f"{exc}") from exc
+        finally:
+            conn.close()
+
+    @contextlib.contextmanager
+    def _read(self) -> Iterator[sqlite3.Connection | None]:
+        if not self.path.exists():
+            yield None
+            return
+        conn = self._connect()
+        try:
+            self._check_schema(conn)
+            yield conn
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot read the incident store {str(self.path)!r}: {exc}") from exc
+        finally:
+            conn.close()
+
+    @staticmethod
+    def _extend_extent(conn: sqlite3.Connection, lons: Sequence[float], lats: Sequence[float]) -> None:
+        if not lons:
+            return
+        conn.execute(
+            "UPDATE gpkg_contents SET min_x = min(coalesce(min_x, ?1), ?1), "
+            "min_y = min(coalesce(min_y, ?2), ?2), max_x = max(coalesce(max_x, ?3), ?3), "
+            "max_y = max(coalesce(max_y, ?4), ?4) WHERE table_name = ?5",
+            (min(lons), min(lats), max(lons), max(lats), LAYER))
+
+    @staticmethod
+    def _row_values(rec: Mapping[str, Any]) -> tuple[Any, ...]:
+        return (point_blob(rec["longitude"], rec["latitude"]), *(rec.get(c) for c in STORE_COLUMNS))
+
+    @staticmethod
+    def _fetch(conn: sqlite3.Connection, incident_id: str) -> dict[str, Any]:
+        cur = conn.execute(f'SELECT {", ".join(STORE_COLUMNS)} FROM "{LAYER}" WHERE id = ?',  # noqa: S608
+                           (str(incident_id),))
+        row = cur.fetchone()
+        if row is None:
+            raise IncidentNotFoundError(f"no incident with id {incident_id!r} in the store")
+        rec = dict(zip(STORE_COLUMNS, row, strict=True))
+        rec["deleted"] = bool(rec["deleted"])
+        return rec
+
+    @staticmethod
+    def _snapshot(rec: Mapping[str, Any]) -> str:
+        """The record as compact JSON (absent fields omitted; ``deleted`` always present)."""
+        data = {k: v for k in PUBLIC_COLUMNS if (v := rec.get(k)) is not None}
+        data["deleted"] = bool(rec.get("deleted"))
+        return json.dumps(data, ensure_ascii=False, allow_nan=False)
+
+    def _apply(self, conn: sqlite3.Connection, incident_id: str, content: Mapping[str, Any],
+               deleted: bool, by: str, action: str) -> dict[str, Any]:
+        rec = self._fetch(conn, incident_id)
+        rec.update({k: content.get(k) for k in CONTENT_FIELDS})
+        rec.update(updated_at=_now(), updated_by=by, deleted=deleted)
+        conn.execute(_UPDATE_SQL, (point_blob(rec["longitude"], rec["latitude"]),
+                                   *(rec[c] for c in CONTENT_FIELDS), rec["updated_at"], rec["updated_by"],
+                                   int(deleted), incident_id))
+        conn.execute(_HISTORY_SQL, (incident_id, action, rec["updated_at"], by, self._snapshot(rec)))
+        self._extend_extent(conn, [rec["longitude"]], [rec["latitude"]])
+        return rec
+
+    # ---------------------------------------------------------------- API
+    @property
+    def revision(self) -> int:
+        """Count of committed writes (0 before the file exists); use it to key caches."""
+        with self._read() as conn:
+            if conn is None:
+                return 0
+            row = conn.execute(f'SELECT value FROM "{META_TABLE}" WHERE key = ?',  # noqa: S608
+                               ("revision",)).fetchone()
+            return int(row[0]) if row else 0
+
+    def add(self, fields: Mapping[str, Any], by: str) -> str:
+        """Validate ``fields`` (see :func:`geo.incidents.validate_incident`) and add the record.
+
+        Returns the new record's id (a UUID string).
+        """
+        rec = validate_incident(fields)
+        by = _who(by)
+        now = _now()
+        new_id = str(uuid.uuid4())
+        rec.update(id=new_id, created_at=now, updated_at=now, created_by=by, updated_by=by, deleted=0,
+                   dedup_key=dedup_key(rec))
+        with self._write() as conn:
+            conn.execute(_INSERT_SQL, self._row_values(rec))
+            conn.execute(_HISTORY_SQL, (new_id, "add", now, by, self._snapshot(rec)))
+            self._extend_extent(conn, [rec["longitude"]], [rec["latitude"]])
+        logger.info("added incident %s", new_id)
+        return new_id
+
+    def update(self, incident_id: str, changes: Mapping[str, Any], by: str) -> None:
+        """Change fields of a live record; the result is validated as a whole.
+
+        Raises :class:`IncidentNotFoundError` for an unknown id and :class:`StoreError`
+        for a deleted record (undo the deletion first).
+        """
+        bad = [k for k in changes if k in BOOKKEEPING_FIELDS or k == "dedup_key"]
+        if bad:
+            raise InvalidInputError(f"field {bad[0]!r} is set by the store and cannot be changed")
+        by = _who(by)
+        with self._write() as conn:
+            current = self._fetch(conn, incident_id)
+            if current["deleted"]:
+                raise StoreError(f"incident {incident_id!r} is deleted; undo the deletion before editing it")
+            merged = {k: current[k] for k in CONTENT_FIELDS}
+            if "event_type" in changes and "sub_event_type" not in changes:
+                merged["sub_event_type"] = None
+            if "fatalities" in changes and "fatalities_best" not in changes:
+                merged["fatalities_best"] = None
+            merged.update(changes)
+            rec = validate_incident(merged)
+            if all(rec[k] == current[k] for k in CONTENT_FIELDS):
+                conn.execute("ROLLBACK")  # nothing changed: no revision
+                return
+            self._apply(conn, incident_id, rec, False, by, "update")
+
+    def delete(self, incident_id: str, by: str) -> None:
+        """Soft-delete a record: it disappears from :meth:`list` but stays in the file and history."""
+        by = _who(by)
+        with self._write() as conn:
+            current = self._fetch(conn, incident_id)
+            if current["deleted"]:
+                raise StoreError(f"incident {incident_id!r} is already deleted")
+            self._apply(conn, incident_id, current, True, by, "delete")
+
+    def undo(self, incident_id: str, by: str) -> None:
+        """Revert the last change to one record (repeatable, back to its creation).
+
+        Undoing the creation (add or import) soft-deletes the record. Raises
+        :class:`StoreError` when there is nothing left to undo.
+        """
+        by = _who(by)
+        with self._write() as conn:
+            self._fetch(conn, incident_id)
+            rows = conn.execute(
+                f'SELECT hid, data FROM "{HISTORY_TABLE}" WHERE incident_id = ? AND undone = 0 '  # noqa: S608
+                "AND action != 'undo' ORDER BY hid", (incident_id,)).fetchall()
+            if not rows:
+                raise StoreError(f"nothing left to undo for incident {incident_id!r}")
+            last_hid, last_data = rows[-1]
+            if len(rows) >= 2:
+                state = json.loads(rows[-2][1])
+                deleted = bool(state.get("deleted"))
+            else:
+                state, deleted = json.loads(last_data), True
+            conn.execute(f'UPDATE "{HISTORY_TABLE}" SET undone = 1 WHERE hid = ?', (last_hid,))  # noqa: S608
+            self._apply(conn, incident_id, state, deleted, by, "undo")
+
+    def history(self, incident_id: str) -> list[dict[str, Any]]:
+        """Every revision of one record, oldest first.
+
+        Each item: ``{"revision": int, "action": "add"|"import"|"update"|"delete"|"undo",
+        "at": ISO UTC, "by": str, "undone": bool, "record": dict}``.
+        """
+        with self._read() as conn:
+            if conn is None:
+                raise IncidentNotFoundError(f"no incident with id {incident_id!r} (the store is empty)")
+            rows = conn.execute(
+                f'SELECT hid, action, at, by, undone, data FROM "{HISTORY_TABLE}" '  # noqa: S608
+                "WHERE incident_id = ? ORDER BY hid", (str(incident_id),)).fetchall()
+        if not rows:
+            raise IncidentNotFoundError(f"no incident with id {incident_id!r} in the store")
+        return [{"revision": h, "action": a, "at": at, "by": b, "undone": bool(u),
+                 "record": {**dict.fromkeys(PUBLIC_COLUMNS), **json.loads(d)}} for h, a, at, b, u, d in rows]
+
+    def get(self, incident_id: str) -> dict[str, Any]:
+        """One record (deleted or not): content and bookkeeping fields."""
+        with self._read() as conn:
+            if conn is None:
+                raise IncidentNotFoundError(f"no incident with id {incident_id!r} (the store is empty)")
+            rec = self._fetch(conn, incident_id)
+        rec.pop("dedup_key", None)
+        return rec
+
+    def list(self, include_deleted: bool = False) -> gpd.GeoDataFrame:
+        """Records as a GeoDataFrame of points in EPSG:4326, in insertion order.
+
+        Columns: :data:`PUBLIC_COLUMNS` and ``geometry`` (read from the stored point, so a
+        point moved in QGIS shows where it was moved to; ``latitude``/``longitude``
+        follow the geometry). Integer fields are pandas ``Int64`` (nullable).
+        """
+        with self._read() as conn:
+            if conn is None:
+                return _frame(pd.DataFrame({c: [] for c in PUBLIC_COLUMNS}), [])
+            where = "" if include_deleted else " WHERE deleted = 0"
+            cur = conn.execute(f'SELECT geom, {", ".join(PUBLIC_COLUMNS)} FROM "{LAYER}"{where} '  # noqa: S608
+                               "ORDER BY fid")
+            rows = cur.fetchall()
+        geoms = [r[0] for r in rows]
+        df = pd.DataFrame.from_records([r[1:] for r in rows], columns=list(PUBLIC_COLUMNS))
+        return _frame(df, geoms)
+
+    def import_rows(self, rows: Iterable[Mapping[str, Any]], by: str, *,
+                    row_numbers: Sequence[int] | None = None,
+                    on_progress: Callable[[int, int], None] | None = None) -> ImportReport:
+        """Validate rows and add every valid, new one in a single transaction.
+
+        Parameters
+        ----------
+        rows : iterable of mapping
+            Field name → value (see :data:`geo.incidents.CONTENT_FIELDS`); an ``id`` that
+            is a UUID is kept if the store does not have it yet; other bookkeeping
+            fields are ignored.
+        by : str
+            Who imports (recorded as creator).
+        row_numbers : sequence of int, optional
+            The source row number of each row, for rejection messages (default 1, 2, …).
+        on_progress : callable, optional
+            Called as ``on_progress(done, total)`` after each batch is written.
+
+        Returns
+        -------
+        ImportReport
+            Duplicates (same ACLED ``event_id_cnty``, same content, or same ``id`` as a
+            record already in the store or earlier in the file) are skipped, not rejected.
+        """
+        by = _who(by)
+        rows = list(rows)
+        numbers = list(row_numbers) if row_numbers is not None else list(range(1, len(rows) + 1))
+        if len(numbers) != len(rows):
+            raise InvalidInputError(f"row_numbers has {len(numbers)} items for {len(rows)} rows")
+        rejected: list[Rejection] = []
+        valid: list[dict[str, Any]] = []
+        for num, row in zip(numbers, rows, strict=True):
+            content = {k: v for k, v in row.items() if k not in BOOKKEEPING_FIELDS and k != "dedup_key"}
+            try:
+                rec = validate_incident(content)
+            except InvalidInputError as exc:
+                rejected.append(Rejection(num, str(exc)))
+                continue
+            rec["dedup_key"] = dedup_key(rec)
+            rec["id"] = _uuid_or_none(row.get("id"))
+            valid.append(rec)
+        ids: list[str] = []
+        duplicates = 0
+        if valid:
+            with self._write() as conn:
+                # 256 MB page cache: a large import must not spill pages to the WAL mid-way
+                conn.execute("PRAGMA cache_size = -262144")
+                seen_keys: set[str] = set()
+                seen_ids: set[str] = set()
+                now = _now()
+                for start in range(0, len(valid), IMPORT_CHUNK):
+                    chunk = valid[start:start + IMPORT_CHUNK]
+                    known_keys = _existing(conn, "dedup_key", [r["dedup_key"] for r in chunk])
+                    known_ids = _existing(conn, "id", [r["id"] for r in chunk if r["id"]])
+                    batch, history = [], []
+                    for rec in chunk:
+                        if (rec["dedup_key"] in known_keys or rec["dedup_key"] in seen_keys
+                                or (rec["id"] and (rec["id"] in known_ids or rec["id"] in seen_ids))):
+                            duplicates += 1
+                            continue
+                        seen_keys.add(rec["dedup_key"])
+                        rec["id"] = rec["id"] or str(uuid.uuid4())
+                        seen_ids.add(rec["id"])
+                        rec.update(created_at=now, updated_at=now, created_by=by, updated_by=by, deleted=0)
+                        batch.append(self._row_values(rec))
+                        history.append((rec["id"], "import", now, by, self._snapshot(rec)))
+                        ids.append(rec["id"])
+                    conn.executemany(_INSERT_SQL, batch)
+                    conn.executemany(_HISTORY_SQL, history)
+                    self._extend_extent(conn, [b[1 + STORE_COLUMNS.index("longitude")] for b in batch],
+                                        [b[1 + STORE_COLUMNS.index("latitude")] for b in batch])
+                    if on_progress is not None:
+                        on_progress(min(start + IMPORT_CHUNK, len(valid)), len(valid))
+        logger.info("import: %d added, %d duplicates, %d rejected", len(ids), duplicates, len(rejected))
+        return ImportReport(imported=len(ids), duplicates=duplicates, rejected=tuple(rejected),
+                            ids=tuple(ids))
+
+
+def _existing(conn: sqlite3.Connection, column: str, values: Sequence[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(values), 500):
+        part = values[start:start + 500]
+        q = f'SELECT {column} FROM "{LAYER}" WHERE {column} IN ({", ".join("?" * len(part))})'  # noqa: S608
+        found.update(r[0] for r in conn.execute(q, part))
+    return found
+
+
+def _uuid_or_none(value: Any) -> str | None:
+    if not value or not isinstance(value, str):
+        return None
+    try:
+        return str(uuid.UUID(value.strip()))
+    except ValueError:
+        return None
+
+
+def _who(by: str) -> str:
+    text = " ".join(str(by or "").split())[:100]
+    if not text:
+        raise InvalidInputError("'by' (who makes the change) must be a non-empty name")
+    return text
+
+
+def _frame(df: pd.DataFrame, blobs: Sequence[bytes | None]) -> gpd.GeoDataFrame:
+    wkbs = np.array([_wkb(b) if b is not None else None for b in blobs], dtype=object)
+    geoms = shapely.from_wkb(wkbs) if len(wkbs) else np.array([], dtype=object)
+    for col in _INT_COLUMNS:
+        df[col] = pd.array(df[col], dtype="Int64") if len(df) else pd.array([], dtype="Int64")
+    for col in ("latitude", "longitude", "precision_km"):
+        df[col] = df[col].astype("float64")
+    df["deleted"] = df["deleted"].astype(bool)
+    gdf = gpd.GeoDataFrame(df, geometry=gpd.GeoSeries(geoms, index=df.index, crs=STORAGE_CRS))
+    if len(gdf):
+        gdf["longitude"] = shapely.get_x(gdf.geometry.values)
+        gdf["latitude"] = shapely.get_y(gdf.geometry.values)
+    return gdf
+
+
+def open_store(target: str | os.PathLike[str] | None = None, **kwargs: Any) -> IncidentStoreProtocol:
+    """Open the store named by a path (GeoPackage) or, later, a ``postgresql://`` URL.
+
+    ``None`` resolves through :func:`default_db_path`.
+    """
+    text = os.fspath(target) if target is not None else ""
+    if text.startswith(("postgresql://", "postgres://")):
+        raise StoreError("a PostGIS store is not available yet; give a .gpkg file path with --db")
+    return IncidentStore(default_db_path(text or None), **kwargs)
