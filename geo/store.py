@@ -31,6 +31,7 @@ import math
 import os
 import sqlite3
 import struct
+import tempfile
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -187,6 +188,14 @@ class IncidentStoreProtocol(Protocol):
     def list(self, include_deleted: bool = False) -> gpd.GeoDataFrame:
         """All (live) records as a point GeoDataFrame in EPSG:4326."""
         ...
+
+    def _unwritten_seeds(self, include_deleted: bool) -> gpd.GeoDataFrame:
+        """What a store not yet created holds: the seed incidents it will be created with."""
+        if self.seed_path is None or not Path(self.seed_path).is_file():
+            return _frame(pd.DataFrame({c: [] for c in PUBLIC_COLUMNS}), [])
+        with tempfile.TemporaryDirectory() as tmp:
+            preview = IncidentStore(Path(tmp) / "seeds.gpkg", seed_path=self.seed_path, create=True)
+            return preview.list(include_deleted)
 
     def import_rows(self, rows: Iterable[Mapping[str, Any]], by: str, *,
                     row_numbers: Sequence[int] | None = None) -> ImportReport:
@@ -559,7 +568,7 @@ class IncidentStore:
         """
         with self._read() as conn:
             if conn is None:
-                return _frame(pd.DataFrame({c: [] for c in PUBLIC_COLUMNS}), [])
+                return self._unwritten_seeds(include_deleted)
             where = "" if include_deleted else " WHERE deleted = 0"
             cur = conn.execute(f'SELECT geom, {", ".join(PUBLIC_COLUMNS)} FROM "{LAYER}"{where} '  # noqa: S608
                                "ORDER BY fid")
@@ -567,6 +576,14 @@ class IncidentStore:
         geoms = [r[0] for r in rows]
         df = pd.DataFrame.from_records([r[1:] for r in rows], columns=list(PUBLIC_COLUMNS))
         return _frame(df, geoms)
+
+    def _unwritten_seeds(self, include_deleted: bool) -> gpd.GeoDataFrame:
+        """What a store not yet created holds: the seed incidents it will be created with."""
+        if self.seed_path is None or not Path(self.seed_path).is_file():
+            return _frame(pd.DataFrame({c: [] for c in PUBLIC_COLUMNS}), [])
+        with tempfile.TemporaryDirectory() as tmp:
+            preview = IncidentStore(Path(tmp) / "seeds.gpkg", seed_path=self.seed_path, create=True)
+            return preview.list(include_deleted)
 
     def import_rows(self, rows: Iterable[Mapping[str, Any]], by: str, *,
                     row_numbers: Sequence[int] | None = None,
