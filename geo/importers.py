@@ -267,6 +267,7 @@ def read_geojson(path: Path) -> ParsedFile:
         doc = json.loads(path.read_bytes().decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise DataFileError(f"import file {path.name!r} is not valid GeoJSON: {exc}") from None
+    features: Any
     if isinstance(doc, dict) and doc.get("type") == "Feature":
         features = [doc]
     elif isinstance(doc, dict) and doc.get("type") == "FeatureCollection":
@@ -446,7 +447,8 @@ def read_gpkg(path: Path, layer: str | None = None) -> ParsedFile:
     points = [str(n) for n, g in layers if g and "POINT" in str(g).upper()]
     if layer is None:
         spatial = [str(n) for n, g in layers if g]
-        layer = "incidents" if "incidents" in spatial else (points or spatial or [None])[0]
+        candidates: list[str | None] = [*points, *spatial, None]
+        layer = "incidents" if "incidents" in spatial else candidates[0]
     if layer is None or layer not in names:
         raise DataFileError(f"import file {path.name!r} has no point layer{f' {layer!r}' if layer else ''} "
                             f"(layers: {', '.join(names) or 'none'})")

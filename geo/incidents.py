@@ -194,6 +194,7 @@ def parse_date(value: Any, name: str, today: dt.date) -> dt.date | None:
                     continue
         if d is None:
             raise InvalidInputError(f"{name} {text!r} is not a date; use YYYY-MM-DD (e.g. 2025-03-15)")
+    assert d is not None
     if d > today + dt.timedelta(days=1):
         raise InvalidInputError(f"{name} {d.isoformat()} is in the future (today is {today.isoformat()})")
     if d < EARLIEST_DATE:
@@ -351,7 +352,7 @@ def validate_incident(fields: Mapping[str, Any], *, today: dt.date | None = None
     pk = fields.get("precision_km")
     if not _blank(pk):
         try:
-            pkf = float(pk)
+            pkf = float(pk)  # type: ignore[arg-type]
         except (TypeError, ValueError):
             raise InvalidInputError(f"precision_km must be a number of km, got {pk!r}") from None
         if not (math.isfinite(pkf) and 0 <= pkf <= 1000):

@@ -189,14 +189,6 @@ class IncidentStoreProtocol(Protocol):
         """All (live) records as a point GeoDataFrame in EPSG:4326."""
         ...
 
-    def _unwritten_seeds(self, include_deleted: bool) -> gpd.GeoDataFrame:
-        """What a store not yet created holds: the seed incidents it will be created with."""
-        if self.seed_path is None or not Path(self.seed_path).is_file():
-            return _frame(pd.DataFrame({c: [] for c in PUBLIC_COLUMNS}), [])
-        with tempfile.TemporaryDirectory() as tmp:
-            preview = IncidentStore(Path(tmp) / "seeds.gpkg", seed_path=self.seed_path, create=True)
-            return preview.list(include_deleted)
-
     def import_rows(self, rows: Iterable[Mapping[str, Any]], by: str, *,
                     row_numbers: Sequence[int] | None = None) -> ImportReport:
         """Validate rows; add the valid, new ones in one transaction."""
