@@ -10,14 +10,12 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
-import numpy as np
 
-from geo import datasets
+from geo import datasets, dem_io
 from geo.assets import Asset, anchor_assets_from_places, assets_from_geojson
 from geo.border import load_border
 from geo.cli.output import emit
@@ -27,59 +25,17 @@ from geo.errors import DataFileError, InvalidInputError, TerrainUnavailableError
 
 logger = logging.getLogger(__name__)
 
-DEM_ENV = "BORDERMAP_DEM"
-
-
-def default_dem_path() -> Path:
-    """``$XDG_DATA_HOME/border-map/dem.tif`` (``~/.local/share`` when XDG_DATA_HOME is unset)."""
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "border-map" / "dem.tif"
-
-
-def resolve_dem_path(cli_value: str | None) -> Path | None:
-    """The DEM to use: ``--dem``, then ``BORDERMAP_DEM``, then the default path if it exists.
-
-    Raises
-    ------
-    DataFileError
-        When ``--dem`` or ``BORDERMAP_DEM`` names a file that does not exist.
-    """
-    for value, where in ((cli_value, "--dem"), (os.environ.get(DEM_ENV), DEM_ENV)):
-        if value:
-            path = Path(value).expanduser()
-            if not path.is_file():
-                raise DataFileError(f"the DEM given by {where} ({value}) does not exist; check the path")
-            return path
-    default = default_dem_path()
-    return default if default.is_file() else None
-
-
-def _read_dem(path: Path) -> Dem:
-    """Read a single-band GeoTIFF/COG into a :class:`Dem` (float32, NaN for no data)."""
-    import rasterio
-    from pyproj import CRS
-
-    try:
-        with rasterio.open(path) as src:
-            if src.crs is None:
-                raise DataFileError(f"DEM {path.name!r} has no CRS; assign one (e.g. EPSG:4326) and retry")
-            band = src.read(1, masked=True)
-            elevation = np.ma.filled(band.astype(np.float32), np.nan)
-            return Dem(elevation, src.transform, CRS.from_user_input(src.crs), path.name)
-    except rasterio.errors.RasterioIOError as exc:
-        raise DataFileError(f"DEM {path.name!r} is not a readable raster: {exc}") from exc
-
-
 def _load_dem(arg: str | None, model: str) -> Dem | None:
+    """The DEM for a terrain model (None for the radius model), via :mod:`geo.dem_io`."""
     if model == "radius":
         return None
-    path = resolve_dem_path(arg)
-    if path is None:
+    try:
+        source = dem_io.resolve_dem_source(arg)
+    except TerrainUnavailableError as exc:
         raise TerrainUnavailableError(
-            f"the {model!r} model needs a DEM and none was found: pass --dem PATH, set {DEM_ENV}, "
-            f"or place one at {default_dem_path()}; the radius model still works without a DEM"
-        )
-    return _read_dem(path)
+            f"the {model!r} model needs a DEM: {exc}; the radius model still works without a DEM"
+        ) from None
+    return dem_io.read_dem(source)
 
 
 def _read_json(path_text: str, what: str) -> Any:
@@ -191,7 +147,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     cov = subparsers.add_parser("coverage", help="patrol coverage of the border and its gaps")
     cov.add_argument("--assets", required=True, help="GeoJSON FeatureCollection of asset points")
     cov.add_argument("--model", choices=MODELS, default="radius", help="coverage model (default radius)")
-    cov.add_argument("--dem", help=f"DEM GeoTIFF/COG (default: ${DEM_ENV}, then {default_dem_path()})")
+    cov.add_argument("--dem", help=f"DEM GeoTIFF/COG (default: ${dem_io.DEM_ENV_VAR}, then {dem_io.default_dem_path()})")
     cov.add_argument("--segment-km", type=float, default=1.0, help="segment length in km (default 1)")
     cov.add_argument("--places", help="reference places GeoJSON (crossings); default: the shipped file")
     cov.add_argument("--json", action="store_true", help="print one JSON document")
@@ -199,7 +155,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     dep = subparsers.add_parser("deployment",
                                 help="candidate 201st Base deployment zones (analytical hypotheses)")
-    dep.add_argument("--dem", help=f"DEM GeoTIFF/COG (default: ${DEM_ENV}, then {default_dem_path()})")
+    dep.add_argument("--dem", help=f"DEM GeoTIFF/COG (default: ${dem_io.DEM_ENV_VAR}, then {dem_io.default_dem_path()})")
     dep.add_argument("--max-slope", type=float, default=15.0, help="maximum slope, degrees (default 15)")
     dep.add_argument("--max-elev", type=float, default=3500.0, help="maximum elevation, m (default 3500)")
     dep.add_argument("--max-hours", type=float, default=8.0,
