@@ -47,6 +47,7 @@ from geo.errors import (
     InvalidInputError,
     TerrainUnavailableError,
 )
+from geo.paths import user_data_dir
 
 logger = logging.getLogger(__name__)
 
@@ -70,9 +71,7 @@ def default_dem_path(environ: Mapping[str, str] | None = None) -> Path:
 
     ``XDG_DATA_HOME`` defaults to ``~/.local/share`` (XDG Base Directory spec).
     """
-    env = os.environ if environ is None else environ
-    base = env.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "border-map" / "dem.tif"
+    return user_data_dir(environ) / "dem.tif"
 
 
 def resolve_dem_source(dem: str | os.PathLike[str] | None = None,

@@ -54,6 +54,7 @@ from geo.incidents import (
     dedup_key,
     validate_incident,
 )
+from geo.paths import user_data_dir
 
 logger = logging.getLogger(__name__)
 
@@ -92,8 +93,7 @@ def default_db_path(cli_value: str | os.PathLike[str] | None = None) -> Path:
     env = os.environ.get(DB_ENV)
     if env:
         return Path(env).expanduser()
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base).expanduser() / "border-map" / "incidents.gpkg"
+    return user_data_dir() / "incidents.gpkg"
 
 
 # ---------------------------------------------------------------- geometry blobs
