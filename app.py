@@ -13,7 +13,7 @@ import streamlit as st
 from geo.errors import BorderMapError
 from layers.places import PLACE_STYLES
 from layers.scene import OVERLAYS
-from ui import sidebar, state, tabs
+from ui import coverage_tab, sidebar, state, tabs
 from ui.map_view import show_map
 
 logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
@@ -36,14 +36,19 @@ def main() -> None:
     if data.incidents.empty:
         available.discard("incidents")
     options = sidebar.scene_options(available)
-    show_map(data, options)
-    t_border, t_places, t_about = st.tabs(["Border figures", "Places and sources", "About the data"])
+    map_slot = st.container()  # drawn after the tabs, which supply the analysis layers
+    t_border, t_places, t_coverage, t_about = st.tabs(
+        ["Border figures", "Places and sources", "Patrol coverage", "About the data"])
     with t_border:
         tabs.border_figures(data)
     with t_places:
         tabs.places_table(data)
+    with t_coverage:
+        coverage_bundles = coverage_tab.render(data)
     with t_about:
         tabs.about_data(data)
+    with map_slot:
+        show_map(data, options, extra_bundles=coverage_bundles)
 
 
 main()

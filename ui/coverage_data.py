@@ -1,0 +1,90 @@
+"""Data behind the coverage tab: user-data paths, the DEM, cached coverage (the page's cache boundary).
+
+Shared by :mod:`ui.coverage_tab` and :mod:`ui.deployment_panel`. Results are cached with
+``st.cache_data`` keyed by hashable inputs only: asset tuples, model, segment length,
+DEM path + modification time and the data folder.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from geo.assets import Asset
+from geo.cli.coverage_cmd import DEM_ENV, _read_dem, default_dem_path, resolve_dem_path
+from geo.coverage import CoverageParams, CoverageResult, compute_coverage
+from geo.dem import Dem
+from geo.errors import BorderMapError
+from layers.scene import SceneData
+from ui import state
+
+SCENARIOS_ENV = "BORDERMAP_SCENARIOS"
+AssetKey = tuple[tuple[Any, ...], ...]
+
+
+def user_data_dir() -> Path:
+    """``$XDG_DATA_HOME/border-map`` (``~/.local/share/border-map`` by default)."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "border-map"
+
+
+def scenarios_dir() -> Path:
+    """Where scenarios are saved: ``$BORDERMAP_SCENARIOS`` or ``<user data dir>/scenarios``."""
+    override = os.environ.get(SCENARIOS_ENV)
+    return Path(override).expanduser() if override else user_data_dir() / "scenarios"
+
+
+def dem_choice() -> tuple[str | None, float, str]:
+    """(DEM path or None, its mtime, why there is none) from ``BORDERMAP_DEM`` or the default path."""
+    try:
+        path = resolve_dem_path(None)
+    except BorderMapError as exc:
+        return None, 0.0, str(exc)
+    if path is None:
+        return None, 0.0, (f"no DEM was found: set {DEM_ENV} to a GeoTIFF, or place one at "
+                           f"{default_dem_path()}")
+    return str(path), path.stat().st_mtime, ""
+
+
+@st.cache_resource(show_spinner="Reading the DEM…", max_entries=2)
+def cached_dem(path: str, mtime: float) -> Dem:
+    """The DEM at ``path`` (read once per path and modification time, shared read-only)."""
+    return _read_dem(Path(path))
+
+
+def load_dem() -> tuple[Dem | None, str | None, float, str]:
+    """(Dem, path, mtime, reason) — Dem None with a reason when unavailable or unreadable."""
+    path, mtime, reason = dem_choice()
+    if path is None:
+        return None, None, 0.0, reason
+    try:
+        return cached_dem(path, mtime), path, mtime, ""
+    except BorderMapError as exc:
+        return None, None, 0.0, str(exc)
+
+
+def asset_key(assets: list[Asset] | tuple[Asset, ...]) -> AssetKey:
+    """A hashable cache key of assets: one tuple of field values per asset (``Asset(*t)`` rebuilds it)."""
+    return tuple(dataclasses.astuple(a) for a in assets)
+
+
+def crossing_points(data: SceneData) -> tuple[tuple[float, float], ...]:
+    """(lon, lat) of the shipped crossings."""
+    places = data.places
+    pts = places[places["kind"] == "crossing"].geometry if "kind" in places else []
+    return tuple((float(p.x), float(p.y)) for p in pts if p is not None and p.geom_type == "Point")
+
+
+@st.cache_data(show_spinner="Computing coverage…", max_entries=64)
+def cached_coverage(asset_key: AssetKey, model: str, segment_km: float, dem_path: str | None,
+                    dem_mtime: float, data_dir: str) -> CoverageResult:
+    """:func:`geo.coverage.compute_coverage` for hashable inputs (cached per session set)."""
+    data = state.scene_data()
+    dem = cached_dem(dem_path, dem_mtime) if model != "radius" and dem_path else None
+    assets = [Asset(*t) for t in asset_key]
+    return compute_coverage(data.border, assets, CoverageParams(model=model, segment_km=segment_km),
+                            dem=dem, crossings=crossing_points(data))
