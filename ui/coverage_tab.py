@@ -46,6 +46,7 @@ logger = logging.getLogger(__name__)
 #: Columns of the asset table, in display order.
 COLUMNS = ["name", "kind", "lat", "lon", "radius_km", "travel_hours", "observer_height_m", "range_km"]
 _HIDDEN = ["id", "source"]
+_NUMERIC = ["lat", "lon", *PARAM_DEFAULTS]
 MODEL_LABELS = {"radius": "Patrol radius", "travel": "Travel time over terrain (DEM)",
                 "sight": "Line of sight (DEM)"}
 WORKING = "Working scenario (this page)"
@@ -171,6 +172,10 @@ def _asset_editor() -> list[dict[str, Any]]:
     rows = st.session_state.setdefault("cov_rows", [])
     version = st.session_state.setdefault("cov_editor_version", 0)
     frame = pd.DataFrame(rows, columns=[*COLUMNS, *_HIDDEN])
+    for col in _NUMERIC:  # typed columns even when empty; text cannot be typed into them
+        frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("float64")
+    for col in ("name", "kind", *_HIDDEN):
+        frame[col] = frame[col].astype("object")
     edited = st.data_editor(
         frame, key=f"cov_editor_{version}", num_rows="dynamic", hide_index=True, width="stretch",
         column_order=COLUMNS,
