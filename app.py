@@ -13,7 +13,7 @@ import streamlit as st
 from geo.errors import BorderMapError
 from layers.places import PLACE_STYLES
 from layers.scene import OVERLAYS
-from ui import sidebar, state, tabs
+from ui import coverage_tab, sidebar, state, tabs
 from ui import terrain as terrain_ui
 from ui.map_view import show_map
 
@@ -38,17 +38,22 @@ def main() -> None:
         available.discard("incidents")
     options = sidebar.scene_options(available)
     relief, relief_legend = terrain_ui.map_layers(terrain_ui.sidebar_choice())
-    show_map(data, options, extra_bundles=relief_legend, extra_base_overlays=relief)
-    t_border, t_terrain, t_places, t_about = st.tabs(
-        ["Border figures", "Terrain", "Places and sources", "About the data"])
+    map_slot = st.container()  # drawn after the tabs, which supply the analysis layers
+    t_border, t_terrain, t_places, t_coverage, t_about = st.tabs(
+        ["Border figures", "Terrain", "Places and sources", "Patrol coverage", "About the data"])
     with t_border:
         tabs.border_figures(data)
     with t_terrain:
         terrain_ui.render_tab()
     with t_places:
         tabs.places_table(data)
+    with t_coverage:
+        coverage_bundles = coverage_tab.render(data)
     with t_about:
         tabs.about_data(data)
+    with map_slot:
+        show_map(data, options, extra_bundles=[*relief_legend, *coverage_bundles],
+                 extra_base_overlays=relief)
 
 
 main()

@@ -56,7 +56,8 @@ def current_source() -> tuple[str | None, str]:
     return source, f"{source} (from {origin})"
 
 
-def _mtime(source: str) -> float:
+def source_mtime(source: str) -> float:
+    """Modification time of a local DEM file (0 for URLs), part of cache keys."""
     try:
         return Path(source).stat().st_mtime
     except OSError:
@@ -70,7 +71,7 @@ def _load_dem(source: str, mtime: float) -> Dem:
 
 def load_dem(source: str) -> Dem:
     """The DEM at ``source`` (cached per path and modification time)."""
-    return _load_dem(source, _mtime(source))
+    return _load_dem(source, source_mtime(source))
 
 
 @st.cache_resource(show_spinner="Shading the relief…", max_entries=4)
@@ -105,7 +106,7 @@ def map_layers(choice: TerrainChoice) -> tuple[list[folium.map.Layer], list[Laye
     overlays: list[folium.map.Layer] = []
     legend: list[LegendEntry] = []
     try:
-        mtime = _mtime(choice.source)
+        mtime = source_mtime(choice.source)
         if choice.hillshade:
             uri, box = _hillshade_png(choice.source, mtime)
             overlays.append(overlay_from_png(uri, box, "Hillshade", 0.45, "Relief: " + Path(choice.source).name))
@@ -176,7 +177,7 @@ def render_tab() -> None:
     step_km = c1.select_slider("Profile step (km)", [1.0, 2.0, 5.0, 10.0], value=2.0, key="terrain_step")
     corridor_km = c2.select_slider("Corridor half-width (km)", [0.0, 1.0, 3.0, 5.0, 10.0], value=3.0,
                                    key="terrain_corridor")
-    prof = _profile(source, _mtime(source), step_km, corridor_km)
+    prof = _profile(source, source_mtime(source), step_km, corridor_km)
     st.markdown("**Elevation along the border (m), west → east by chainage (km)**")
     st.line_chart(prof.set_index("chainage_km")[["elevation_m", "corridor_min_m", "corridor_max_m"]],
                   x_label="chainage (km from the Uzbek tripoint)", y_label="elevation (m)")
@@ -184,7 +185,7 @@ def render_tab() -> None:
     st.caption(f"Along the line: {lo:,.0f} m to {hi:,.0f} m. Corridor lines run ±{corridor_km:g} km "
                "across the border. A coarse DEM smooths peaks and valley floors.")
     seg_km = st.select_slider("Segment length (km)", [1.0, 5.0, 10.0, 25.0], value=10.0, key="terrain_seg")
-    segs = _segments(source, _mtime(source), seg_km)
+    segs = _segments(source, source_mtime(source), seg_km)
     st.dataframe(segs.round(2), hide_index=True, width="stretch", height=260)
     st.download_button("Download terrain per segment (CSV)", segs.map(csv_safe).to_csv(index=False).encode(),
                        file_name=f"border_terrain_{seg_km:g}km.csv", mime="text/csv")

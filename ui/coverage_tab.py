@@ -1,0 +1,337 @@
+"""The "Patrol coverage" tab: assets, scenarios, coverage figures and gaps; 201st deployment zones.
+
+Everything on this tab is an analyst's scenario or a model's output, not a report: real
+posts are not public, and the shipped crossings and 201st garrisons are the only anchors.
+
+State (``st.session_state``, keys prefixed ``cov_``): ``cov_rows`` is the working
+scenario's table (list of row dicts, changed only by the buttons, the form and scenario
+loading); the table editor's own edits live in the editor widget, whose key carries
+``cov_editor_version`` so a button can replace the table. Results are cached with
+``st.cache_data`` keyed by hashable inputs (asset tuples, model, segment length, DEM
+path + mtime, data folder). Files (scenarios, analyst zones) go to the user data
+folder, never into the repository.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from geo.assets import (
+    ASSET_KINDS,
+    PARAM_DEFAULTS,
+    Asset,
+    Scenario,
+    anchor_assets_from_places,
+    compare_scenarios,
+    list_scenarios,
+    load_scenario,
+    save_scenario,
+)
+from geo.coverage import MODELS, CoverageResult, headline, rank_gaps
+from geo.errors import BorderMapError, InvalidInputError
+from geo.sanitize import csv_safe
+from layers.base import LayerBundle
+from layers.coverage import assets_layer, coverage_layer
+from layers.scene import SceneData
+from ui import deployment_panel, state
+from ui.coverage_data import SCENARIOS_ENV, asset_key, cached_coverage, load_dem, scenarios_dir
+
+logger = logging.getLogger(__name__)
+
+#: Columns of the asset table, in display order.
+COLUMNS = ["name", "kind", "lat", "lon", "radius_km", "travel_hours", "observer_height_m", "range_km"]
+_HIDDEN = ["id", "source"]
+_NUMERIC = ["lat", "lon", *PARAM_DEFAULTS]
+MODEL_LABELS = {"radius": "Patrol radius", "travel": "Travel time over terrain (DEM)",
+                "sight": "Line of sight (DEM)"}
+WORKING = "Working scenario (this page)"
+
+
+# ----------------------------------------------------------------------------- rows ↔ assets
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) \
+        or (isinstance(value, str) and not value.strip())
+
+
+def asset_to_row(asset: Asset) -> dict[str, Any]:
+    """One table row (``COLUMNS`` + hidden ``id``, ``source``) of an asset."""
+    return {c: getattr(asset, c) for c in [*COLUMNS, *_HIDDEN]}
+
+
+def _row_asset(row: dict[str, Any], n: int, taken: set[str]) -> Asset:
+    for coord in ("lat", "lon"):
+        if _blank(row.get(coord)):
+            raise InvalidInputError(f"field {coord!r} is empty; type the {coord} in decimal degrees")
+    asset_id = row.get("id")
+    if _blank(asset_id) or not isinstance(asset_id, str) or asset_id in taken:
+        asset_id = f"a{n}"
+        while asset_id in taken:
+            asset_id += "x"
+    source = row.get("source")
+    kwargs: dict[str, Any] = {
+        "id": asset_id, "name": "" if _blank(row.get("name")) else row.get("name"),
+        "kind": "border_post" if _blank(row.get("kind")) else row.get("kind"),
+        "lat": row["lat"], "lon": row["lon"],
+        "source": source if isinstance(source, str) and source.strip() else "analyst",
+    }
+    for name, default in PARAM_DEFAULTS.items():
+        kwargs[name] = default if _blank(row.get(name)) else row.get(name)
+    return Asset(**kwargs)
+
+
+def rows_to_assets(rows: list[dict[str, Any]]) -> tuple[list[Asset], list[str]]:
+    """Valid assets and one error message per invalid row ("Row n ('name'): …").
+
+    Blank rows are skipped; missing parameters take :data:`geo.assets.PARAM_DEFAULTS`,
+    a missing kind is a border post. Invalid rows are not applied.
+    """
+    assets: list[Asset] = []
+    errors: list[str] = []
+    taken: set[str] = set()
+    for n, row in enumerate(rows, start=1):
+        if all(_blank(row.get(c)) for c in COLUMNS):
+            continue
+        name = row.get("name")
+        label = f"Row {n}" + (f" ({name.strip()[:40]!r})" if isinstance(name, str) and name.strip() else "")
+        try:
+            asset = _row_asset(row, n, taken)
+        except BorderMapError as exc:
+            errors.append(f"{label}: {exc}. This row is not applied.")
+            continue
+        taken.add(asset.id)
+        assets.append(asset)
+    return assets, errors
+
+
+def ranked_gaps(data: SceneData, result: CoverageResult) -> pd.DataFrame:
+    """Gaps ranked by risk (incidents and crossings within 10 km)."""
+    places = data.places
+    crossings = places[places["kind"] == "crossing"] if "kind" in places else None
+    return rank_gaps(result, data.incidents if len(data.incidents) else None, crossings)
+
+
+def segments_csv(result: CoverageResult, names: dict[str, str]) -> bytes:
+    """Segments as formula-safe CSV (no geometry)."""
+    seg = pd.DataFrame(result.segments.drop(columns="geometry"))
+    seg["n_assets"] = seg["asset_ids"].map(len)
+    seg["assets"] = seg["asset_ids"].map(lambda ids: "; ".join(names.get(i, i) for i in ids))
+    seg["asset_ids"] = seg["asset_ids"].map("; ".join)
+    seg.insert(0, "model", result.params.model)
+    return seg.map(csv_safe).to_csv(index=False).encode("utf-8")
+
+
+def gaps_csv(gaps: pd.DataFrame) -> bytes:
+    """Ranked gaps as formula-safe CSV."""
+    return pd.DataFrame(gaps).map(csv_safe).to_csv(index=False).encode("utf-8")
+
+
+# ----------------------------------------------------------------------------- page parts
+
+
+def _bump_editor(rows: list[dict[str, Any]]) -> None:
+    st.session_state["cov_rows"] = rows
+    st.session_state["cov_editor_version"] = st.session_state.get("cov_editor_version", 0) + 1
+
+
+def _flash(message: str) -> None:
+    st.session_state["cov_flash"] = message
+
+
+def _use_last_click() -> None:
+    clicked = (st.session_state.get("main_map") or {}).get("last_clicked") or {}
+    if isinstance(clicked, dict) and "lat" in clicked and "lng" in clicked:
+        st.session_state["cov_new_lat"] = round(float(clicked["lat"]), 5)
+        st.session_state["cov_new_lon"] = round(float(clicked["lng"]), 5)
+    else:
+        _flash("Click a point on the map first, then press the button.")
+
+
+def _model_choice(dem_reason: str, has_dem: bool) -> tuple[str, float]:
+    c1, c2 = st.columns([3, 1])
+    available = list(MODELS) if has_dem else ["radius"]
+    if st.session_state.get("cov_model") not in available:
+        st.session_state["cov_model"] = "radius"
+    model = c1.radio("Coverage model", available, format_func=MODEL_LABELS.get, key="cov_model",
+                     horizontal=True, help="A segment is covered if any asset covers it under this model.")
+    segment_km = c2.select_slider("Segment length (km)", options=[0.5, 1.0, 2.0, 5.0], value=1.0,
+                                  key="cov_segment_km")
+    if not has_dem:
+        st.info(f"Travel-time and line-of-sight models are unavailable: {dem_reason}. "
+                "The patrol-radius model works without a DEM.")
+    return str(model), float(segment_km)
+
+
+def _asset_editor() -> list[dict[str, Any]]:
+    rows = st.session_state.setdefault("cov_rows", [])
+    version = st.session_state.setdefault("cov_editor_version", 0)
+    frame = pd.DataFrame(rows, columns=[*COLUMNS, *_HIDDEN])
+    for col in _NUMERIC:  # typed columns even when empty; text cannot be typed into them
+        frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("float64")
+    for col in ("name", "kind", *_HIDDEN):
+        frame[col] = frame[col].astype("object")
+    edited = st.data_editor(
+        frame, key=f"cov_editor_{version}", num_rows="dynamic", hide_index=True, width="stretch",
+        column_order=COLUMNS,
+        column_config={
+            "name": st.column_config.TextColumn("name", max_chars=200),
+            "kind": st.column_config.SelectboxColumn("kind", options=list(ASSET_KINDS)),
+            "lat": st.column_config.NumberColumn("lat (°)", format="%.5f"),
+            "lon": st.column_config.NumberColumn("lon (°)", format="%.5f"),
+            "radius_km": st.column_config.NumberColumn("radius (km)", help="Patrol radius, radius model"),
+            "travel_hours": st.column_config.NumberColumn("travel (h)", help="Travel-time budget"),
+            "observer_height_m": st.column_config.NumberColumn("observer height (m)"),
+            "range_km": st.column_config.NumberColumn("sight range (km)"),
+        },
+    )
+    return edited.to_dict("records")
+
+
+def _add_controls(data: SceneData, current: list[dict[str, Any]]) -> None:
+    c1, c2, c3 = st.columns(3)
+    anchors = anchor_assets_from_places(data.places)
+    present = {r.get("id") for r in current}
+    for col, kind, label in ((c1, "crossing", "Add anchors: crossings"),
+                             (c2, "garrison", "Add anchors: 201st garrisons")):
+        if col.button(label, key=f"cov_add_{kind}", help="Shipped reference places, default parameters"):
+            new = [asset_to_row(a) for a in anchors if a.kind == kind and a.id not in present]
+            _bump_editor(current + new)
+            _flash(f"Added {len(new)} anchor(s).")
+            st.rerun()
+    if c3.button("Remove all assets", key="cov_clear"):
+        _bump_editor([])
+        st.rerun()
+    with st.form("cov_add_form", clear_on_submit=False, border=True):
+        st.markdown("**Add an asset by typed coordinates** (or click the map, then *Use the last map click*)")
+        f1, f2, f3, f4, f5 = st.columns([2, 2, 1, 1, 1])
+        name = f1.text_input("Name", key="cov_new_name", max_chars=200)
+        kind = f2.selectbox("Kind", list(ASSET_KINDS), key="cov_new_kind")
+        lat = f3.number_input("lat (°)", min_value=-90.0, max_value=90.0, value=37.5, format="%.5f",
+                              key="cov_new_lat")
+        lon = f4.number_input("lon (°)", min_value=-180.0, max_value=180.0, value=70.0, format="%.5f",
+                              key="cov_new_lon")
+        radius = f5.number_input("radius (km)", value=PARAM_DEFAULTS["radius_km"], key="cov_new_radius")
+        submitted = st.form_submit_button("Add asset", key="cov_new_submit")
+    st.button("Use the last map click", key="cov_use_click", on_click=_use_last_click)
+    if submitted:
+        row = {"name": name, "kind": kind, "lat": lat, "lon": lon, "radius_km": radius}
+        try:
+            _row_asset(row, len(current) + 1, set())
+        except BorderMapError as exc:
+            st.error(f"The new asset was not added: {exc}.")
+        else:
+            _bump_editor([*current, row])
+            _flash(f"Added {name!r}.")
+            st.rerun()
+
+
+def _scenario_controls(assets: list[Asset], model: str, segment_km: float, dem_path: str | None,
+                       dem_mtime: float, current: CoverageResult | None) -> None:
+    folder = scenarios_dir()
+    st.caption(f"Scenarios are saved as GeoJSON in {folder} (set {SCENARIOS_ENV} to change).")
+    c1, c2 = st.columns(2)
+    name = c1.text_input("Scenario name", key="cov_scenario_name", placeholder="crossings only")
+    if c1.button("Save scenario", key="cov_save", disabled=not assets):
+        try:
+            path = save_scenario(Scenario(name, tuple(assets)), folder)
+            st.success(f"Saved {len(assets)} asset(s) as {path.name!r}.")
+        except (BorderMapError, OSError) as exc:
+            st.error(f"The scenario was not saved: {exc}")
+    saved: dict[str, Scenario] = {}
+    for path in list_scenarios(folder):
+        try:
+            scenario = load_scenario(path)
+        except BorderMapError as exc:
+            st.warning(f"Skipped {path.name}: {exc}")
+            continue
+        saved[scenario.name] = scenario
+    choice = c2.selectbox("Saved scenarios", list(saved), key="cov_load_choice", index=None,
+                          placeholder="none saved yet" if not saved else "choose one")
+    if c2.button("Load into the table", key="cov_load", disabled=choice is None) and choice in saved:
+        _bump_editor([asset_to_row(a) for a in saved[choice].assets])
+        _flash(f"Loaded scenario {choice!r} ({len(saved[choice].assets)} assets).")
+        st.rerun()
+    others = st.multiselect("Compare the working scenario with", list(saved), key="cov_compare")
+    if others and current is not None:
+        results = {WORKING: current}
+        for other in others:
+            results[other] = cached_coverage(asset_key(saved[other].assets), model, segment_km,
+                                             dem_path, dem_mtime, state.data_dir())
+        table = compare_scenarios(results).round(2)
+        st.dataframe(table, hide_index=True, width="stretch")
+        st.caption(f"Same model ({MODEL_LABELS[model].lower()}) and segment length for all; gained/lost km "
+                   "are relative to the working scenario.")
+
+
+def _results(data: SceneData, result: CoverageResult, names: dict[str, str]) -> pd.DataFrame:
+    head = headline(result)
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric("Border covered", f"{head['covered_km']:,.1f} km")
+    c2.metric("Share of the border", f"{head['percent']:.1f} %",
+              help=f"of {head['border_km']:,.1f} km (measured line)")
+    c3.metric("Longest gap", f"{head['longest_gap_km']:,.1f} km")
+    c4.metric("Gaps", f"{head['n_gaps']:d}")
+    for warning in result.warnings:
+        st.warning(warning)
+    seg = result.segments
+    chart = pd.DataFrame({"chainage_km": ((seg["from_km"] + seg["to_km"]) / 2).round(3),
+                          "assets covering": seg["asset_ids"].map(len)})
+    st.markdown("**Coverage along the border** (assets covering each segment; 0 = gap; km from the "
+                "Uzbek tripoint, west → east)")
+    st.area_chart(chart, x="chainage_km", y="assets covering", height=200)
+    gaps = ranked_gaps(data, result)
+    st.markdown("**Gaps ranked by risk**")
+    st.caption(f"Ranking: {gaps.attrs['formula']}. Nearby = within 10 km of the gap's stretch of border.")
+    shown = gaps[["rank", "from_km", "to_km", "length_km", "n_incidents", "n_crossings", "risk"]]
+    st.dataframe(shown.round(2), hide_index=True, width="stretch", height=240,
+                 column_config={"from_km": "from (km)", "to_km": "to (km)", "length_km": "length (km)",
+                                "n_incidents": "incidents nearby", "n_crossings": "crossings nearby"})
+    d1, d2 = st.columns(2)
+    d1.download_button("Download segments (CSV)", segments_csv(result, names), key="cov_dl_segments",
+                       file_name=f"coverage_segments_{result.params.model}.csv", mime="text/csv")
+    d2.download_button("Download gaps (CSV)", gaps_csv(gaps), key="cov_dl_gaps",
+                       file_name=f"coverage_gaps_{result.params.model}.csv", mime="text/csv")
+    return gaps
+
+
+def render(data: SceneData) -> list[LayerBundle]:
+    """Draw the tab; return the layers to draw on the main map (empty when there is nothing)."""
+    st.caption("Scenarios and model output, not reports: real posts are not public. The shipped crossings "
+               "and 201st Base garrisons are the only anchors; every other asset is the analyst's hypothesis.")
+    if message := st.session_state.pop("cov_flash", None):
+        st.info(message)
+    dem, dem_path, dem_mtime, dem_reason = load_dem()
+    model, segment_km = _model_choice(dem_reason, dem is not None)
+    st.markdown("**Assets** — edit the table (add rows at the bottom); empty parameters take the defaults "
+                f"({', '.join(f'{k} {v:g}' for k, v in PARAM_DEFAULTS.items())}).")
+    rows = _asset_editor()
+    assets, errors = rows_to_assets(rows)
+    for error in errors:
+        st.error(error)
+    _add_controls(data, rows)
+    names = {a.id: a.name for a in assets}
+    result: CoverageResult | None = None
+    if assets:
+        try:
+            result = cached_coverage(asset_key(assets), model, segment_km, dem_path, dem_mtime,
+                                     state.data_dir())
+        except BorderMapError as exc:
+            st.error(f"Coverage could not be computed: {exc}")
+    with st.expander("Scenarios: save, load, compare", expanded=False):
+        _scenario_controls(assets, model, segment_km, dem_path, dem_mtime, result)
+    bundles: list[LayerBundle] = []
+    gaps = None
+    if result is None:
+        st.info("Add assets (anchors, typed coordinates or table rows) to see coverage and gaps.")
+    else:
+        gaps = _results(data, result, names)
+        if st.toggle("Draw coverage and assets on the map", value=True, key="cov_show_map"):
+            bundles += [coverage_layer(result, gaps, names), assets_layer(assets, model)]
+    bundles += deployment_panel.render(data, dem, dem_path, dem_mtime, dem_reason, assets, result)
+    return bundles

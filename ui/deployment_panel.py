@@ -1,0 +1,194 @@
+"""201st Base deployment zones on the coverage tab: the suitability model and analyst-drawn zones.
+
+Both are hypotheses, not reports, and are labelled so on the page and the map. The
+suitability model (:mod:`geo.deployment`) needs a DEM; analyst zones are GeoJSON
+polygons uploaded or pasted, validated by :func:`geo.deployment.zones_from_geojson`
+and saved in the user data folder (``<user data dir>/analyst_zones.geojson``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+
+from geo.assets import Asset, anchor_assets_from_places
+from geo.coverage import CoverageResult
+from geo.dem import Dem
+from geo.deployment import STATUS, DeploymentParams, deployment_zones, zones_from_geojson, zones_to_geojson
+from geo.errors import BorderMapError, InvalidInputError
+from geo.paths import user_data_dir
+from layers.base import LayerBundle
+from layers.coverage import HYPOTHESIS_LABEL, deployment_layer, drawn_zones_layer
+from layers.scene import SceneData
+from ui import state
+from ui import terrain as terrain_ui
+from ui.coverage_data import asset_key, cached_coverage
+
+logger = logging.getLogger(__name__)
+
+ZONES_FILE = "analyst_zones.geojson"
+MAX_ZONES_MB = 5
+_TABLE_COLUMNS = {
+    "rank": "rank", "score": "score (0–1)", "area_km2": "area (km²)", "slope_deg_mean": "mean slope (°)",
+    "elevation_m_mean": "mean elevation (m)", "travel_h_min": "from a garrison (h)",
+    "border_km_min": "to the border (km)", "gap_km_min": "to a worst gap (km)",
+    "incidents_n_max": "incidents nearby", "centroid_lat": "lat", "centroid_lon": "lon",
+}
+
+
+def zones_path() -> Path:
+    """The analyst-zones file in the user data folder (never in the repository)."""
+    return user_data_dir() / ZONES_FILE
+
+
+@st.cache_data(show_spinner="Finding candidate zones…", max_entries=16)
+def cached_zones(params_key: tuple[Any, ...], asset_key: tuple[tuple[Any, ...], ...], model: str,
+                 segment_km: float, dem_path: str, dem_mtime: float, data_dir: str,
+                 incidents_key: tuple[tuple[float, float], ...]) -> dict[str, Any]:
+    """Ranked zones as GeoJSON (:func:`geo.deployment.zones_to_geojson`) for hashable inputs."""
+    data = state.scene_data()
+    params = DeploymentParams(*params_key)
+    garrisons = tuple((a.lon, a.lat) for a in anchor_assets_from_places(data.places) if a.kind == "garrison")
+    if not garrisons:
+        raise InvalidInputError("no 201st garrisons in the places data; travel time has no source")
+    coverage = cached_coverage(asset_key, model, segment_km, dem_path, dem_mtime, data_dir) \
+        if asset_key else None
+    incidents = gpd.GeoDataFrame(geometry=gpd.points_from_xy([p[0] for p in incidents_key],
+                                                             [p[1] for p in incidents_key]), crs=4326) \
+        if incidents_key else None
+    crossings = data.places[data.places["kind"] == "crossing"]
+    zones = deployment_zones(terrain_ui.load_dem(dem_path), data.border, params, garrisons=garrisons,
+                             coverage=coverage, incidents=incidents, crossings=crossings)
+    return zones_to_geojson(zones, params)
+
+
+def _incidents_key(data: SceneData) -> tuple[tuple[float, float], ...]:
+    geoms = data.incidents.geometry if len(data.incidents) else []
+    return tuple((round(float(p.x), 6), round(float(p.y), 6)) for p in geoms
+                 if p is not None and not p.is_empty and p.geom_type == "Point")
+
+
+def _suitability(data: SceneData, dem: Dem | None, dem_path: str | None, dem_mtime: float,
+                 dem_reason: str, assets: list[Asset], result: CoverageResult | None) -> list[LayerBundle]:
+    st.caption(
+        f"**{HYPOTHESIS_LABEL}.** Cells on the Tajik side where slope, elevation, travel time from the "
+        "Dushanbe/Bokhtar garrisons (Tobler's function × 6, an assumed vehicle factor) and distance from the "
+        "border meet the limits below; scored by Σ wᵢ·sᵢ / Σ wᵢ over slope, elevation, travel time, "
+        "closeness to the five worst coverage gaps of the working scenario, and incident density."
+    )
+    if dem is None:
+        st.info(f"The suitability analysis needs a DEM: {dem_reason}.")
+    c1, c2, c3, c4 = st.columns(4)
+    slope = c1.slider("Max slope (°)", 1.0, 45.0, 15.0, 1.0, key="cov_dep_slope")
+    elev = c2.slider("Max elevation (m)", 500.0, 5000.0, 3500.0, 100.0, key="cov_dep_elev")
+    hours = c3.slider("Max travel from a garrison (h)", 0.5, 24.0, 8.0, 0.5, key="cov_dep_hours")
+    standoff = c4.slider("Stand-off from the border (km)", 0.0, 50.0, 5.0, 1.0, key="cov_dep_standoff")
+    b1, b2 = st.columns(2)
+    if b1.button("Find candidate zones", key="cov_dep_run", disabled=dem is None, type="primary") \
+            and dem_path is not None:
+        try:
+            params = DeploymentParams(max_slope_deg=slope, max_elev_m=elev, max_hours=hours,
+                                      standoff_km=standoff)
+            model = result.params.model if result is not None else "radius"
+            segment_km = result.params.segment_km if result is not None else 1.0
+            st.session_state["cov_zones"] = cached_zones(
+                dataclasses.astuple(params), asset_key(assets) if result is not None else (), model,
+                segment_km, dem_path, dem_mtime, state.data_dir(), _incidents_key(data))
+        except BorderMapError as exc:
+            st.error(f"No zones: {exc}")
+    if b2.button("Clear the zones", key="cov_dep_clear"):
+        st.session_state.pop("cov_zones", None)
+    doc = st.session_state.get("cov_zones")
+    if not doc:
+        return []
+    feats = doc.get("features", [])
+    if not feats:
+        st.warning("No cell meets every criterion: relax the limits (slope, elevation, travel time).")
+        return []
+    table = pd.DataFrame([f["properties"] for f in feats])
+    table = table[[c for c in _TABLE_COLUMNS if c in table]].rename(columns=_TABLE_COLUMNS)
+    st.dataframe(table.round(2), hide_index=True, width="stretch")
+    p = doc.get("metadata", {}).get("params", {})
+    st.caption(f"{len(feats)} candidate zone(s) — {STATUS}. Limits: slope ≤ {p.get('max_slope_deg')}°, "
+               f"elevation ≤ {p.get('max_elev_m')} m, ≤ {p.get('max_hours')} h from a garrison, "
+               f"{p.get('standoff_km')}–{p.get('max_border_km')} km from the border; cells of "
+               f"{p.get('cell_km')} km.")
+    st.download_button("Download the zones (GeoJSON)", json.dumps(doc, ensure_ascii=False).encode("utf-8"),
+                       file_name="deployment_zones_hypotheses.geojson", mime="application/geo+json",
+                       key="cov_dep_download")
+    return [deployment_layer(doc)]
+
+
+def _read_saved() -> tuple[list[dict[str, Any]], gpd.GeoDataFrame | None, str]:
+    path = zones_path()
+    if not path.is_file():
+        return [], None, ""
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        return list(doc.get("features", [])), zones_from_geojson(doc), ""
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, BorderMapError, AttributeError) as exc:
+        return [], None, f"The saved analyst zones ({path}) could not be read: {exc}"
+
+
+def _write_saved(features: list[dict[str, Any]]) -> None:
+    path = zones_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False),
+                   encoding="utf-8")
+    tmp.replace(path)
+
+
+def _analyst_zones() -> list[LayerBundle]:
+    st.caption(f"Zones you draw elsewhere (QGIS, geojson.io, the map's measure tool) as GeoJSON polygons "
+               f"(EPSG:4326, lon/lat). Saved to {zones_path()}. Hypotheses, not reports.")
+    saved, frame, problem = _read_saved()
+    if problem:
+        st.error(problem)
+    upload = st.file_uploader("Upload a GeoJSON FeatureCollection of polygons", type=["geojson", "json"],
+                              key="cov_zone_upload", max_upload_size=MAX_ZONES_MB)
+    text = st.text_area("…or paste GeoJSON", key="cov_zone_text", height=120)
+    if st.button("Validate and save the zones", key="cov_zone_save"):
+        raw = upload.getvalue().decode("utf-8", errors="replace") if upload is not None else text
+        try:
+            new = zones_from_geojson(raw or "")
+            doc = json.loads(raw)
+            features = saved + [{"type": "Feature", "geometry": f["geometry"],
+                                 "properties": {"name": row["name"], "notes": row["notes"]}}
+                                for f, row in zip(doc["features"], new.to_dict("records"), strict=True)]
+            for i, f in enumerate(features, start=1):
+                f["properties"] = {**(f.get("properties") or {}), "id": f"zone-{i}"}
+            frame = zones_from_geojson({"type": "FeatureCollection", "features": features})
+            _write_saved(features)
+            saved = features
+            st.success(f"Saved {len(new)} zone(s); {len(features)} in all.")
+        except BorderMapError as exc:
+            st.error(f"The zones were not saved: {exc}")
+        except OSError as exc:
+            st.error(f"The zones could not be written to {zones_path()}: {exc}")
+    if frame is None or frame.empty:
+        return []
+    st.dataframe(pd.DataFrame(frame.drop(columns="geometry")).round(1), hide_index=True, width="stretch")
+    if st.button("Delete all analyst zones", key="cov_zone_delete"):
+        zones_path().unlink(missing_ok=True)
+        st.rerun()
+    return [drawn_zones_layer(frame)]
+
+
+def render(data: SceneData, dem: Dem | None, dem_path: str | None, dem_mtime: float, dem_reason: str,
+           assets: list[Asset], result: CoverageResult | None) -> list[LayerBundle]:
+    """The deployment-zone part of the coverage tab; returns the zone layers for the map."""
+    st.subheader("201st Base deployment zones")
+    bundles: list[LayerBundle] = []
+    with st.expander(f"Suitability analysis — {HYPOTHESIS_LABEL.lower()}", expanded=False):
+        bundles += _suitability(data, dem, dem_path, dem_mtime, dem_reason, assets, result)
+    with st.expander("Analyst-drawn zones (hypotheses)", expanded=False):
+        bundles += _analyst_zones()
+    return bundles
