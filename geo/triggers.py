@@ -410,11 +410,16 @@ def _thresholds(raw: Any, where: str) -> tuple[Threshold, ...]:
 
 def _text_match(raw: Any, where: str) -> TextMatch:
     _need(isinstance(raw, Mapping), where, "must be an object")
-    return TextMatch(fields=_strs(raw.get("fields"), f"{where}.fields"),
-                     words=tuple(w.lower() for w in _strs(raw.get("words"), f"{where}.words")),
-                     tags=_strs(raw.get("tags"), f"{where}.tags"),
-                     nationals=tuple(c.upper() for c in _strs(raw.get("nationals"), f"{where}.nationals")),
-                     description=str(raw.get("description", "")))
+    try:
+        return TextMatch(fields=_strs(raw.get("fields"), f"{where}.fields"),
+                         words=tuple(w.lower() for w in _strs(raw.get("words"), f"{where}.words")),
+                         tags=_strs(raw.get("tags"), f"{where}.tags"),
+                         nationals=tuple(c.upper() for c in _strs(raw.get("nationals"), f"{where}.nationals")),
+                         description=str(raw.get("description", "")))
+    except InvalidInputError as exc:
+        if str(exc).startswith(where):
+            raise
+        raise InvalidInputError(f"{where}: {exc}") from None
 
 
 def _trigger(raw: Any, where: str) -> Trigger:
@@ -447,9 +452,12 @@ def _trigger(raw: Any, where: str) -> Trigger:
                                   markers=tuple((str(k), str(v)) for k, v in markers.items()),
                                   met_sequence=tuple(_strs(s, f"{where}.criteria.met_sequence") for s in seq))
     except InvalidInputError as exc:
-        if str(exc).startswith(where):
+        msg, own = str(exc), f"trigger {common['id']!r} "
+        if msg.startswith(where):
             raise
-        raise InvalidInputError(f"{where}: {exc}") from None
+        if msg.startswith(own):  # name the field by its place in the file
+            raise InvalidInputError(f"{where}.{msg[len(own):]}") from None
+        raise InvalidInputError(f"{where}: {msg}") from None
 
 
 def rules_from_dict(doc: Mapping[str, Any]) -> TriggerRules:
@@ -536,13 +544,15 @@ def with_thresholds(rules: TriggerRules, *, min_fatalities: int | None = None,
     ``min_fatalities`` and ``fatality_estimate`` apply to attack triggers;
     ``min_confidence`` applies to every trigger. Values are validated as in the file.
     """
-    changes = {"min_fatalities": min_fatalities, "min_confidence": min_confidence,
-               "fatality_estimate": fatality_estimate}
+    changes: dict[str, int | str | None] = {"min_fatalities": min_fatalities, "min_confidence": min_confidence,
+                                             "fatality_estimate": fatality_estimate}
     new = []
     for trig in rules.triggers:
-        ths = tuple(dataclasses.replace(th, value=changes[th.name])
-                    if changes.get(th.name) is not None else th for th in trig.thresholds)
-        new.append(dataclasses.replace(trig, thresholds=ths))
+        ths = []
+        for th in trig.thresholds:
+            value = changes.get(th.name)
+            ths.append(th if value is None else dataclasses.replace(th, value=value))
+        new.append(dataclasses.replace(trig, thresholds=tuple(ths)))
     return dataclasses.replace(rules, triggers=tuple(new))
 
 
@@ -719,7 +729,7 @@ def _evaluate_development(gdf: pd.DataFrame, trig: DevelopmentTrigger,
     dates = [str(d or "")[:10] for d in _column(gdf, "event_date")]
     bar = policy.order.index(trig.min_confidence)
     confident = [policy.rank(c) >= bar for c in _column(gdf, "confidence")]
-    marked = [i for i in np.flatnonzero(eligible) if markers[i]]
+    marked = [int(i) for i in np.flatnonzero(eligible) if markers[i]]
 
     # walk the sequence: each step needs a confident record dated no earlier than the previous step's
     chain: list[int] = []
