@@ -690,7 +690,8 @@ def _evaluate_attack(gdf: gpd.GeoDataFrame, trig: AttackTrigger, policy: Confide
         best = max(crit_of, key=lambda i: (sum(crit_of[i].values()), fatalities[i] or 0))
         return crit_of[best]
 
-    thr = f"{trig.min_fatalities} killed ({trig.fatality_estimate} estimate), confidence ≥ {trig.min_confidence}"
+    thr = (f"{trig.min_fatalities} killed by the {trig.fatality_estimate} estimate, at confidence "
+           f"≥ {trig.min_confidence}")
     if met.any():
         rows = np.flatnonzero(met)
         status = "met"
