@@ -13,7 +13,7 @@ import streamlit as st
 from geo.errors import BorderMapError
 from layers.places import PLACE_STYLES
 from layers.scene import OVERLAYS
-from ui import sidebar, state, tabs
+from ui import sidebar, state, tabs, triggers_tab
 from ui import terrain as terrain_ui
 from ui.map_view import show_map
 
@@ -39,14 +39,17 @@ def main() -> None:
     options = sidebar.scene_options(available)
     relief, relief_legend = terrain_ui.map_layers(terrain_ui.sidebar_choice())
     show_map(data, options, extra_bundles=relief_legend, extra_base_overlays=relief)
-    t_border, t_terrain, t_places, t_about = st.tabs(
-        ["Border figures", "Terrain", "Places and sources", "About the data"])
+    t_border, t_terrain, t_places, t_triggers, t_about = st.tabs(
+        ["Border figures", "Terrain", "Places and sources", "Escalation triggers", "About the data"])
     with t_border:
         tabs.border_figures(data)
     with t_terrain:
         terrain_ui.render_tab()
     with t_places:
         tabs.places_table(data)
+    with t_triggers:
+        incidents = data.incidents if not data.incidents.empty else triggers_tab.store_incidents()
+        st.session_state["highlight_ids"] = triggers_tab.render(incidents, data)
     with t_about:
         tabs.about_data(data)
 
