@@ -34,7 +34,6 @@ Example
 from __future__ import annotations
 
 import logging
-import math
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -42,6 +41,7 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from geo.border import Border, locate_points
 from geo.errors import InvalidInputError
@@ -93,88 +93,109 @@ def record_markers(tags: Any, notes: Any) -> frozenset[str]:
     return frozenset(out)
 
 
-def _column(gdf: pd.DataFrame, name: str) -> list[Any]:
+def _text(gdf: pd.DataFrame, name: str) -> pd.Series:
+    """Column ``name`` as pandas strings (``<NA>`` where empty or absent)."""
     if name not in gdf.columns:
-        return [None] * len(gdf)
-    return [None if _missing(v) else v for v in gdf[name].tolist()]
+        return pd.Series(pd.NA, index=gdf.index, dtype="string")
+    col = gdf[name]
+    return col.astype("string") if len(col) else pd.Series([], index=gdf.index, dtype="string")
 
 
-def _missing(value: Any) -> bool:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    return isinstance(value, float) and math.isnan(value)
+def _numbers(gdf: pd.DataFrame, name: str) -> pd.Series:
+    if name not in gdf.columns:
+        return pd.Series(np.nan, index=gdf.index, dtype="float64")
+    return pd.to_numeric(gdf[name], errors="coerce").astype("float64")
 
 
-def _eligible(gdf: pd.DataFrame, kinds: Sequence[str]) -> np.ndarray:
-    verification = _column(gdf, "verification")
-    kind = _column(gdf, "record_kind")
-    deleted = _column(gdf, "deleted")
-    return np.array([str(v).lower() != REJECTED and (k or "incident") in kinds and not bool(d)
-                     for v, k, d in zip(verification, kind, deleted, strict=True)], dtype=bool)
+def _markers(gdf: pd.DataFrame) -> list[frozenset[str]]:
+    """:func:`record_markers` of every row (parsed only where tags or a '#' are present)."""
+    tags, notes = _text(gdf, "tags"), _text(gdf, "notes")
+    has = (tags.notna() | notes.str.contains("#", regex=False).fillna(False)).to_numpy(dtype=bool)
+    out: list[frozenset[str]] = [frozenset()] * len(gdf)
+    t, n = tags.to_numpy(dtype=object, na_value=None), notes.to_numpy(dtype=object, na_value=None)
+    seen: dict[tuple[Any, Any], frozenset[str]] = {}
+    for i in np.flatnonzero(has):
+        key = (t[i], n[i])
+        if key not in seen:
+            seen[key] = record_markers(*key)
+        out[i] = seen[key]
+    return out
+
+
+def _eligible(gdf: pd.DataFrame, kinds: Sequence[str], event_type: str | None = None) -> np.ndarray:
+    """Rows that may count: not rejected, not deleted, of the trigger's record kinds (and event type)."""
+    ok = _text(gdf, "verification").str.lower().fillna("") != REJECTED
+    ok &= _text(gdf, "record_kind").fillna("incident").isin(list(kinds))
+    if "deleted" in gdf.columns:
+        ok &= ~gdf["deleted"].fillna(False).astype(bool)
+    if event_type is not None:
+        ok &= _text(gdf, "event_type").fillna("") == event_type
+    return ok.to_numpy(dtype=bool)
+
+
+def _confident(gdf: pd.DataFrame, policy: ConfidencePolicy, minimum: str) -> np.ndarray:
+    conf = _text(gdf, "confidence")
+    bar = policy.order.index(minimum)
+    ranks = {v: policy.rank(v) for v in conf.dropna().unique()}
+    return (conf.map(ranks).fillna(policy.rank(None)) >= bar).to_numpy(dtype=bool)
 
 
 def _matches(gdf: pd.DataFrame, crit: TextMatch, markers: list[frozenset[str]]) -> np.ndarray:
-    n = len(gdf)
-    hit = np.zeros(n, dtype=bool)
+    hit = np.zeros(len(gdf), dtype=bool)
     if crit.nationals:
-        want = set(crit.nationals)
-        nat = _column(gdf, "nationals")
-        hit |= np.array([bool(want & {c.strip().upper() for c in re.split(r"[,;\s]+", str(v)) if c.strip()})
-                         if v else False for v in nat], dtype=bool)
+        codes = "|".join(re.escape(c) for c in crit.nationals)
+        nat = _text(gdf, "nationals").str.upper()
+        hit |= nat.str.contains(rf"(?:^|[,;\s])(?:{codes})(?:$|[,;\s])", regex=True).fillna(False).to_numpy(bool)
     pattern = crit.pattern()
     if pattern is not None:
         for name in crit.fields:
-            hit |= np.array([bool(v) and bool(pattern.search(str(v))) for v in _column(gdf, name)], dtype=bool)
+            hit |= _text(gdf, name).str.contains(pattern, regex=True).fillna(False).to_numpy(dtype=bool)
     if crit.tags:
-        want_tags = set(crit.tags)
-        hit |= np.array([bool(want_tags & m) for m in markers], dtype=bool)
+        want = set(crit.tags)
+        hit |= np.array([bool(want & m) for m in markers], dtype=bool)
     return hit
 
 
-def _fatalities(gdf: pd.DataFrame, estimate: str) -> list[int | None]:
-    primary = _column(gdf, FATALITY_ESTIMATES[estimate])
-    fallback = _column(gdf, "fatalities")
-    out: list[int | None] = []
-    for p, f in zip(primary, fallback, strict=True):
-        v = p if p is not None else (f if estimate == "best" else None)
-        out.append(int(v) if v is not None else None)
-    return out
+def _fatalities(gdf: pd.DataFrame, estimate: str) -> np.ndarray:
+    """The chosen fatality figure per row (NaN where none; 'best' falls back to ``fatalities``)."""
+    values = _numbers(gdf, FATALITY_ESTIMATES[estimate])
+    if estimate == "best":
+        values = values.fillna(_numbers(gdf, "fatalities"))
+    return values.to_numpy(dtype=float)
 
 
 def _inside(gdf: gpd.GeoDataFrame, rows: np.ndarray, trig: AttackTrigger, border: Border | None) -> np.ndarray:
     """Whether each of ``rows`` (indices) is inside the trigger's country (see triggers.json)."""
-    country = _column(gdf, "country")
-    inside = np.array([str(country[i] or "").strip().lower() == trig.inside_country.lower() for i in rows],
-                      dtype=bool)
+    country = _text(gdf, "country").str.strip().str.lower().fillna("").to_numpy(dtype=object)[rows]
+    by_country = country == trig.inside_country.lower()
     if border is None or not len(rows):
-        return inside
+        return by_country
     lon, lat = _lon_lat(gdf, rows)
+    own, other = (border.tjk, border.afg) if trig.inside_side == "TJK" else (border.afg, border.tjk)
     ok = np.isfinite(lon) & np.isfinite(lat)
-    side = np.full(len(rows), "unknown", dtype=object)
-    dist = np.full(len(rows), np.inf)
-    if ok.any():
-        loc = locate_points(border, lon[ok], lat[ok])
-        side[ok] = loc["side"].to_numpy()
-        dist[ok] = loc["distance_km"].to_numpy()
-    precision = np.array([float(v) if v is not None else 0.0 for v in _column(gdf, "precision_km")])[rows]
-    other = "AFG" if trig.inside_side == "TJK" else "TJK"
-    by_country = inside & ((side != other) | (dist <= precision))
-    return (side == trig.inside_side) | by_country
+    on_own = np.zeros(len(rows), dtype=bool)
+    on_other = np.zeros(len(rows), dtype=bool)
+    on_own[ok] = shapely.contains_xy(own, lon[ok], lat[ok])
+    on_other[ok] = shapely.contains_xy(other, lon[ok], lat[ok])
+    # the country field may overrule a point on the other side only within the point's own precision
+    conflict = np.flatnonzero(by_country & on_other)
+    if len(conflict):
+        dist = locate_points(border, lon[conflict], lat[conflict])["distance_km"].to_numpy()
+        precision = np.nan_to_num(_numbers(gdf, "precision_km").to_numpy()[rows][conflict], nan=0.0)
+        by_country[conflict] = dist <= precision
+    return on_own | by_country
 
 
 def _lon_lat(gdf: gpd.GeoDataFrame, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if isinstance(gdf, gpd.GeoDataFrame) and gdf.geometry.name in gdf.columns:
-        geom = gdf.geometry.iloc[rows]
-        valid = geom.notna().to_numpy() & ~geom.is_empty.to_numpy()
+        geom = gdf.geometry.iloc[rows].to_numpy()
+        valid = ~(shapely.is_missing(geom) | shapely.is_empty(geom))
         lon = np.full(len(rows), np.nan)
         lat = np.full(len(rows), np.nan)
-        if valid.any():
-            lon[valid] = geom[valid].x.to_numpy()
-            lat[valid] = geom[valid].y.to_numpy()
+        lon[valid] = shapely.get_x(geom[valid])
+        lat[valid] = shapely.get_y(geom[valid])
         return lon, lat
-    lon = np.array([float(v) if v is not None else np.nan for v in _column(gdf, "longitude")])[rows]
-    lat = np.array([float(v) if v is not None else np.nan for v in _column(gdf, "latitude")])[rows]
-    return lon, lat
+    return _numbers(gdf, "longitude").to_numpy()[rows], _numbers(gdf, "latitude").to_numpy()[rows]
 
 
 def _ids(gdf: pd.DataFrame) -> list[str]:
@@ -184,32 +205,33 @@ def _ids(gdf: pd.DataFrame) -> list[str]:
 
 
 def _evaluate_attack(gdf: gpd.GeoDataFrame, trig: AttackTrigger, policy: ConfidencePolicy,
-                     border: Border | None) -> TriggerResult:
+                     border: Border | None, markers: list[frozenset[str]]) -> TriggerResult:
     ids = _ids(gdf)
-    markers = [record_markers(t, n) for t, n in zip(_column(gdf, "tags"), _column(gdf, "notes"), strict=True)]
     eligible = _eligible(gdf, trig.record_kinds)
-    target = _matches(gdf, trig.target, markers)
-    origin = _matches(gdf, trig.origin, markers)
+    target = _matches(gdf, trig.target, markers) & eligible
+    origin = _matches(gdf, trig.origin, markers) & eligible
     fatalities = _fatalities(gdf, trig.fatality_estimate)
-    enough = np.array([f is not None and f >= trig.min_fatalities for f in fatalities], dtype=bool)
-    bar = policy.order.index(trig.min_confidence)
-    confident = np.array([policy.rank(c) >= bar for c in _column(gdf, "confidence")], dtype=bool)
-    # locate only records that could matter (geometry is the expensive part)
-    candidates = np.flatnonzero(eligible & (target | origin))
+    enough = np.nan_to_num(fatalities, nan=-1.0) >= trig.min_fatalities
+    confident = _confident(gdf, policy, trig.min_confidence)
+    # locate only the records that could count (the geometry test is the costly part)
+    candidates = np.flatnonzero(target & origin)
     inside = np.zeros(len(gdf), dtype=bool)
     inside[candidates] = _inside(gdf, candidates, trig, border)
 
     table = {"inside_tajikistan": inside, "targets_chinese": target, "afghan_origin": origin,
-             "min_fatalities": enough, "min_confidence": confident}
-    kind_ok = eligible & inside & target & origin
+             "min_fatalities": enough & eligible, "min_confidence": confident & eligible}
+    kind_ok = inside & target & origin
     met = kind_ok & enough & confident
-    crit_of = {i: {k: bool(v[i]) for k, v in table.items()} for i in np.flatnonzero(eligible)}
+
+    def crit(i: int) -> dict[str, bool]:
+        return {k: bool(v[i]) for k, v in table.items()}
 
     def closest() -> dict[str, bool]:
-        if not crit_of:
+        if not eligible.any():
             return dict.fromkeys(ATTACK_CRITERIA, False)
-        best = max(crit_of, key=lambda i: (sum(crit_of[i].values()), fatalities[i] or 0))
-        return crit_of[best]
+        score = sum(v.astype(int) for v in table.values())
+        order = np.lexsort((np.nan_to_num(fatalities, nan=0.0), score))
+        return crit(int([i for i in order if eligible[i]][-1]))
 
     thr = (f"{trig.min_fatalities} killed by the {trig.fatality_estimate} estimate, at confidence "
            f"≥ {trig.min_confidence}")
@@ -222,7 +244,7 @@ def _evaluate_attack(gdf: gpd.GeoDataFrame, trig: AttackTrigger, policy: Confide
     elif kind_ok.any():
         rows = np.flatnonzero(kind_ok)
         status = "partly met"
-        top = max((fatalities[i] or 0) for i in rows)
+        top = int(np.nan_to_num(fatalities[rows], nan=0.0).max())
         short_conf = int((~confident[rows]).sum())
         explanation = (f"{len(rows)} attack(s) inside Tajikistan on Chinese targets with an Afghan origin, "
                        f"but none reaches the red line (≥ {thr}); most killed in one: {top}"
@@ -236,22 +258,18 @@ def _evaluate_attack(gdf: gpd.GeoDataFrame, trig: AttackTrigger, policy: Confide
         criteria = closest()
     return TriggerResult(id=trig.id, name=trig.name, status=status, incident_ids=tuple(ids[i] for i in rows),
                          explanation=explanation, criteria_met=criteria,
-                         record_criteria={ids[i]: crit_of[i] for i in rows})
+                         record_criteria={ids[i]: crit(int(i)) for i in rows})
 
 
-def _evaluate_development(gdf: pd.DataFrame, trig: DevelopmentTrigger,
-                          policy: ConfidencePolicy) -> TriggerResult:
+def _evaluate_development(gdf: pd.DataFrame, trig: DevelopmentTrigger, policy: ConfidencePolicy,
+                          all_markers: list[frozenset[str]]) -> TriggerResult:
     ids = _ids(gdf)
-    eligible = _eligible(gdf, trig.record_kinds)
-    et = _column(gdf, "event_type")
-    eligible &= np.array([str(e or "") == trig.event_type for e in et], dtype=bool)
+    eligible = _eligible(gdf, trig.record_kinds, trig.event_type)
     own = set(trig.marker_tags)
-    markers = [record_markers(t, n) & own for t, n in zip(_column(gdf, "tags"), _column(gdf, "notes"),
-                                                            strict=True)]
-    dates = [str(d or "")[:10] for d in _column(gdf, "event_date")]
-    bar = policy.order.index(trig.min_confidence)
-    confident = [policy.rank(c) >= bar for c in _column(gdf, "confidence")]
-    marked = [int(i) for i in np.flatnonzero(eligible) if markers[i]]
+    markers = {int(i): all_markers[i] & own for i in np.flatnonzero(eligible) if all_markers[i]}
+    marked = [i for i, m in markers.items() if m]
+    dates = _text(gdf, "event_date").str.slice(0, 10).fillna("").tolist()
+    confident = _confident(gdf, policy, trig.min_confidence)
 
     # walk the sequence: each step needs a confident record dated no earlier than the previous step's
     chain: list[int] = []
@@ -268,10 +286,11 @@ def _evaluate_development(gdf: pd.DataFrame, trig: DevelopmentTrigger,
         else:
             complete = False
     is_met = all(steps.values())
-    criteria = {**steps, "min_confidence": any(confident[i] for i in marked)}
+    criteria = {**steps, "min_confidence": bool(any(confident[i] for i in marked))}
 
     def crit(i: int) -> dict[str, bool]:
-        return {**{k: bool(markers[i] & set(k.split(" or "))) for k in steps}, "min_confidence": confident[i]}
+        return {**{k: bool(markers[i] & set(k.split(" or "))) for k in steps},
+                "min_confidence": bool(confident[i])}
 
     if is_met:
         rows = sorted(set(chain), key=lambda i: (dates[i], i))
@@ -317,11 +336,12 @@ def evaluate_triggers(incidents_gdf: pd.DataFrame, rules: TriggerRules,
         In the order of ``rules.triggers``.
     """
     gdf = incidents_gdf.reset_index(drop=True)
+    markers = _markers(gdf)
     out: list[TriggerResult] = []
     for trig in rules.triggers:
         if isinstance(trig, AttackTrigger):
-            out.append(_evaluate_attack(gdf, trig, rules.confidence, border))
+            out.append(_evaluate_attack(gdf, trig, rules.confidence, border, markers))
         else:
-            out.append(_evaluate_development(gdf, trig, rules.confidence))
+            out.append(_evaluate_development(gdf, trig, rules.confidence, markers))
     logger.info("triggers over %d records: %s", len(gdf), ", ".join(f"{r.id}={r.status}" for r in out))
     return out
