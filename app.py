@@ -13,7 +13,7 @@ import streamlit as st
 from geo.errors import BorderMapError
 from layers.places import PLACE_STYLES
 from layers.scene import OVERLAYS
-from ui import coverage_tab, sidebar, state, tabs
+from ui import coverage_tab, sidebar, state, tabs, triggers_tab
 from ui import terrain as terrain_ui
 from ui.map_view import show_map
 
@@ -39,8 +39,9 @@ def main() -> None:
     options = sidebar.scene_options(available)
     relief, relief_legend = terrain_ui.map_layers(terrain_ui.sidebar_choice())
     map_slot = st.container()  # drawn after the tabs, which supply the analysis layers
-    t_border, t_terrain, t_places, t_coverage, t_about = st.tabs(
-        ["Border figures", "Terrain", "Places and sources", "Patrol coverage", "About the data"])
+    t_border, t_terrain, t_places, t_coverage, t_triggers, t_about = st.tabs(
+        ["Border figures", "Terrain", "Places and sources", "Patrol coverage", "Escalation triggers",
+         "About the data"])
     with t_border:
         tabs.border_figures(data)
     with t_terrain:
@@ -49,6 +50,9 @@ def main() -> None:
         tabs.places_table(data)
     with t_coverage:
         coverage_bundles = coverage_tab.render(data)
+    with t_triggers:
+        incidents = data.incidents if not data.incidents.empty else triggers_tab.store_incidents()
+        st.session_state["highlight_ids"] = triggers_tab.render(incidents, data)
     with t_about:
         tabs.about_data(data)
     with map_slot:

@@ -25,6 +25,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "incidents_cmd",
     "terrain_cmd",
     "coverage_cmd",
+    "triggers_cmd",
 )
 
 EXIT_BAD_INPUT = 2

@@ -1,0 +1,60 @@
+"""``python -m geo triggers``: how close the incident record is to each escalation trigger.
+
+Reads the store named by ``--db``, ``BORDERMAP_DB`` or the default location (a store
+not yet created lists the seed incidents it will hold; nothing is written), evaluates
+the rules of ``data/triggers.json`` (or ``--rules``) with optional threshold overrides,
+and prints ``{"triggers": [{"id", "name", "status", "incident_ids"}, ...]}`` with
+``--json`` or a short table otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+
+from geo.border import load_border
+from geo.cli.output import emit
+from geo.errors import InvalidInputError
+from geo.store import IncidentStore, default_db_path
+from geo.triggers import AttackTrigger, evaluate_triggers, load_rules, with_thresholds
+
+logger = logging.getLogger(__name__)
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.min_fatalities is not None and args.min_fatalities < 1:
+        raise InvalidInputError(f"--min-fatalities must be a whole number of people killed, at least 1; "
+                                f"got {args.min_fatalities}")
+    rules = with_thresholds(load_rules(args.rules), min_fatalities=args.min_fatalities,
+                            min_confidence=args.min_confidence, fatality_estimate=args.fatality_estimate)
+    incidents = IncidentStore(default_db_path(args.db)).list()
+    results = evaluate_triggers(incidents, rules, load_border())
+    payload = {"triggers": [r.to_dict() for r in results]}
+    width = max(len(r.name) for r in results)
+    lines = [f"{'id':<3} {'trigger':<{width}}  {'status':<10}  records", "-" * (width + 27)]
+    for r in results:
+        lines.append(f"{r.id:<3} {r.name:<{width}}  {r.status:<10}  {len(r.incident_ids)}")
+    lines.append("")
+    lines += [f"{r.id}: {r.explanation}" for r in results]
+    t1 = next((t for t in rules.triggers if isinstance(t, AttackTrigger)), None)
+    if t1 is not None:
+        lines.append(f"(trigger {t1.id}: ≥ {t1.min_fatalities} killed, {t1.fatality_estimate} estimate; "
+                     f"confidence ≥ {t1.min_confidence}; {len(incidents)} records read)")
+    emit(payload, args.json, "\n".join(lines))
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``triggers`` command."""
+    p = subparsers.add_parser("triggers", help="status of the three escalation triggers over the incident store",
+                              description="Evaluate the escalation triggers (data/triggers.json) over the store.")
+    p.add_argument("--db", help="incident store (.gpkg); default $BORDERMAP_DB, then the user data dir")
+    p.add_argument("--rules", help="rules file (JSON like data/triggers.json); default the shipped one")
+    p.add_argument("--min-fatalities", type=int, dest="min_fatalities",
+                   help="trigger 1: fewest people killed for a mass-casualty attack (default from the rules)")
+    p.add_argument("--min-confidence", choices=("claimed", "assessed"), dest="min_confidence",
+                   help="weakest confidence that counts toward 'met', all triggers (default assessed)")
+    p.add_argument("--fatality-estimate", choices=("low", "best", "high"), dest="fatality_estimate",
+                   help="trigger 1: which fatality figure is compared (default best)")
+    p.add_argument("--json", action="store_true", help="print one JSON document")
+    p.set_defaults(func=_run)

@@ -1,0 +1,347 @@
+"""Escalation triggers: red-line rules (data) evaluated over the incident record.
+
+The rules live in ``data/triggers.json`` and the scenarios in ``data/scenarios.json``
+(both cite the Lansing Institute analysis, 2025). :func:`load_rules` and
+:func:`load_scenarios` read and validate them into frozen dataclasses;
+:func:`evaluate_triggers` is pure: it takes the incidents as a GeoDataFrame (the
+columns of :meth:`geo.store.IncidentStore.list`, EPSG:4326) and returns one
+:class:`TriggerResult` per trigger. The rule values and their loading live in
+:mod:`geo.trigger_rules` and are re-exported here.
+
+Statuses
+--------
+``"met"``: some evidence satisfies every criterion at the chosen thresholds.
+``"partly met"``: events of the right kind exist but fall short, exactly:
+
+* attack trigger (1): no record is met, but at least one record is inside Tajikistan,
+  targets Chinese nationals or infrastructure and has an Afghan origin, failing only
+  the fatality threshold and/or the confidence bar;
+* development triggers (2, 3): the met sequence of markers is not complete at the
+  confidence bar, but some development carries any of the trigger's markers (at any
+  confidence).
+
+``"not met"``: neither. Records with ``verification == "rejected"`` never count.
+
+Example
+-------
+>>> rules = load_rules()
+>>> [t.id for t in rules.triggers]
+[1, 2, 3]
+>>> rules.trigger(1).min_fatalities
+10
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo.border import Border, locate_points
+from geo.errors import InvalidInputError
+from geo.trigger_rules import (
+    ATTACK_CRITERIA,
+    FATALITY_ESTIMATES,
+    REJECTED,
+    RULES_FILE,
+    SCENARIOS_FILE,
+    STATUSES,
+    AttackTrigger,
+    ConfidencePolicy,
+    DevelopmentTrigger,
+    Scenario,
+    TextMatch,
+    Threshold,
+    Trigger,
+    TriggerResult,
+    TriggerRules,
+    load_rules,
+    load_scenarios,
+    rules_from_dict,
+    with_thresholds,
+)
+
+__all__ = ["ATTACK_CRITERIA", "RULES_FILE", "SCENARIOS_FILE", "STATUSES", "AttackTrigger", "ConfidencePolicy",
+           "DevelopmentTrigger", "Scenario", "TextMatch", "Threshold", "Trigger", "TriggerResult", "TriggerRules",
+           "evaluate_triggers", "load_rules", "load_scenarios", "record_markers", "rules_from_dict",
+           "with_thresholds"]
+
+logger = logging.getLogger(__name__)
+
+_HASHTAG_RE = re.compile(r"(?<![\w#])#([a-z0-9][a-z0-9-]*)", re.IGNORECASE)
+
+
+# --------------------------------------------------------------------- evaluation
+
+def record_markers(tags: Any, notes: Any) -> frozenset[str]:
+    """Markers of a record: tokens of ``tags`` (split on ';' and ','), plus ``#hashtags`` in notes.
+
+    >>> sorted(record_markers("CSTO-invoked; crowd size=no report", "see #russia-refused"))
+    ['crowd size=no report', 'csto-invoked', 'russia-refused']
+    """
+    out: set[str] = set()
+    if isinstance(tags, str):
+        out.update(t.strip().lower() for t in re.split(r"[;,]", tags) if t.strip())
+    if isinstance(notes, str):
+        out.update(m.lower() for m in _HASHTAG_RE.findall(notes))
+    return frozenset(out)
+
+
+def _text(gdf: pd.DataFrame, name: str) -> pd.Series:
+    """Column ``name`` as pandas strings (``<NA>`` where empty or absent)."""
+    if name not in gdf.columns:
+        return pd.Series(pd.NA, index=gdf.index, dtype="string")
+    col = gdf[name]
+    return col.astype("string") if len(col) else pd.Series([], index=gdf.index, dtype="string")
+
+
+def _numbers(gdf: pd.DataFrame, name: str) -> pd.Series:
+    if name not in gdf.columns:
+        return pd.Series(np.nan, index=gdf.index, dtype="float64")
+    return pd.to_numeric(gdf[name], errors="coerce").astype("float64")
+
+
+def _markers(gdf: pd.DataFrame) -> list[frozenset[str]]:
+    """:func:`record_markers` of every row (parsed only where tags or a '#' are present)."""
+    tags, notes = _text(gdf, "tags"), _text(gdf, "notes")
+    has = (tags.notna() | notes.str.contains("#", regex=False).fillna(False)).to_numpy(dtype=bool)
+    out: list[frozenset[str]] = [frozenset()] * len(gdf)
+    t, n = tags.to_numpy(dtype=object, na_value=None), notes.to_numpy(dtype=object, na_value=None)
+    seen: dict[tuple[Any, Any], frozenset[str]] = {}
+    for i in np.flatnonzero(has):
+        key = (t[i], n[i])
+        if key not in seen:
+            seen[key] = record_markers(*key)
+        out[i] = seen[key]
+    return out
+
+
+def _eligible(gdf: pd.DataFrame, kinds: Sequence[str], event_type: str | None = None) -> np.ndarray:
+    """Rows that may count: not rejected, not deleted, of the trigger's record kinds (and event type)."""
+    ok = _text(gdf, "verification").str.lower().fillna("") != REJECTED
+    ok &= _text(gdf, "record_kind").fillna("incident").isin(list(kinds))
+    if "deleted" in gdf.columns:
+        ok &= ~gdf["deleted"].fillna(False).astype(bool)
+    if event_type is not None:
+        ok &= _text(gdf, "event_type").fillna("") == event_type
+    return ok.to_numpy(dtype=bool)
+
+
+def _confident(gdf: pd.DataFrame, policy: ConfidencePolicy, minimum: str) -> np.ndarray:
+    conf = _text(gdf, "confidence")
+    bar = policy.order.index(minimum)
+    ranks = {v: policy.rank(v) for v in conf.dropna().unique()}
+    return (conf.map(ranks).fillna(policy.rank(None)) >= bar).to_numpy(dtype=bool)
+
+
+def _matches(gdf: pd.DataFrame, crit: TextMatch, markers: list[frozenset[str]]) -> np.ndarray:
+    hit = np.zeros(len(gdf), dtype=bool)
+    if crit.nationals:
+        codes = "|".join(re.escape(c) for c in crit.nationals)
+        nat = _text(gdf, "nationals").str.upper()
+        hit |= nat.str.contains(rf"(?:^|[,;\s])(?:{codes})(?:$|[,;\s])", regex=True).fillna(False).to_numpy(bool)
+    pattern = crit.pattern()
+    if pattern is not None:
+        for name in crit.fields:
+            hit |= _text(gdf, name).str.contains(pattern, regex=True).fillna(False).to_numpy(dtype=bool)
+    if crit.tags:
+        want = set(crit.tags)
+        hit |= np.array([bool(want & m) for m in markers], dtype=bool)
+    return hit
+
+
+def _fatalities(gdf: pd.DataFrame, estimate: str) -> np.ndarray:
+    """The chosen fatality figure per row (NaN where none; 'best' falls back to ``fatalities``)."""
+    values = _numbers(gdf, FATALITY_ESTIMATES[estimate])
+    if estimate == "best":
+        values = values.fillna(_numbers(gdf, "fatalities"))
+    return values.to_numpy(dtype=float)
+
+
+def _inside(gdf: gpd.GeoDataFrame, rows: np.ndarray, trig: AttackTrigger, border: Border | None) -> np.ndarray:
+    """Whether each of ``rows`` (indices) is inside the trigger's country (see triggers.json)."""
+    country = _text(gdf, "country").str.strip().str.lower().fillna("").to_numpy(dtype=object)[rows]
+    by_country = country == trig.inside_country.lower()
+    if border is None or not len(rows):
+        return by_country
+    lon, lat = _lon_lat(gdf, rows)
+    own, other = (border.tjk, border.afg) if trig.inside_side == "TJK" else (border.afg, border.tjk)
+    ok = np.isfinite(lon) & np.isfinite(lat)
+    on_own = np.zeros(len(rows), dtype=bool)
+    on_other = np.zeros(len(rows), dtype=bool)
+    on_own[ok] = shapely.contains_xy(own, lon[ok], lat[ok])
+    on_other[ok] = shapely.contains_xy(other, lon[ok], lat[ok])
+    # the country field may overrule a point on the other side only within the point's own precision
+    conflict = np.flatnonzero(by_country & on_other)
+    if len(conflict):
+        dist = locate_points(border, lon[conflict], lat[conflict])["distance_km"].to_numpy()
+        precision = np.nan_to_num(_numbers(gdf, "precision_km").to_numpy()[rows][conflict], nan=0.0)
+        by_country[conflict] = dist <= precision
+    return on_own | by_country
+
+
+def _lon_lat(gdf: gpd.GeoDataFrame, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    if isinstance(gdf, gpd.GeoDataFrame) and gdf.geometry.name in gdf.columns:
+        geom = gdf.geometry.iloc[rows].to_numpy()
+        valid = ~(shapely.is_missing(geom) | shapely.is_empty(geom))
+        lon = np.full(len(rows), np.nan)
+        lat = np.full(len(rows), np.nan)
+        lon[valid] = shapely.get_x(geom[valid])
+        lat[valid] = shapely.get_y(geom[valid])
+        return lon, lat
+    return _numbers(gdf, "longitude").to_numpy()[rows], _numbers(gdf, "latitude").to_numpy()[rows]
+
+
+def _ids(gdf: pd.DataFrame) -> list[str]:
+    if "id" not in gdf.columns:
+        raise InvalidInputError("incidents have no 'id' column; pass the frame IncidentStore.list() returns")
+    return [str(v) for v in gdf["id"].tolist()]
+
+
+def _evaluate_attack(gdf: gpd.GeoDataFrame, trig: AttackTrigger, policy: ConfidencePolicy,
+                     border: Border | None, markers: list[frozenset[str]]) -> TriggerResult:
+    ids = _ids(gdf)
+    eligible = _eligible(gdf, trig.record_kinds)
+    target = _matches(gdf, trig.target, markers) & eligible
+    origin = _matches(gdf, trig.origin, markers) & eligible
+    fatalities = _fatalities(gdf, trig.fatality_estimate)
+    enough = np.nan_to_num(fatalities, nan=-1.0) >= trig.min_fatalities
+    confident = _confident(gdf, policy, trig.min_confidence)
+    # locate only the records that could count (the geometry test is the costly part)
+    candidates = np.flatnonzero(target & origin)
+    inside = np.zeros(len(gdf), dtype=bool)
+    inside[candidates] = _inside(gdf, candidates, trig, border)
+
+    table = {"inside_tajikistan": inside, "targets_chinese": target, "afghan_origin": origin,
+             "min_fatalities": enough & eligible, "min_confidence": confident & eligible}
+    kind_ok = inside & target & origin
+    met = kind_ok & enough & confident
+
+    def crit(i: int) -> dict[str, bool]:
+        return {k: bool(v[i]) for k, v in table.items()}
+
+    def closest() -> dict[str, bool]:
+        if not eligible.any():
+            return dict.fromkeys(ATTACK_CRITERIA, False)
+        score = sum(v.astype(int) for v in table.values())
+        order = np.lexsort((np.nan_to_num(fatalities, nan=0.0), score))
+        return crit(int([i for i in order if eligible[i]][-1]))
+
+    thr = (f"{trig.min_fatalities} killed by the {trig.fatality_estimate} estimate, at confidence "
+           f"≥ {trig.min_confidence}")
+    if met.any():
+        rows = np.flatnonzero(met)
+        status = "met"
+        explanation = (f"{len(rows)} record(s) inside Tajikistan hit Chinese targets from Afghan territory "
+                       f"with at least {thr}.")
+        criteria = dict.fromkeys(ATTACK_CRITERIA, True)
+    elif kind_ok.any():
+        rows = np.flatnonzero(kind_ok)
+        status = "partly met"
+        top = int(np.nan_to_num(fatalities[rows], nan=0.0).max())
+        short_conf = int((~confident[rows]).sum())
+        explanation = (f"{len(rows)} attack(s) inside Tajikistan on Chinese targets with an Afghan origin, "
+                       f"but none reaches the red line (≥ {thr}); most killed in one: {top}"
+                       + (f"; {short_conf} below the confidence bar" if short_conf else "") + ".")
+        criteria = closest()
+    else:
+        rows = np.array([], dtype=int)
+        status = "not met"
+        explanation = ("No record inside Tajikistan combines a Chinese target with an Afghan origin "
+                       "(rejected records are not counted).")
+        criteria = closest()
+    return TriggerResult(id=trig.id, name=trig.name, status=status, incident_ids=tuple(ids[i] for i in rows),
+                         explanation=explanation, criteria_met=criteria,
+                         record_criteria={ids[i]: crit(int(i)) for i in rows})
+
+
+def _evaluate_development(gdf: pd.DataFrame, trig: DevelopmentTrigger, policy: ConfidencePolicy,
+                          all_markers: list[frozenset[str]]) -> TriggerResult:
+    ids = _ids(gdf)
+    eligible = _eligible(gdf, trig.record_kinds, trig.event_type)
+    own = set(trig.marker_tags)
+    markers = {int(i): all_markers[i] & own for i in np.flatnonzero(eligible) if all_markers[i]}
+    marked = [i for i, m in markers.items() if m]
+    dates = _text(gdf, "event_date").str.slice(0, 10).fillna("").tolist()
+    confident = _confident(gdf, policy, trig.min_confidence)
+
+    # walk the sequence: each step needs a confident record dated no earlier than the previous step's
+    chain: list[int] = []
+    steps: dict[str, bool] = {}
+    earliest = ""
+    complete = True
+    for step in trig.met_sequence:
+        hits = sorted((dates[i], i) for i in marked if confident[i] and markers[i] & set(step)
+                      and dates[i] >= earliest)
+        steps[" or ".join(step)] = bool(hits)
+        if hits and complete:
+            earliest = hits[0][0]
+            chain.extend(i for _, i in hits)
+        else:
+            complete = False
+    is_met = all(steps.values())
+    criteria = {**steps, "min_confidence": bool(any(confident[i] for i in marked))}
+
+    def crit(i: int) -> dict[str, bool]:
+        return {**{k: bool(markers[i] & set(k.split(" or "))) for k in steps},
+                "min_confidence": bool(confident[i])}
+
+    if is_met:
+        rows = sorted(set(chain), key=lambda i: (dates[i], i))
+        status = "met"
+        explanation = (f"{len(rows)} development(s) at confidence ≥ {trig.min_confidence} complete the "
+                       f"sequence {' → '.join(steps)}.")
+    elif marked:
+        rows = sorted(marked, key=lambda i: (dates[i], i))
+        status = "partly met"
+        missing = [k for k, v in steps.items() if not v]
+        explanation = (f"{len(rows)} development(s) carry this trigger's markers, but the step(s) "
+                       f"{', '.join(missing)} are not yet on record at confidence ≥ {trig.min_confidence} "
+                       "in the required order.")
+    else:
+        rows = []
+        status = "not met"
+        explanation = ("No 'Strategic developments' record carries a marker of this trigger "
+                       f"({', '.join(trig.marker_tags)}).")
+    return TriggerResult(id=trig.id, name=trig.name, status=status, incident_ids=tuple(ids[i] for i in rows),
+                         explanation=explanation, criteria_met=criteria,
+                         record_criteria={ids[i]: crit(i) for i in rows})
+
+
+def evaluate_triggers(incidents_gdf: pd.DataFrame, rules: TriggerRules,
+                      border: Border | None) -> list[TriggerResult]:
+    """Evaluate every trigger of ``rules`` over the incident record.
+
+    Parameters
+    ----------
+    incidents_gdf : geopandas.GeoDataFrame
+        Incidents and developments (EPSG:4326 points), columns as
+        :meth:`geo.store.IncidentStore.list` returns; columns it lacks count as empty.
+        ``id`` is required. Not modified.
+    rules : TriggerRules
+        From :func:`load_rules`, possibly adjusted by :func:`with_thresholds`.
+    border : Border or None
+        Used to place points on the Tajik or Afghan side (:func:`geo.border.locate_points`);
+        ``None``: the ``country`` field alone decides.
+
+    Returns
+    -------
+    list of TriggerResult
+        In the order of ``rules.triggers``.
+    """
+    gdf = incidents_gdf.reset_index(drop=True)
+    markers = _markers(gdf)
+    out: list[TriggerResult] = []
+    for trig in rules.triggers:
+        if isinstance(trig, AttackTrigger):
+            out.append(_evaluate_attack(gdf, trig, rules.confidence, border, markers))
+        else:
+            out.append(_evaluate_development(gdf, trig, rules.confidence, markers))
+    logger.info("triggers over %d records: %s", len(gdf), ", ".join(f"{r.id}={r.status}" for r in out))
+    return out

@@ -1,0 +1,57 @@
+"""The "Escalation triggers" tab under AppTest, on a temporary store."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from geo.store import IncidentStore
+from tests.conftest import ROOT
+
+APP = str(ROOT / "app.py")
+
+
+@pytest.fixture()
+def isolated(monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("BORDERMAP_DB", str(tmp_path / "incidents.gpkg"))
+    monkeypatch.delenv("BORDERMAP_DEM", raising=False)
+    return tmp_path
+
+
+def _run() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_tab_shows_scenarios_and_three_triggers(isolated):
+    at = _run()
+    assert "Escalation triggers" in [t.label for t in at.tabs]
+    scen = next(df.value for df in at.dataframe if "estimate" in df.value.columns)
+    assert len(scen) == 4
+    assert "low (5–10%)" in scen["estimate"].tolist()
+    assert set(scen["source"]) == {"Lansing Institute analysis, 2025"}
+    headings = [m.value for m in at.markdown if m.value.startswith("#### Trigger")]
+    assert [h.split(":")[0] for h in headings] == ["#### Trigger 1", "#### Trigger 2", "#### Trigger 3"]
+    # seed incidents with the default threshold: trigger 1 partly met, 2 and 3 not met
+    assert any("PARTLY MET" in w.value for w in at.warning)
+    assert sum("NOT MET" in i.value for i in at.info) == 2
+    assert at.session_state["highlight_ids"] == []
+
+
+def test_highlight_and_threshold_controls(isolated):
+    IncidentStore(isolated / "incidents.gpkg", create=True)
+    at = _run()
+    at.radio(key="trg_highlight").set_value("1").run()
+    assert not at.exception
+    assert len(at.session_state["highlight_ids"]) == 3
+    at.number_input(key="trg_min_fatalities").set_value(3).run()
+    assert not at.exception
+    assert len(at.session_state["highlight_ids"]) == 1
+    assert any("MET" in e.value and "Chinese" in e.value for e in at.error)
+    at.selectbox(key="trg_min_confidence").select("claimed").run()
+    at.radio(key="trg_highlight").set_value("none").run()
+    assert not at.exception and at.session_state["highlight_ids"] == []

@@ -1,0 +1,110 @@
+"""``python -m geo triggers`` as CLI.md fixes it, on temporary stores."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from geo.cli import main
+from geo.store import IncidentStore
+
+REPO = Path(__file__).resolve().parents[2]
+DUSHANBE = ("38.56", "68.78")
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def triggers_json(capsys, db: Path, *extra: str) -> dict:
+    code, out, err = run(capsys, "triggers", "--db", str(db), "--json", *extra)
+    assert code == 0, err
+    return json.loads(out)
+
+
+def add_development(capsys, db: Path, date: str, notes: str, confidence: str = "assessed") -> str:
+    code, out, err = run(capsys, "incidents", "add", "--lat", DUSHANBE[0], "--lon", DUSHANBE[1], "--date", date,
+                         "--type", "Other", "--notes", notes, "--confidence", confidence,
+                         "--country", "Tajikistan", "--db", str(db), "--json", "--by", "tester")
+    assert code == 0, err
+    return json.loads(out)["id"]
+
+
+def test_json_shape_exactly_as_cli_md(capsys, tmp_path):
+    db = tmp_path / "store.gpkg"
+    IncidentStore(db, create=True)
+    doc = triggers_json(capsys, db)
+    assert list(doc) == ["triggers"]
+    assert [t["id"] for t in doc["triggers"]] == [1, 2, 3]
+    for t in doc["triggers"]:
+        assert list(t) == ["id", "name", "status", "incident_ids"]
+        assert isinstance(t["name"], str) and t["name"]
+        assert t["status"] in ("not met", "partly met", "met")
+        assert isinstance(t["incident_ids"], list) and all(isinstance(i, str) for i in t["incident_ids"])
+
+
+def test_seed_incidents_with_defaults(capsys, tmp_path):
+    """The three 2024–2025 seed attacks: Chinese victims, Afghan origin, inside Tajikistan, assessed,
+    but 1–3 killed each, below the default 10: trigger 1 partly met; no developments: 2 and 3 not met."""
+    db = tmp_path / "store.gpkg"
+    store = IncidentStore(db, create=True)
+    seeds = store.list()
+    doc = triggers_json(capsys, db)
+    by_id = {t["id"]: t for t in doc["triggers"]}
+    assert by_id[1]["status"] == "partly met"
+    assert sorted(by_id[1]["incident_ids"]) == sorted(seeds["id"])
+    assert (by_id[2]["status"], by_id[3]["status"]) == ("not met", "not met")
+    assert by_id[2]["incident_ids"] == by_id[3]["incident_ids"] == []
+    # lowered to 3 killed, the Shohin SM drone strike (3 killed) meets it
+    lowered = {t["id"]: t for t in triggers_json(capsys, db, "--min-fatalities", "3")["triggers"]}
+    shohin = seeds.loc[seeds["fatalities"] == 3, "id"].tolist()
+    assert lowered[1]["status"] == "met" and lowered[1]["incident_ids"] == shohin
+
+
+def test_developments_added_from_the_command_line(capsys, tmp_path):
+    db = tmp_path / "store.gpkg"
+    inv = add_development(capsys, db, "2025-12-02", "Dushanbe requests CSTO help under the treaty. #csto-invoked")
+    by_id = {t["id"]: t for t in triggers_json(capsys, db)["triggers"]}
+    assert by_id[2] == {"id": 2, "name": "CSTO credibility crisis", "status": "partly met", "incident_ids": [inv]}
+    ref = add_development(capsys, db, "2025-12-09", "Moscow declines. #russia-refused", confidence="claimed")
+    assert {t["id"]: t for t in triggers_json(capsys, db)["triggers"]}[2]["status"] == "partly met"
+    claimed = {t["id"]: t for t in triggers_json(capsys, db, "--min-confidence", "claimed")["triggers"]}
+    assert claimed[2]["status"] == "met" and claimed[2]["incident_ids"] == [inv, ref]
+
+
+def test_human_table(capsys, tmp_path):
+    code, out, _ = run(capsys, "triggers", "--db", str(tmp_path / "none.gpkg"))
+    assert code == 0
+    assert "Mass-casualty attack with Afghan origin" in out and "partly met" in out
+    assert not (tmp_path / "none.gpkg").exists()  # reading never creates the store
+
+
+@pytest.mark.parametrize(("argv", "words"), [(["--min-fatalities", "0"], "--min-fatalities"),
+                                             (["--rules", "missing.json"], "missing.json")])
+def test_bad_input_exits_2_with_one_sentence(capsys, tmp_path, argv, words):
+    code, out, err = run(capsys, "triggers", "--db", str(tmp_path / "s.gpkg"), "--json", *argv)
+    assert code == 2 and out == ""
+    assert err.startswith("error:") and words in err and err.count("\n") == 1
+
+
+def test_unknown_confidence_is_a_usage_error(capsys, tmp_path):
+    with pytest.raises(SystemExit) as info:
+        main(["triggers", "--db", str(tmp_path / "s.gpkg"), "--json", "--min-confidence", "rumoured"])
+    assert info.value.code == 2
+    assert "--min-confidence" in capsys.readouterr().err
+
+
+def test_module_entry_point_prints_one_json_document(tmp_path):
+    env = {**os.environ, "BORDERMAP_DB": str(tmp_path / "env.gpkg")}
+    proc = subprocess.run([sys.executable, "-m", "geo", "triggers", "--json"], cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert [t["status"] for t in doc["triggers"]] == ["partly met", "not met", "not met"]

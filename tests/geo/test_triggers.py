@@ -1,0 +1,298 @@
+"""Escalation triggers over small, made-up incident records (schema columns built in code)."""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+
+from geo import datasets
+from geo.errors import DataFileError, InvalidInputError
+from geo.incidents import CONTENT_FIELDS
+from geo.triggers import (
+    STATUSES,
+    DevelopmentTrigger,
+    TriggerResult,
+    evaluate_triggers,
+    load_rules,
+    load_scenarios,
+    record_markers,
+    rules_from_dict,
+    with_thresholds,
+)
+
+TJK_POINT = (71.0302, 38.4504)  # Shodak, Darvaz district: Tajik side, 0.6 km from the river
+AFG_POINT = (68.62, 37.16)  # across the Panj from Panji Poyon: Afghan side
+
+
+def _record(rid: str, **fields: Any) -> dict[str, Any]:
+    rec: dict[str, Any] = dict.fromkeys(CONTENT_FIELDS)
+    rec.update(id=rid, event_date="2025-11-30", event_type="Violence against civilians", sub_event_type="Attack",
+               country="Tajikistan", actor1="Unidentified Armed Group (Afghanistan)", actor2="Civilians (China)",
+               nationals="CN", origin="Maimay district, Badakhshan, Afghanistan", confidence="assessed",
+               verification="unverified", record_kind="incident", fatalities=12, fatalities_best=12,
+               precision_km=1.0, deleted=False, lonlat=TJK_POINT)
+    rec.update(fields)
+    return rec
+
+
+def _development(rid: str, date: str, tags: str | None = None, **fields: Any) -> dict[str, Any]:
+    base = dict(event_date=date, event_type="Strategic developments", sub_event_type="Other",
+                record_kind="development", tags=tags, country="Tajikistan", actor1="Government of Tajikistan",
+                actor2=None, nationals=None, origin=None, fatalities=None, fatalities_best=None,
+                lonlat=(68.78, 38.56))
+    base.update(fields)
+    return _record(rid, **base)
+
+
+def frame(*records: dict[str, Any]) -> gpd.GeoDataFrame:
+    rows = [dict(r) for r in records]
+    lonlat = [r.pop("lonlat") for r in rows]
+    df = pd.DataFrame(rows, columns=["id", *CONTENT_FIELDS, "deleted"])
+    for col in ("fatalities", "fatalities_best", "fatalities_low", "fatalities_high", "injured"):
+        df[col] = pd.array(df[col], dtype="Int64")
+    df["precision_km"] = df["precision_km"].astype("float64")
+    return gpd.GeoDataFrame(df, geometry=gpd.points_from_xy([p[0] for p in lonlat], [p[1] for p in lonlat]),
+                            crs=4326)
+
+
+@pytest.fixture(scope="module")
+def rules():
+    return load_rules()
+
+
+def _by_id(results: list[TriggerResult]) -> dict[int, TriggerResult]:
+    return {r.id: r for r in results}
+
+
+def t1(gdf, rules, border, **overrides) -> TriggerResult:
+    return _by_id(evaluate_triggers(gdf, with_thresholds(rules, **overrides), border))[1]
+
+
+# ------------------------------------------------------------------- the data files
+
+def test_shipped_rules_and_scenarios_load(rules):
+    assert [t.id for t in rules.triggers] == [1, 2, 3]
+    assert all(t.source == "Lansing Institute analysis, 2025" for t in rules.triggers)
+    t = rules.trigger(1)
+    assert t.min_fatalities == 10 and t.min_confidence == "assessed" and t.fatality_estimate == "best"
+    assert "people killed" in t.threshold("min_fatalities").unit
+    scen = load_scenarios()
+    assert len(scen) == 4
+    assert scen[0].estimate == "low (5–10%)" and scen[0].probability_pct == (5.0, 10.0)
+    assert {s.source for s in scen} == {"Lansing Institute analysis, 2025"}
+
+
+# ------------------------------------------------------------------- trigger 1
+
+def test_trigger1_met_by_one_record(rules, border):
+    res = t1(frame(_record("a"), _record("small", fatalities=2, fatalities_best=2)), rules, border)
+    assert res.status == "met" and res.incident_ids == ("a",)
+    assert all(res.criteria_met.values())
+
+
+def test_trigger1_exactly_at_threshold_counts_one_below_does_not(rules, border):
+    at = frame(_record("a", fatalities=10, fatalities_best=10))
+    below = frame(_record("b", fatalities=9, fatalities_best=9))
+    assert t1(at, rules, border).status == "met"
+    res = t1(below, rules, border)
+    assert res.status == "partly met" and res.incident_ids == ("b",)
+    assert res.record_criteria["b"]["min_fatalities"] is False
+    assert t1(below, rules, border, min_fatalities=9).status == "met"
+
+
+def test_trigger1_claimed_is_partly_met_until_the_bar_is_lowered(rules, border):
+    gdf = frame(_record("c", confidence="claimed"))
+    res = t1(gdf, rules, border)
+    assert res.status == "partly met" and res.incident_ids == ("c",)
+    assert res.record_criteria["c"] == {"inside_tajikistan": True, "targets_chinese": True,
+                                        "afghan_origin": True, "min_fatalities": True, "min_confidence": False}
+    assert t1(gdf, rules, border, min_confidence="claimed").status == "met"
+
+
+def test_missing_confidence_ranks_as_claimed_and_approximate_as_assessed(rules, border):
+    assert t1(frame(_record("n", confidence=None)), rules, border).status == "partly met"
+    assert t1(frame(_record("p", confidence="approximate")), rules, border).status == "met"
+
+
+def test_rejected_never_counts(rules, border):
+    gdf = frame(_record("r", verification="rejected", fatalities=50, fatalities_best=50))
+    for conf in ("assessed", "claimed"):
+        res = t1(gdf, rules, border, min_confidence=conf, min_fatalities=1)
+        assert res.status == "not met" and res.incident_ids == ()
+
+
+def test_afghan_side_does_not_count(rules, border):
+    gdf = frame(_record("afg", country="Afghanistan", lonlat=AFG_POINT))
+    assert t1(gdf, rules, border).status == "not met"
+
+
+def test_country_tajikistan_on_afghan_side_counts_only_within_its_precision(rules, border):
+    far = frame(_record("x", lonlat=AFG_POINT, precision_km=0.5))  # a few km inside Afghanistan
+    near = frame(_record("y", lonlat=AFG_POINT, precision_km=25.0))
+    assert t1(far, rules, border).status == "not met"
+    assert t1(near, rules, border).status == "met"
+    # without a border the country field alone decides
+    assert t1(far, rules, None).status == "met"
+
+
+def test_target_and_origin_alternatives(rules, border):
+    infra = _record("i", nationals="TJ", actor2="Civilians (Tajikistan)", tags="target-chinese-infrastructure")
+    no_target = _record("t", nationals="TJ,RU", actor2="Military Forces of Tajikistan")
+    no_origin = _record("o", origin="unknown; investigation under way")
+    by_tag = _record("g", origin=None, tags="origin-afghanistan")
+    res = t1(frame(infra, no_target, no_origin, by_tag), rules, border)
+    assert res.status == "met" and set(res.incident_ids) == {"i", "g"}
+
+
+def test_trigger1_not_met_on_empty_and_developments_do_not_count(rules, border):
+    assert t1(frame(), rules, border).status == "not met"
+    dev = _development("d", "2025-12-01", fatalities=20, fatalities_best=20, actor2="Civilians (China)",
+                       nationals="CN", origin="Afghanistan")
+    assert t1(frame(dev), rules, border).status == "not met"
+
+
+def test_fatality_estimate_low_and_missing_figure(rules, border):
+    gdf = frame(_record("e", fatalities=12, fatalities_best=12, fatalities_low=4),
+                _record("u", fatalities=None, fatalities_best=None))
+    assert t1(gdf, rules, border).incident_ids == ("e",)
+    res = t1(gdf, rules, border, fatality_estimate="low")
+    assert res.status == "partly met" and set(res.incident_ids) == {"e", "u"}
+
+
+def test_input_frame_not_modified(rules, border):
+    gdf = frame(_record("a"), _development("d", "2025-12-01", "csto-invoked"))
+    before = gdf.copy()
+    evaluate_triggers(gdf, rules, border)
+    pd.testing.assert_frame_equal(gdf, before)
+
+
+# ------------------------------------------------------------------- triggers 2 and 3
+
+def _status(gdf, rules, tid, **overrides) -> TriggerResult:
+    return _by_id(evaluate_triggers(gdf, with_thresholds(rules, **overrides), None))[tid]
+
+
+def test_trigger2_met_partly_and_not(rules):
+    inv = _development("inv", "2025-12-02", "csto-invoked")
+    ref = _development("ref", "2025-12-10", "russia-refused")
+    sym = _development("sym", "2025-12-02", tags=None, notes="Two Su-25s flown in for show. #russia-responded-symbolic")
+    assert _status(frame(inv, ref), rules, 2).status == "met"
+    assert _status(frame(inv, ref), rules, 2).incident_ids == ("inv", "ref")
+    assert _status(frame(inv, sym), rules, 2).status == "met"  # same day counts
+    res = _status(frame(inv), rules, 2)
+    assert res.status == "partly met" and res.incident_ids == ("inv",)
+    assert res.criteria_met == {"csto-invoked": True, "russia-refused or russia-responded-symbolic": False,
+                                "min_confidence": True}
+    assert _status(frame(_record("a")), rules, 2).status == "not met"
+
+
+def test_trigger2_answer_before_invocation_is_only_partly_met(rules):
+    early = _development("ref", "2025-11-01", "russia-refused")
+    inv = _development("inv", "2025-12-02", "csto-invoked")
+    res = _status(frame(early, inv), rules, 2)
+    assert res.status == "partly met" and res.incident_ids == ("ref", "inv")
+
+
+def test_trigger2_claimed_and_rejected(rules):
+    inv = _development("inv", "2025-12-02", "csto-invoked")
+    ref = _development("ref", "2025-12-03", "russia-refused", confidence="claimed")
+    assert _status(frame(inv, ref), rules, 2).status == "partly met"
+    assert _status(frame(inv, ref), rules, 2, min_confidence="claimed").status == "met"
+    rej = _development("rej", "2025-12-03", "russia-refused", verification="rejected")
+    assert _status(frame(inv, rej), rules, 2).incident_ids == ("inv",)
+    only_rejected = _development("x", "2025-12-03", "csto-invoked", verification="rejected")
+    assert _status(frame(only_rejected), rules, 2, min_confidence="claimed").status == "not met"
+
+
+def test_markers_count_only_on_strategic_developments(rules):
+    wrong_kind = _record("w", tags="csto-invoked; russia-refused")
+    assert _status(frame(wrong_kind), rules, 2).status == "not met"
+
+
+def test_trigger3(rules):
+    sig = _development("s", "2025-12-05", "China-Signal-Russian-Inaction", actor1="Government of China")
+    warn = _development("w", "2025-11-28", "china-demands-protection")
+    assert _status(frame(sig), rules, 3).status == "met"
+    assert _status(frame(warn), rules, 3).status == "partly met"
+    claimed = _development("c", "2025-12-05", "china-signal-russian-inaction", confidence="claimed")
+    assert _status(frame(claimed), rules, 3).status == "partly met"
+    assert _status(frame(claimed), rules, 3, min_confidence="claimed").status == "met"
+    assert _status(frame(_development("o", "2025-12-05", "csto-invoked")), rules, 3).status == "not met"
+
+
+def test_record_markers():
+    assert record_markers("a-b; C-D ,e", "x #f-g and #h, not a#b") == {"a-b", "c-d", "e", "f-g", "h"}
+    assert record_markers(None, None) == frozenset()
+
+
+# ------------------------------------------------------------------- validation of the rules file
+
+def _doc() -> dict[str, Any]:
+    return json.loads((datasets.DATA_DIR / "triggers.json").read_text(encoding="utf-8"))
+
+
+def test_missing_threshold_is_named():
+    doc = _doc()
+    del doc["triggers"][0]["thresholds"]["min_fatalities"]
+    with pytest.raises(InvalidInputError, match="min_fatalities is missing"):
+        rules_from_dict(doc)
+
+
+def test_unknown_status_is_named():
+    doc = _doc()
+    doc["triggers"][1]["status_rules"]["almost met"] = "..."
+    with pytest.raises(InvalidInputError, match=r"triggers\[1\]\.status_rules\['almost met'\].*not a known status"):
+        rules_from_dict(doc)
+
+
+@pytest.mark.parametrize(("edit", "field"), [
+    (lambda d: d["triggers"][0]["thresholds"]["min_fatalities"].update(value=0), "min_fatalities"),
+    (lambda d: d["triggers"][0]["thresholds"]["min_fatalities"].pop("unit"), "min_fatalities.unit"),
+    (lambda d: d["triggers"][0]["thresholds"]["min_confidence"].update(value="certain"), "min_confidence"),
+    (lambda d: d["triggers"][1]["criteria"]["met_sequence"].append(["nato-invoked"]), "met_sequence"),
+    (lambda d: d["triggers"][2].pop("source"), "source"),
+    (lambda d: d["triggers"][2].update(id=1), "duplicate ids"),
+    (lambda d: d["triggers"][0]["criteria"]["target"].update(fields=["victim"]), "fields"),
+    (lambda d: d["confidence"].update(missing_as="unknown"), "missing_as"),
+])
+def test_invalid_rules_raise_naming_the_field(edit, field):
+    doc = copy.deepcopy(_doc())
+    edit(doc)
+    with pytest.raises(InvalidInputError, match=field):
+        rules_from_dict(doc)
+
+
+def test_rules_file_errors(tmp_path):
+    with pytest.raises(DataFileError, match="missing"):
+        load_rules(tmp_path / "nope.json")
+    bad = tmp_path / "triggers.json"
+    bad.write_text("{", encoding="utf-8")
+    with pytest.raises(DataFileError, match="not readable JSON"):
+        load_rules(bad)
+    doc = _doc()
+    del doc["triggers"][0]["thresholds"]["min_fatalities"]
+    bad.write_text(json.dumps(doc), encoding="utf-8")
+    with pytest.raises(InvalidInputError, match=r"triggers\.json: triggers\[0\]\.thresholds\.min_fatalities"):
+        load_rules(bad)
+
+
+def test_overrides_are_validated_and_leave_rules_unchanged(rules):
+    with pytest.raises(InvalidInputError, match="min_fatalities"):
+        with_thresholds(rules, min_fatalities=0)
+    with pytest.raises(InvalidInputError, match="min_confidence"):
+        with_thresholds(rules, min_confidence="rumoured")
+    lowered = with_thresholds(rules, min_fatalities=3, min_confidence="claimed")
+    assert lowered.trigger(1).min_fatalities == 3 and rules.trigger(1).min_fatalities == 10
+    assert all(t.min_confidence == "claimed" for t in lowered.triggers)
+    assert isinstance(lowered.trigger(2), DevelopmentTrigger)
+
+
+def test_result_status_is_checked():
+    with pytest.raises(InvalidInputError, match="status"):
+        TriggerResult(id=1, name="x", status="nearly", incident_ids=(), explanation="", criteria_met={})
+    assert set(STATUSES) == {"not met", "partly met", "met"}

@@ -1,0 +1,248 @@
+"""The "Escalation triggers" tab: scenarios, the three red-line triggers over the record, a timeline.
+
+Rules and scenarios come from ``data/triggers.json`` and ``data/scenarios.json``
+(via :mod:`geo.triggers`); thresholds are page widgets (keys ``trg_*``). :func:`render`
+returns the incident ids behind the trigger chosen for highlighting on the map;
+:func:`highlight_ids` gives the same ids from the widget state alone, for a map drawn
+before the tab in the same rerun.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import altair as alt
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+
+from geo.errors import BorderMapError
+from geo.store import IncidentStore, default_db_path
+from geo.triggers import (
+    ATTACK_CRITERIA,
+    AttackTrigger,
+    Scenario,
+    TriggerResult,
+    TriggerRules,
+    evaluate_triggers,
+    load_rules,
+    load_scenarios,
+    record_markers,
+    with_thresholds,
+)
+from layers.scene import SceneData
+from ui import state
+
+logger = logging.getLogger(__name__)
+
+#: Status → (Streamlit call name, label). Met is the alarming end, so it is red.
+BADGES = {"met": ("error", "MET"), "partly met": ("warning", "PARTLY MET"), "not met": ("info", "NOT MET")}
+_NONE = "none"
+_CRITERIA_LABELS = {"inside_tajikistan": "inside Tajikistan", "targets_chinese": "Chinese target",
+                    "afghan_origin": "Afghan origin", "min_fatalities": "fatality threshold",
+                    "min_confidence": "confidence bar"}
+_LIST_COLUMNS = ("event_date", "location", "sub_event_type", "fatalities", "confidence", "verification",
+                 "source", "source_url", "id")
+
+
+@st.cache_data(show_spinner=False)
+def _rules(path: str, mtime: float) -> TriggerRules:
+    return load_rules(path)
+
+
+@st.cache_data(show_spinner=False)
+def _scenarios(path: str, mtime: float) -> tuple[Scenario, ...]:
+    return load_scenarios(path)
+
+
+def _file_key(name: str) -> tuple[str, float]:
+    path = Path(state.data_dir()) / name
+    return str(path), path.stat().st_mtime if path.is_file() else 0.0
+
+
+@st.cache_data(show_spinner="Reading the incident store…")
+def _store_records(path: str, revision: int) -> gpd.GeoDataFrame:
+    return IncidentStore(path).list()
+
+
+def store_incidents() -> gpd.GeoDataFrame:
+    """The live records of the store (``BORDERMAP_DB`` or the default path), cached per revision.
+
+    A store not yet created yields the seed incidents it will hold (read-only).
+    """
+    try:
+        store = IncidentStore(default_db_path())
+        return _store_records(str(store.path), store.revision)
+    except BorderMapError as exc:
+        st.error(f"The incident store could not be read: {exc}")
+        return gpd.GeoDataFrame({"id": []}, geometry=gpd.GeoSeries([], crs=4326))
+
+
+def _current_rules() -> TriggerRules:
+    """The shipped rules with the thresholds set by the widgets (if any were drawn yet)."""
+    rules = _rules(*_file_key("triggers.json"))
+    ss = st.session_state
+    return with_thresholds(rules, min_fatalities=ss.get("trg_min_fatalities"),
+                           min_confidence=ss.get("trg_min_confidence"),
+                           fatality_estimate=ss.get("trg_fatality_estimate"))
+
+
+def highlight_ids(incidents_gdf: gpd.GeoDataFrame, data: SceneData) -> list[str]:
+    """Ids behind the trigger chosen in the tab's radio (``[]`` for none), from widget state."""
+    choice = st.session_state.get("trg_highlight", _NONE)
+    if choice == _NONE or incidents_gdf.empty:
+        return []
+    try:
+        results = evaluate_triggers(incidents_gdf, _current_rules(), data.border)
+    except BorderMapError:
+        return []
+    return next((list(r.incident_ids) for r in results if str(r.id) == str(choice)), [])
+
+
+def _scenarios_table(scenarios: tuple[Scenario, ...]) -> None:
+    st.markdown("**Scenarios and their estimates**")
+    table = pd.DataFrame([{"actor": s.actor, "scenario": s.name, "estimate": s.estimate,
+                           "in short": s.description,
+                           "raised by triggers": ", ".join(map(str, s.shifted_by_triggers)) or "—",
+                           "source": s.source, "date": s.date} for s in scenarios])
+    st.dataframe(table, hide_index=True, width="stretch")
+
+
+def _threshold_controls(rules: TriggerRules) -> None:
+    attack = next((t for t in rules.triggers if isinstance(t, AttackTrigger)), None)
+    c1, c2, c3 = st.columns(3)
+    if attack is not None:
+        fat = attack.threshold("min_fatalities")
+        est = attack.threshold("fatality_estimate")
+        c1.number_input(f"Mass-casualty threshold ({fat.unit.split('(')[0].strip()})", min_value=1,
+                        max_value=10_000, step=1, value=int(fat.value), key="trg_min_fatalities",
+                        help=fat.description)
+        c2.selectbox("Fatality figure compared", est.allowed, index=est.allowed.index(str(est.value)),
+                     key="trg_fatality_estimate", help=est.description)
+    conf = rules.triggers[0].threshold("min_confidence")
+    c3.selectbox("Weakest confidence that counts", conf.allowed, index=conf.allowed.index(str(conf.value)),
+                 key="trg_min_confidence", help=f"{conf.description} {rules.confidence.description}")
+
+
+def _records_table(incidents: gpd.GeoDataFrame, result: TriggerResult) -> None:
+    if not result.incident_ids:
+        return
+    rows = incidents[incidents["id"].astype(str).isin(result.incident_ids)]
+    cols = [c for c in _LIST_COLUMNS if c in rows.columns]
+    table = pd.DataFrame(rows[cols]).copy()
+    crit = pd.DataFrame.from_dict(result.record_criteria, orient="index")
+    if not crit.empty:
+        crit = crit.rename(columns=lambda c: _CRITERIA_LABELS.get(c, c)).map(lambda v: "✔" if v else "✘")
+        table = table.join(crit, on="id")
+    st.dataframe(table, hide_index=True, width="stretch",
+                 column_config={"source_url": st.column_config.LinkColumn("source_url")})
+
+
+def _trigger_block(rules: TriggerRules, result: TriggerResult, incidents: gpd.GeoDataFrame) -> None:
+    trig = rules.trigger(result.id)
+    call, label = BADGES[result.status]
+    st.markdown(f"#### Trigger {result.id}: {trig.name}")
+    st.caption(f"{trig.description} — Source: {trig.source}")
+    getattr(st, call)(f"**{label}** · {result.explanation}")
+    if isinstance(trig, AttackTrigger):
+        names = [_CRITERIA_LABELS[c] for c in ATTACK_CRITERIA]
+        ticks = [("✔ " if result.criteria_met.get(c) else "✘ ") + n for c, n in zip(ATTACK_CRITERIA, names,
+                                                                                  strict=True)]
+        st.caption("Closest record: " + " · ".join(ticks))
+    else:
+        st.caption("Steps: " + " · ".join(("✔ " if v else "✘ ") + k for k, v in result.criteria_met.items()))
+    _records_table(incidents, result)
+    with st.expander(f"Rules of trigger {result.id}"):
+        for status in ("met", "partly met", "not met"):
+            st.markdown(f"- **{status}**: {trig.status_rule(status)}")
+        for th in trig.thresholds:
+            st.markdown(f"- threshold `{th.name}` = **{th.value}** ({th.unit}): {th.description}")
+        if not isinstance(trig, AttackTrigger):
+            for tag, text in trig.markers:
+                st.markdown(f"- marker `{tag}`: {text}")
+
+
+def timeline_chart(incidents: gpd.GeoDataFrame, rules: TriggerRules, selected: list[str]) -> alt.LayerChart:
+    """Incidents and developments over time (y = fatalities), the fatality threshold as a rule.
+
+    Developments carrying a trigger marker get a dashed vertical rule; records in
+    ``selected`` are drawn larger with a black outline.
+    """
+    df = pd.DataFrame({
+        "date": pd.to_datetime(incidents["event_date"], errors="coerce"),
+        "fatalities": pd.to_numeric(incidents.get("fatalities"), errors="coerce").fillna(0).astype(float),
+        "record kind": incidents.get("record_kind", pd.Series("incident", index=incidents.index)).fillna(
+            "incident"),
+        "location": incidents.get("location", pd.Series("", index=incidents.index)).fillna(""),
+        "type": incidents.get("sub_event_type", pd.Series("", index=incidents.index)).fillna(""),
+        "id": incidents["id"].astype(str),
+    })
+    df["selected"] = df["id"].isin(selected)
+    own = {tag for t in rules.triggers if not isinstance(t, AttackTrigger) for tag in t.marker_tags}
+    df["markers"] = [", ".join(sorted(record_markers(t, n) & own)) for t, n in
+                     zip(incidents.get("tags", [None] * len(incidents)),
+                         incidents.get("notes", [None] * len(incidents)), strict=True)]
+    df = df.dropna(subset=["date"])
+    points = alt.Chart(df).mark_point(filled=True, opacity=0.85).encode(
+        x=alt.X("date:T", title="event date"),
+        y=alt.Y("fatalities:Q", title="fatalities"),
+        color=alt.Color("record kind:N", scale=alt.Scale(domain=["incident", "development"],
+                                                          range=["#c0392b", "#2c7fb8"])),
+        shape=alt.Shape("record kind:N", scale=alt.Scale(domain=["incident", "development"],
+                                                          range=["circle", "triangle-up"])),
+        size=alt.condition("datum.selected", alt.value(260), alt.value(90)),
+        stroke=alt.condition("datum.selected", alt.value("black"), alt.value(None)),
+        tooltip=["date:T", "type:N", "location:N", "fatalities:Q", "markers:N"],
+    )
+    layers: list[Any] = [points]
+    attack = next((t for t in rules.triggers if isinstance(t, AttackTrigger)), None)
+    if attack is not None:
+        thr = pd.DataFrame({"y": [attack.min_fatalities],
+                            "label": [f"trigger {attack.id}: {attack.min_fatalities} killed"]})
+        layers.append(alt.Chart(thr).mark_rule(color="#c0392b", strokeDash=[6, 4]).encode(y="y:Q"))
+        layers.append(alt.Chart(thr).mark_text(align="left", dx=4, dy=-6, color="#c0392b").encode(
+            y="y:Q", text="label:N"))
+    marked = df[df["markers"] != ""]
+    if not marked.empty:
+        layers.append(alt.Chart(marked).mark_rule(color="#2c7fb8", strokeDash=[2, 3]).encode(
+            x="date:T", tooltip=["date:T", "markers:N"]))
+    return alt.layer(*layers).properties(height=280)
+
+
+def render(incidents_gdf: gpd.GeoDataFrame, data: SceneData) -> list[str]:
+    """Draw the tab; return the incident ids of the trigger chosen for highlighting (``[]``: none)."""
+    try:
+        scenarios = _scenarios(*_file_key("scenarios.json"))
+        base_rules = _rules(*_file_key("triggers.json"))
+    except BorderMapError as exc:
+        st.error(f"The escalation triggers could not be loaded: {exc}")
+        return []
+    st.caption(f"How close the incident record is to the red lines named in the {base_rules.source}. "
+               "Rules and thresholds live in data/triggers.json; strategic developments are recorded like "
+               "incidents (event type 'Strategic developments') with a marker in their tags or notes.")
+    _scenarios_table(scenarios)
+    st.markdown("**Thresholds**")
+    _threshold_controls(base_rules)
+    try:
+        rules = _current_rules()
+        results = evaluate_triggers(incidents_gdf, rules, data.border)
+    except BorderMapError as exc:
+        st.error(f"The triggers could not be evaluated: {exc}")
+        return []
+    for result in results:
+        _trigger_block(rules, result, incidents_gdf)
+    options = [_NONE, *[str(r.id) for r in results]]
+    names = {str(r.id): f"{r.id} · {r.name} ({r.status})" for r in results}
+    choice = st.radio("Highlight on map", options, horizontal=True, key="trg_highlight",
+                      format_func=lambda o: names.get(o, "none"))
+    selected = next((list(r.incident_ids) for r in results if str(r.id) == choice), [])
+    st.markdown("**Timeline of incidents and developments**")
+    if incidents_gdf.empty:
+        st.info("The store holds no incidents yet.")
+    else:
+        st.altair_chart(timeline_chart(incidents_gdf, rules, selected), width="stretch")
+        st.caption("Dashed red line: the fatality threshold of trigger 1. Dashed blue lines: developments "
+                   "that carry a trigger marker. Outlined: the records behind the highlighted trigger.")
+    return selected
