@@ -638,7 +638,9 @@ class IncidentStore:
                             duplicates += 1
                             continue
                         seen_keys.add(rec["dedup_key"])
-                        rec["id"] = rec["id"] or str(uuid.uuid4())
+                        # no id given: derive it from the content, so the same row (e.g. a seed
+                        # incident) gets the same id in every store it is imported into
+                        rec["id"] = rec["id"] or str(uuid.uuid5(_IMPORT_ID_NAMESPACE, rec["dedup_key"]))
                         seen_ids.add(rec["id"])
                         rec.update(created_at=now, updated_at=now, created_by=by, updated_by=by, deleted=0)
                         batch.append(self._row_values(rec))
@@ -662,6 +664,9 @@ def _existing(conn: sqlite3.Connection, column: str, values: Sequence[str]) -> s
         q = f'SELECT {column} FROM "{LAYER}" WHERE {column} IN ({", ".join("?" * len(part))})'  # noqa: S608
         found.update(r[0] for r in conn.execute(q, part))
     return found
+
+
+_IMPORT_ID_NAMESPACE = uuid.UUID("5b0e4c1e-0d6c-4f3e-9a43-6f1b2c1d7e10")
 
 
 def _uuid_or_none(value: Any) -> str | None:
