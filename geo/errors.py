@@ -34,3 +34,11 @@ class StoreError(BorderMapError, RuntimeError):
 
 class TerrainUnavailableError(BorderMapError, LookupError):
     """A terrain feature was asked for but no DEM is loaded or it does not cover the area."""
+
+
+class BrowserNotFoundError(BorderMapError, FileNotFoundError):
+    """No Chromium/Chrome could be found to render a snapshot as the browser shows it."""
+
+
+class RenderError(BorderMapError, RuntimeError):
+    """A snapshot could not be rendered (the browser failed or the map never drew)."""
