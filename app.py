@@ -13,7 +13,7 @@ import streamlit as st
 from geo.errors import BorderMapError
 from layers.places import PLACE_STYLES
 from layers.scene import OVERLAYS
-from ui import sidebar, state, tabs
+from ui import exports, sidebar, state, tabs
 from ui.map_view import show_map
 
 logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
@@ -37,6 +37,7 @@ def main() -> None:
         available.discard("incidents")
     options = sidebar.scene_options(available)
     show_map(data, options)
+    exports.render(data, options)
     t_border, t_places, t_about = st.tabs(["Border figures", "Places and sources", "About the data"])
     with t_border:
         tabs.border_figures(data)

@@ -17,10 +17,13 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 import tempfile
 import time
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date
 from pathlib import Path
 
 import folium
@@ -103,6 +106,21 @@ def clamp_size(width: int, height: int) -> tuple[int, int, list[str]]:
             warnings.append(f"{name} {v} px is outside {MIN_PX}–{MAX_PX} px; using {capped} px")
         out.append(capped)
     return out[0], out[1], warnings
+
+
+def snapshot_filename(ext: str, day: date | None = None, label: str = "border-map") -> str:
+    """A safe download name: ``{label}_{YYYY-MM-DD}.{ext}`` with the label cut to ``[a-z0-9-]``.
+
+    >>> snapshot_filename("png", date(2025, 12, 1))
+    'border-map_2025-12-01.png'
+    >>> snapshot_filename(".PDF", date(2025, 12, 1), label="../../etc/<x> Khatlon")
+    'etc-x-khatlon_2025-12-01.pdf'
+    """
+    ext = ext.lower().lstrip(".")
+    if ext not in ("html", "png", "pdf"):
+        raise InvalidInputError(f"ext must be html, png or pdf, got {ext!r}")
+    slug = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")[:60] or "border-map"
+    return f"{slug}_{(day or date.today()).isoformat()}.{ext}"
 
 
 def snapshot_map(data: SceneData, options: SceneOptions, view: MapView | None = None,
@@ -194,6 +212,8 @@ _WATCH_TEMPLATE = """
   var offline = {{ this.offline_name }};
   var state = {tiles: "none", switched: false, errors: 0};
   window.__bmSnapshot = state;
+  {% if this.bounds %}map.fitBounds({{ this.bounds|tojson }}, {animate: false});{% endif %}
+  state.idle = function () { return !map._animatingZoom && !(map._panAnim && map._panAnim._inProgress); };
   var tile = null;
   map.eachLayer(function (l) { if (l instanceof L.TileLayer) { tile = l; } });
   state.useOffline = function () {
@@ -218,10 +238,11 @@ class _SnapshotWatch(MacroElement):
     """Reports the tile basemap's state to the screenshot code and swaps in the offline basemap
     when a tile fails (``window.__bmSnapshot``)."""
 
-    def __init__(self, offline_name: str) -> None:
+    def __init__(self, offline_name: str, bbox: BBox | None = None) -> None:
         super().__init__()
         self._name = "SnapshotWatch"
         self.offline_name = offline_name
+        self.bounds = [[bbox[1], bbox[0]], [bbox[3], bbox[2]]] if bbox is not None else None
         self._template = Template(_WATCH_TEMPLATE)
 
 
@@ -275,9 +296,12 @@ def snapshot_png(data: SceneData, options: SceneOptions, view: MapView | None = 
         logger.warning("snapshot: %s", note)
     if timeout_s <= 0:
         raise InvalidInputError(f"timeout_s must be positive seconds, got {timeout_s!r}")
+    if browser_path is not None and not Path(browser_path).is_file():
+        raise BrowserNotFoundError(f"the browser {browser_path!r} is not a file; {INSTALL_ADVICE}")
     browser_path = browser_path or find_browser()
-    m = snapshot_map(data, options, view, bbox)
-    _SnapshotWatch(_offline_group(m).get_name()).add_to(m)
+    # fitted without animation by the watcher, so the screenshot never catches a zoom in flight
+    m = snapshot_map(data, options, view)
+    _SnapshotWatch(_offline_group(m).get_name(), validate_bbox(bbox) if bbox is not None else None).add_to(m)
     html = standalone_html(m)
     try:
         from playwright.sync_api import Error as PlaywrightError
@@ -289,15 +313,21 @@ def snapshot_png(data: SceneData, options: SceneOptions, view: MapView | None = 
     with tempfile.TemporaryDirectory(prefix="bordermap-snapshot-") as tmp:
         page_path = Path(tmp) / "map.html"
         page_path.write_text(html, encoding="utf-8")
-        try:
+
+        def render() -> bytes:
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=browser_path, args=list(CHROMIUM_ARGS),
                                             headless=True)
                 try:
-                    png = _screenshot(browser, page_path, options, width, height, timeout_s,
-                                      allow_network)
+                    return _screenshot(browser, page_path, options, width, height, timeout_s, allow_network)
                 finally:
                     browser.close()
+
+        # Playwright's sync API refuses a thread that runs an event loop (Streamlit, Jupyter,
+        # another Playwright session): drive it from a fresh worker thread.
+        try:
+            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="bordermap-snapshot") as pool:
+                png = pool.submit(render).result()
         except PlaywrightError as exc:
             raise RenderError(f"the browser at {browser_path} could not render the map: "
                               f"{str(exc).splitlines()[0]}") from exc
@@ -337,6 +367,7 @@ def _screenshot(browser, page_path: Path, options: SceneOptions, width: int, hei
         state = page.evaluate("() => window.__bmSnapshot.tiles")
         if state == "offline":
             logger.warning("snapshot: the tile basemap could not load; drew the offline basemap instead")
+        page.wait_for_function("() => window.__bmSnapshot.idle()", timeout=left_ms())
         # two animation frames so the last layer changes are painted
         page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
         return bytes(page.screenshot(type="png", timeout=left_ms()))

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+from affine import Affine
 from matplotlib import patheffects
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -252,13 +253,15 @@ def _draw_hillshade(ax, dem: Dem, extent: BBox, max_cells: int) -> None:  # type
               interpolation="bilinear", zorder=2, aspect="auto")
 
 
-def _warp_to_geographic(dem: Dem) -> tuple[np.ndarray, object]:
-    from rasterio.warp import Resampling, calculate_default_transform, reproject
+def _warp_to_geographic(dem: Dem) -> tuple[np.ndarray, Affine]:
+    """A projected DEM warped (bilinear) to an EPSG:4326 grid of about the same cell count."""
+    from pyproj import Transformer
+    from rasterio.warp import Resampling, reproject
 
     rows, cols = dem.shape
-    w, s, e, n = dem.bounds
-    transform, width, height = calculate_default_transform(dem.crs, "EPSG:4326", cols, rows, w, s, e, n)
-    out = np.full((height, width), np.nan, dtype=np.float32)
+    w, s, e, n = Transformer.from_crs(dem.crs, 4326, always_xy=True).transform_bounds(*dem.bounds)
+    transform = Affine((e - w) / cols, 0.0, w, 0.0, -(n - s) / rows, n)
+    out = np.full((rows, cols), np.nan, dtype=np.float32)
     reproject(dem.elevation, out, src_transform=dem.transform, src_crs=dem.crs, dst_transform=transform,
               dst_crs="EPSG:4326", src_nodata=np.nan, dst_nodata=np.nan, resampling=Resampling.bilinear)
     return out, transform

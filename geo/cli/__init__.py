@@ -22,6 +22,7 @@ logger = logging.getLogger(__name__)
 COMMAND_MODULES: tuple[str, ...] = (
     "border_cmd",
     "coverage_cmd",
+    "snapshot_cmd",
 )
 
 EXIT_BAD_INPUT = 2
