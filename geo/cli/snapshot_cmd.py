@@ -117,14 +117,22 @@ def load_incidents(db: str | None) -> tuple[gpd.GeoDataFrame, str]:
 
 
 def _read_store(path: Path) -> gpd.GeoDataFrame:
+    import importlib
+
     try:
-        from geo import store  # written alongside; optional here
+        store = importlib.import_module("geo.store")  # written alongside; optional here
     except ImportError:
         store = None
     for name in ("list_incidents", "live_incidents", "load_incidents"):
         fn = getattr(store, name, None)
         if callable(fn):
-            return to_storage(fn(path), "incidents")
+            try:
+                frame = fn(path)
+            except TypeError as exc:  # a different signature: read the file directly below
+                logger.warning("geo.store.%s(path) did not fit (%s); reading %s directly", name, exc, path.name)
+                break
+            if isinstance(frame, gpd.GeoDataFrame):
+                return to_storage(frame, "incidents")
     try:
         frame = gpd.read_file(path)
     except Exception as exc:  # pyogrio raises several types for unreadable files
