@@ -6,6 +6,7 @@ import dataclasses
 import io
 import logging
 import stat
+from concurrent.futures import ThreadPoolExecutor
 from html.parser import HTMLParser
 
 import numpy as np
@@ -143,48 +144,62 @@ def test_snapshot_png_refuses_a_missing_browser(scene_data, tmp_path):
 # ----------------------------------------------------------------------------- in Chromium
 
 
-@pytest.fixture(scope="module")
-def chromium(chromium_path):
+def _in_chromium(chromium_path: str, fn):
+    """Run ``fn(browser)`` in a fresh Playwright session on a worker thread (another session, e.g.
+    the browser tests' own, may already hold this thread's event loop)."""
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path, args=list(CHROMIUM_ARGS), headless=True)
-        yield browser
-        browser.close()
+    def run():
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium_path, args=list(CHROMIUM_ARGS), headless=True)
+            try:
+                return fn(browser)
+            finally:
+                browser.close()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(run).result()
 
 
 @pytest.mark.browser
-def test_hostile_text_is_inert_in_the_html_snapshot(chromium, scene_data, hostile_places, tmp_path):
+def test_hostile_text_is_inert_in_the_html_snapshot(chromium_path, scene_data, hostile_places, tmp_path):
     data = dataclasses.replace(scene_data, places=hostile_places)
     html = snapshot_html(data, SceneOptions(basemap=OFFLINE, overlays=("chinese_site",)),
                          MapView(center=(37.8, 70.3), zoom=11))
     path = tmp_path / "map.html"
     path.write_text(html, encoding="utf-8")
-    context = chromium.new_context(viewport={"width": 1200, "height": 800})
-    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:"))
-                  else r.abort())
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(path.as_uri())
-    markers = page.locator('path.leaflet-interactive[fill="#e6b800"]')
-    markers.first.wait_for(timeout=15_000)
-    assert markers.count() == len(hostile_places)
-    texts = []
-    for i in range(markers.count()):
-        box = markers.nth(i).bounding_box()
-        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-        popup = page.locator(".leaflet-popup-content")
-        popup.wait_for(timeout=5_000)
-        texts.append(popup.inner_text())
-        page.locator(".leaflet-popup-close-button").click()
-        popup.wait_for(state="detached", timeout=5_000)
-    assert page.evaluate("() => window.__xss") is None
+
+    def click_every_marker(browser):
+        context = browser.new_context(viewport={"width": 1200, "height": 800})
+        context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:"))
+                      else r.abort())
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(path.as_uri())
+        markers = page.locator('path.leaflet-interactive[fill="#e6b800"]')
+        markers.first.wait_for(timeout=15_000)
+        texts = []
+        for i in range(markers.count()):
+            box = markers.nth(i).bounding_box()
+            page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+            popup = page.locator(".leaflet-popup-content")
+            popup.wait_for(timeout=5_000)
+            texts.append(popup.inner_text())
+            page.locator(".leaflet-popup-close-button").click()
+            popup.wait_for(state="detached", timeout=5_000)
+        result = {"n": markers.count(), "texts": texts, "xss": page.evaluate("() => window.__xss"),
+                  "js_links": page.locator('a[href^="javascript"]').count(), "errors": errors}
+        context.close()
+        return result
+
+    seen = _in_chromium(chromium_path, click_every_marker)
+    assert seen["n"] == len(hostile_places)
+    assert seen["xss"] is None
     for payload in hostile_places["name"]:
-        assert any(payload in t for t in texts), payload  # shown literally, as text
-    assert page.locator('a[href^="javascript"]').count() == 0
-    assert not errors
-    context.close()
+        assert any(payload in t for t in seen["texts"]), payload  # shown literally, as text
+    assert seen["js_links"] == 0
+    assert not seen["errors"]
 
 
 @pytest.mark.browser
