@@ -13,7 +13,7 @@ import streamlit as st
 from geo.errors import BorderMapError
 from layers.places import PLACE_STYLES
 from layers.scene import OVERLAYS
-from ui import coverage_tab, sidebar, state, tabs, triggers_tab
+from ui import coverage_tab, exports, sidebar, state, tabs, triggers_tab
 from ui import terrain as terrain_ui
 from ui.map_view import show_map
 
@@ -55,6 +55,7 @@ def main() -> None:
         st.session_state["highlight_ids"] = triggers_tab.render(incidents, data)
     with t_about:
         tabs.about_data(data)
+    exports.render(data, options)
     with map_slot:
         show_map(data, options, extra_bundles=[*relief_legend, *coverage_bundles],
                  extra_base_overlays=relief)

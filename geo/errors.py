@@ -42,3 +42,11 @@ class NetworkError(BorderMapError, ConnectionError):
 
 class IncidentNotFoundError(StoreError, LookupError):
     """No incident with the given id in the store."""
+
+
+class BrowserNotFoundError(BorderMapError, FileNotFoundError):
+    """No Chromium/Chrome could be found to render a snapshot as the browser shows it."""
+
+
+class RenderError(BorderMapError, RuntimeError):
+    """A snapshot could not be rendered (the browser failed or the map never drew)."""

@@ -26,6 +26,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "terrain_cmd",
     "coverage_cmd",
     "triggers_cmd",
+    "snapshot_cmd",
 )
 
 EXIT_BAD_INPUT = 2
