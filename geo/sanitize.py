@@ -13,6 +13,8 @@ import html
 import math
 from typing import Any
 
+import pandas as pd
+
 _JS_TEMPLATE_CHARS = {"$": "&#36;", "`": "&#96;", "\\": "&#92;"}
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
@@ -23,7 +25,7 @@ def escape_html(value: Any) -> str:
     >>> escape_html("<b>${alert(1)}</b>")
     '&lt;b&gt;&#36;{alert(1)}&lt;/b&gt;'
     """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA or value is pd.NaT:
         return ""
     text = html.escape(str(value), quote=True)
     for char, entity in _JS_TEMPLATE_CHARS.items():

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import folium
+import pandas as pd
 
 from geo.sanitize import escape_html
 
@@ -43,9 +44,19 @@ class LayerBundle:
     legend: list[LegendEntry] = field(default_factory=list)
 
 
+def is_missing(value: Any) -> bool:
+    """True for None, NaN, pandas NA/NaT (scalars only)."""
+    if value is None:
+        return True
+    try:
+        return bool(pd.isna(value)) if not isinstance(value, (list, tuple, dict)) else False
+    except (TypeError, ValueError):
+        return False
+
+
 def format_value(value: Any) -> str:
     """Human text of a property value (floats to 3 significant decimals, None → '—')."""
-    if value is None or (isinstance(value, float) and value != value):
+    if is_missing(value):
         return "—"
     if isinstance(value, bool):
         return "yes" if value else "no"

@@ -5,7 +5,15 @@ from __future__ import annotations
 import folium
 import geopandas as gpd
 
-from layers.base import LayerBundle, LegendEntry, add_point, popup_html, precision_rows, tooltip_text
+from layers.base import (
+    LayerBundle,
+    LegendEntry,
+    add_point,
+    is_missing,
+    popup_html,
+    precision_rows,
+    tooltip_text,
+)
 
 EVENT_TYPE_COLORS = {
     "Battles": "#7b3294",
@@ -28,7 +36,7 @@ def incidents_layer(incidents: gpd.GeoDataFrame, show_precision: bool = True) ->
         color = EVENT_TYPE_COLORS.get(etype, OTHER_COLOR)
         if etype and etype not in seen_types:
             seen_types.append(etype)
-        fatalities = props.get("fatalities") or 0
+        fatalities = 0 if is_missing(props.get("fatalities")) else int(props["fatalities"])
         rows = [("Date", props.get("event_date")), ("Event type", etype),
                 ("Sub-event type", props.get("sub_event_type")), ("Actors", " vs ".join(
                     str(a) for a in (props.get("actor1"), props.get("actor2")) if a)),

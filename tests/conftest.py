@@ -16,6 +16,15 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 
+@pytest.fixture(autouse=True)
+def _isolated_user_data(tmp_path_factory, monkeypatch):
+    """No test reads or writes the real user's data dir, store or DEM."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("xdg-data")))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
+    for name in ("BORDERMAP_DB", "BORDERMAP_DEM", "BORDERMAP_SCENARIOS", "BORDERMAP_DATA_DIR"):
+        monkeypatch.delenv(name, raising=False)
+
+
 @pytest.fixture(scope="session")
 def border():
     """The shipped border (DCW-GMT line and country polygons)."""

@@ -21,7 +21,6 @@ from typing import Any
 
 import geopandas as gpd
 
-from geo import datasets
 from geo.cli.output import emit
 from geo.crs import to_storage
 from geo.errors import DataFileError, InvalidInputError
@@ -100,56 +99,25 @@ def parse_basemap(text: str | None) -> str:
 
 
 def load_incidents(db: str | None) -> tuple[gpd.GeoDataFrame, str]:
-    """The incidents to draw and where they came from.
+    """The live incidents of the store (``--db``, ``BORDERMAP_DB``, then the default path) and
+    where they came from. A store not created yet holds the seed incidents."""
+    from geo.store import IncidentStore, default_db_path
 
-    ``--db``/``BORDERMAP_DB`` naming an existing GeoPackage: its live incidents (through
-    ``geo.store`` when that module is present, else read directly, rows flagged deleted
-    dropped). Otherwise the shipped seed incidents.
-    """
-    value = db or os.environ.get(DB_ENV)
-    if value:
-        path = Path(value).expanduser()
-        if db and not path.is_file():
-            raise DataFileError(f"--db {db!r} does not exist; give an incident store (GeoPackage) path")
-        if path.is_file():
-            return _read_store(path), f"store {path.name}"
-    return datasets.load_layer(datasets.SEED_INCIDENTS_FILE), "seed incidents"
-
-
-def _read_store(path: Path) -> gpd.GeoDataFrame:
-    import importlib
-
-    try:
-        store = importlib.import_module("geo.store")  # written alongside; optional here
-    except ImportError:
-        store = None
-    for name in ("list_incidents", "live_incidents", "load_incidents"):
-        fn = getattr(store, name, None)
-        if callable(fn):
-            try:
-                frame = fn(path)
-            except TypeError as exc:  # a different signature: read the file directly below
-                logger.warning("geo.store.%s(path) did not fit (%s); reading %s directly", name, exc, path.name)
-                break
-            if isinstance(frame, gpd.GeoDataFrame):
-                return to_storage(frame, "incidents")
-    try:
-        frame = gpd.read_file(path)
-    except Exception as exc:  # pyogrio raises several types for unreadable files
-        raise DataFileError(f"--db {path.name!r} is not a readable GeoPackage: {exc}") from exc
-    for flag in ("deleted", "is_deleted"):
-        if flag in frame:
-            frame = frame[~frame[flag].fillna(False).astype(bool)]
-    if "deleted_at" in frame:
-        frame = frame[frame["deleted_at"].isna()]
-    return to_storage(frame, "incidents")
+    path = default_db_path(db)
+    if db and not path.is_file():
+        raise DataFileError(f"--db {db!r} does not exist; give an incident store (GeoPackage) path")
+    return to_storage(IncidentStore(path).list(), "incidents"), f"store {path.name}"
 
 
 def _load_dem(value: str | None) -> Any:
-    from geo.cli.coverage_cmd import _read_dem, resolve_dem_path
+    """The DEM for the static map's hillshade, or None when none is configured."""
+    from geo import dem_io
+    from geo.errors import TerrainUnavailableError
 
-    path = resolve_dem_path(value)
-    return _read_dem(path) if path is not None else None
+    try:
+        return dem_io.read_dem(dem_io.resolve_dem_source(value))
+    except TerrainUnavailableError:
+        return None
 
 
 def _write_atomic(path: Path, data: bytes) -> None:

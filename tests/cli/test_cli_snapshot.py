@@ -9,10 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import geopandas as gpd
 import numpy as np
 import pytest
-from shapely.geometry import Point
 
 from geo.cli import main
 
@@ -37,7 +35,8 @@ def test_html_snapshot(tmp_path, capsys, monkeypatch):
     assert main(["snapshot", "--out", str(out), "--layers", "border,incidents", "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["format"] == "html" and doc["layers"] == ["border", "incidents"]
-    assert doc["incidents"] == 3 and doc["incidents_from"] == "seed incidents"
+    # a store not created yet holds the three seed incidents
+    assert doc["incidents"] == 3 and doc["incidents_from"] == "store incidents.gpkg"
     html = out.read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>") and "L.map(" in html
     assert doc["bytes"] == len(out.read_bytes())
@@ -67,10 +66,14 @@ def test_static_pdf_is_one_page(tmp_path):
 
 
 def test_incidents_from_a_geopackage_store(tmp_path, capsys):
+    from geo.store import IncidentStore
+
     db = tmp_path / "incidents.gpkg"
-    gpd.GeoDataFrame({"id": ["a", "b"], "event_type": ["Battles", "Riots"], "deleted": [False, True],
-                      "source": ["x", "y"]}, geometry=[Point(70.0, 37.5), Point(71.0, 37.2)],
-                     crs=4326).to_file(db, layer="incidents")
+    store = IncidentStore(db, seed_path=None, create=True)
+    common = {"event_date": "2025-06-01", "sub_event_type": "Armed clash", "source": "test"}
+    store.add({**common, "latitude": 37.5, "longitude": 70.0}, "tester")
+    gone = store.add({**common, "latitude": 37.2, "longitude": 71.0}, "tester")
+    store.delete(gone, "tester")
     out = tmp_path / "map.html"
     assert main(["snapshot", "--out", str(out), "--db", str(db), "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
