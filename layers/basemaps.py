@@ -9,6 +9,9 @@ from dataclasses import dataclass
 import folium
 
 OFFLINE = "Offline (no tiles)"
+#: Map panes (created by layers.map.build_map): offline fills under relief images under overlays.
+BASEMAP_PANE = "bm_basemap"
+RELIEF_PANE = "bm_relief"
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,7 @@ def offline_basemap(countries_json: str, show: bool) -> folium.FeatureGroup:
             "color": "#7a7a7a", "weight": 1, "fillOpacity": 1.0,
         },
         interactive=False,
+        pane=BASEMAP_PANE,
     ).add_to(group)
     for feature in json.loads(countries_json)["features"]:
         props = feature["properties"]

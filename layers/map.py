@@ -13,7 +13,15 @@ import folium
 from folium.plugins import Fullscreen, MeasureControl, MousePosition
 
 from layers.base import LayerBundle, legend_for
-from layers.basemaps import BASEMAP_NAMES, OFFLINE, TILE_BASEMAPS, offline_basemap, tile_layer
+from layers.basemaps import (
+    BASEMAP_NAMES,
+    BASEMAP_PANE,
+    OFFLINE,
+    RELIEF_PANE,
+    TILE_BASEMAPS,
+    offline_basemap,
+    tile_layer,
+)
 from layers.legend import Legend
 
 #: Centre (lat, lon) and zoom that frame the whole border.
@@ -53,6 +61,12 @@ def build_map(
     view = view or MapView()
     m = folium.Map(location=view.center, zoom_start=view.zoom, tiles=None, control_scale=True,
                    prefer_canvas=False, min_zoom=4, max_bounds=False)
+    # panes: offline fills (250) < relief images (300) < vector overlays (400, Leaflet's overlayPane)
+    folium.map.CustomPane(BASEMAP_PANE, z_index=250, pointer_events=False).add_to(m)
+    folium.map.CustomPane(RELIEF_PANE, z_index=300, pointer_events=False).add_to(m)
+    # relief multiplies with what lies under it, so flat land keeps its colour
+    m.get_root().header.add_child(folium.Element(
+        f"<style>.leaflet-{RELIEF_PANE}-pane{{mix-blend-mode:multiply}}</style>"))
     offline_basemap(countries_json, show=basemap == OFFLINE).add_to(m)
     for name in TILE_BASEMAPS:
         tile_layer(name, show=basemap == name).add_to(m)

@@ -35,6 +35,7 @@ from geo.crs import REGION_BOUNDS
 from geo.dem import Dem
 from geo.errors import InvalidInputError, TerrainUnavailableError
 from geo.sanitize import escape_html
+from layers.basemaps import RELIEF_PANE
 
 logger = logging.getLogger(__name__)
 
@@ -152,7 +153,7 @@ def overlay_from_png(uri: str, box: tuple[float, float, float, float], name: str
     w, s, e, n = box
     return folium.raster_layers.ImageOverlay(
         image=uri, bounds=[[s, w], [n, e]], name=escape_html(name), opacity=float(opacity),
-        interactive=False, cross_origin=False, zindex=1, pixelated=False,
+        interactive=False, cross_origin=False, zindex=1, pixelated=False, pane=RELIEF_PANE,
         attribution=escape_html(attribution),
     )
 
@@ -168,6 +169,9 @@ def hillshade_image(dem: Dem, bounds: tuple[float, float, float, float] | None =
     src, box, dst_transform, width, height = _prepare(dem, bounds, max_width)
     shade = terrain.hillshade(src, azimuth, altitude, z_factor).astype(np.float32)
     shade[shade == 0] = np.nan
+    # display: flat ground (255·sin(altitude)) becomes white, so the relief darkens only slopes
+    # facing away from the light when multiplied over the basemap
+    shade = np.minimum(shade * (255.0 / (255.0 * math.sin(math.radians(altitude)))), 255.0)
     warped = _warp(shade, src, dst_transform, width, height)
     valid = np.isfinite(warped)
     image = np.zeros((height, width, 2), dtype=np.uint8)
