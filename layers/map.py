@@ -65,7 +65,7 @@ def build_map(
     folium.map.CustomPane(BASEMAP_PANE, z_index=250, pointer_events=False).add_to(m)
     folium.map.CustomPane(RELIEF_PANE, z_index=300, pointer_events=False).add_to(m)
     # relief multiplies with what lies under it, so flat land keeps its colour
-    m.get_root().header.add_child(folium.Element(
+    m.get_root().header.add_child(folium.Element(  # type: ignore[attr-defined]
         f"<style>.leaflet-{RELIEF_PANE}-pane{{mix-blend-mode:multiply}}</style>"))
     offline_basemap(countries_json, show=basemap == OFFLINE).add_to(m)
     for name in TILE_BASEMAPS:
