@@ -7,13 +7,16 @@ Run with ``streamlit run app.py``. Everything here is page logic; analysis lives
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 import streamlit as st
 
 from geo.errors import BorderMapError
+from geo.incident_filters import filter_incidents
 from layers.places import PLACE_STYLES
 from layers.scene import OVERLAYS
-from ui import sidebar, state, tabs
+from ui import incident_form, incident_import, incident_sidebar, incident_table, sidebar, state, tabs
+from ui import incidents_state as inc
 from ui import terrain as terrain_ui
 from ui.map_view import show_map
 
@@ -32,15 +35,33 @@ def main() -> None:
     except BorderMapError as exc:
         st.error(f"The app could not load its data: {exc}")
         st.stop()
+    try:
+        records = inc.records()
+    except BorderMapError as exc:
+        st.error(f"The incident store cannot be read: {exc}")
+        st.stop()
     kinds = set(data.places["kind"])
     available = {k for k in OVERLAYS if k not in PLACE_STYLES or k in kinds}
-    if data.incidents.empty:
-        available.discard("incidents")
     options = sidebar.scene_options(available)
     relief, relief_legend = terrain_ui.map_layers(terrain_ui.sidebar_choice())
-    show_map(data, options, extra_bundles=relief_legend, extra_base_overlays=relief)
-    t_border, t_terrain, t_places, t_about = st.tabs(
-        ["Border figures", "Terrain", "Places and sources", "About the data"])
+    view = incident_sidebar.sidebar_view(records)
+    shown = filter_incidents(records, view.flt)
+    bundles = list(relief_legend)
+    if "incidents" in options.overlays:  # drawn from the store, filtered, not from the shipped data
+        selected = st.session_state.get("inc_selected")
+        bundles.insert(0, inc.incidents_bundle(shown, options.show_precision, view.style,
+                                               (selected,) if selected else ()))
+    map_options = replace(options, overlays=tuple(o for o in options.overlays if o != "incidents"))
+    clicked = show_map(data, map_options, extra_bundles=bundles, extra_base_overlays=relief)
+    t_add, t_inc, t_import, t_border, t_terrain, t_places, t_about = st.tabs(
+        ["Add incident", "Incidents", "Import incidents", "Border figures", "Terrain", "Places and sources",
+         "About the data"])
+    with t_add:
+        incident_form.entry_panel(data, clicked)
+    with t_inc:
+        incident_table.incidents_tab(shown, len(records))
+    with t_import:
+        incident_import.import_panel()
     with t_border:
         tabs.border_figures(data)
     with t_terrain:
@@ -49,6 +70,7 @@ def main() -> None:
         tabs.places_table(data)
     with t_about:
         tabs.about_data(data)
+    incident_sidebar.playback_tick(view)
 
 
 main()
