@@ -201,13 +201,13 @@ def filter_incidents(incidents: gpd.GeoDataFrame, flt: IncidentFilter) -> gpd.Ge
         for col in ACTOR_FIELDS:
             if col in incidents:
                 text = incidents[col].fillna("").astype(str).str.casefold()
-                hit |= text.str.contains(needle, regex=False).to_numpy()
+                hit = hit | text.str.contains(needle, regex=False).to_numpy()
         keep &= hit
     if flt.confidence:
         conf = incidents["confidence"] if "confidence" in incidents else pd.Series(None, index=incidents.index)
         ok = conf.isin([c for c in flt.confidence if c != UNSTATED]).to_numpy()
         if UNSTATED in flt.confidence:
-            ok |= conf.isna().to_numpy()
+            ok = ok | conf.isna().to_numpy()
         keep &= ok
     if flt.verification:
         keep &= incidents["verification"].fillna("unverified").isin(flt.verification).to_numpy()
