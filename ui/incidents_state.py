@@ -112,7 +112,19 @@ def incidents_bundle(incidents: gpd.GeoDataFrame, show_precision: bool = True, s
         kwargs["style"] = style
     if "highlight_ids" in params:
         kwargs["highlight_ids"] = tuple(highlight_ids)
+    if "style" not in params:  # the first, simple layer cannot read pandas' missing integers
+        incidents = _without_pd_na(incidents)
     return incidents_layer(incidents, show_precision=show_precision, **kwargs)
+
+
+def _without_pd_na(incidents: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """A copy whose nullable integer columns hold ``None`` instead of ``pd.NA``."""
+    out = incidents.copy()
+    for col in out.columns:
+        if isinstance(out[col].dtype, pd.Int64Dtype):
+            values = out[col].astype(object)
+            out[col] = values.where(out[col].notna(), None)
+    return out
 
 
 def layer_supports_styles() -> bool:
