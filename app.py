@@ -19,6 +19,7 @@ from ui import incident_form, incident_import, incident_sidebar, incident_table,
 from ui import incidents_state as inc
 from ui import terrain as terrain_ui
 from ui.map_view import show_map
+from ui.markdown import escape_markdown
 
 logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
 
@@ -38,7 +39,7 @@ def main() -> None:
     try:
         records = inc.records()
     except BorderMapError as exc:
-        st.error(f"The incident store cannot be read: {exc}")
+        st.error(f"The incident store cannot be read: {escape_markdown(exc)}")
         st.stop()
     kinds = set(data.places["kind"])
     available = {k for k in OVERLAYS if k not in PLACE_STYLES or k in kinds}

@@ -142,17 +142,17 @@ def locate_incidents(incidents: gpd.GeoDataFrame, border: Border,
     border_km = np.full(len(out), np.nan)
     chainage_km = np.full(len(out), np.nan)
     if previous is not None and len(previous):
-        prev = previous.drop_duplicates("id").set_index("id")
-        known = out["id"].isin(prev.index).to_numpy()
-        if known.any():
-            match = prev.reindex(out["id"][known])
-            same = ((match["longitude"].to_numpy() == out["longitude"].to_numpy()[known])
-                    & (match["latitude"].to_numpy() == out["latitude"].to_numpy()[known]))
-            rows = np.flatnonzero(known)[same]
-            side[rows] = match["side"].to_numpy()[same]
-            border_km[rows] = match["border_km"].to_numpy()[same]
-            chainage_km[rows] = match["chainage_km"].to_numpy()[same]
-            todo[rows] = False
+        prev = previous.drop_duplicates("id") if not previous["id"].is_unique else previous
+        pos = pd.Index(prev["id"]).get_indexer(out["id"])
+        rows = np.flatnonzero(pos >= 0)
+        src = pos[rows]
+        same = ((prev["longitude"].to_numpy(dtype=float)[src] == out["longitude"].to_numpy()[rows])
+                & (prev["latitude"].to_numpy(dtype=float)[src] == out["latitude"].to_numpy()[rows]))
+        rows, src = rows[same], src[same]
+        side[rows] = prev["side"].to_numpy()[src]
+        border_km[rows] = prev["border_km"].to_numpy(dtype=float)[src]
+        chainage_km[rows] = prev["chainage_km"].to_numpy(dtype=float)[src]
+        todo[rows] = False
     finite = np.isfinite(out["longitude"].to_numpy()) & np.isfinite(out["latitude"].to_numpy())
     work = todo & finite
     if work.any():

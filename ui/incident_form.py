@@ -23,6 +23,7 @@ from geo.terrain import elevation_at, slope_at
 from layers.scene import SceneData
 from ui import incidents_state
 from ui import terrain as terrain_ui
+from ui.markdown import escape_markdown
 
 SIDE_NAMES = {"TJK": "Tajikistan", "AFG": "Afghanistan", "other": "neither"}
 #: (event_type, sub_event_type) pairs of the ACLED taxonomy, as offered in the form.
@@ -134,7 +135,7 @@ def _terrain_at(lat: float, lon: float) -> None:
         dem = terrain_ui.load_dem(source)
         elev, slope = elevation_at(dem, lon, lat), slope_at(dem, lon, lat)
     except BorderMapError as exc:
-        st.caption(f"Terrain: {exc}")
+        st.caption(f"Terrain: {escape_markdown(exc)}")
         return
     c1, c2 = st.columns(2)
     c1.metric("Elevation (DEM)", f"{elev:,.0f} m")
@@ -151,7 +152,7 @@ def point_preview(text: str, location: str | None, data: SceneData) -> tuple[flo
         lat, lon = parse_coordinates(text)
         chk = check_point(lat, lon, data.border)
     except InvalidCoordinateError as exc:
-        st.error(f"Coordinates: {exc}")
+        st.error(f"Coordinates: {escape_markdown(exc)}")
         return None
     c1, c2, c3, c4 = st.columns(4)
     c1.metric("Parsed point (lat, lon)", f"{lat:.5f}, {lon:.5f}")
@@ -160,14 +161,14 @@ def point_preview(text: str, location: str | None, data: SceneData) -> tuple[flo
     c4.metric("Nearest chainage", f"km {chk.chainage_km:,.0f}")
     for warning in chk.warnings:
         if not warning.startswith("on the "):  # restates the metrics above
-            st.warning(warning)
+            st.warning(escape_markdown(warning))
     if chk.swapped_suggestion:
         s_lat, s_lon = chk.swapped_suggestion
         st.button(f"Use {s_lat:.6g}, {s_lon:.6g} (swap latitude and longitude)", key="inc_swap",
                   on_click=_apply_swap, args=(s_lat, s_lon))
     far = far_from_stated_place(lat, lon, location, data.places)
     if far:
-        st.warning(far)
+        st.warning(escape_markdown(far))
     _terrain_at(lat, lon)
     return lat, lon
 
@@ -179,7 +180,7 @@ def _reset_after_save() -> None:
             ss.pop(key, None)
     saved = ss.pop("_inc_saved", None)
     if saved:
-        st.success(f"Saved {saved} — it is on the map. Undo it from the Incidents tab.")
+        st.success(f"Saved {escape_markdown(saved)} — it is on the map. Undo it from the Incidents tab.")
 
 
 def entry_panel(data: SceneData, map_result: Mapping[str, Any] | None) -> None:
@@ -209,7 +210,7 @@ def entry_panel(data: SceneData, map_result: Mapping[str, Any] | None) -> None:
     try:
         new_id = incidents_state.store().add(fields, by=incidents_state.current_user())
     except BorderMapError as exc:
-        st.error(f"Not saved — {exc}. Your entries are kept: correct that field and save again.")
+        st.error(f"Not saved — {escape_markdown(exc)}. Your entries are kept: correct that field and save again.")
         return
     ss["_inc_saved"] = f"{fields['sub_event_type']} on {fields['event_date']} ({new_id[:8]})"
     ss["_inc_reset"] = True

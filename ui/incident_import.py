@@ -19,6 +19,7 @@ import streamlit as st
 from geo.errors import BorderMapError
 from geo.importers import FORMATS, Preview, import_file, preview_file
 from ui import incidents_state
+from ui.markdown import escape_markdown
 
 #: Largest file accepted by the import panel (MB).
 MAX_UPLOAD_MB = 50
@@ -58,7 +59,7 @@ def _show_report() -> None:
     report = st.session_state.get("inc_import_report")
     if not report:
         return
-    st.success(f"{report['file']}: {report['imported']:,} imported, {report['duplicates']:,} already in the "
+    st.success(f"{escape_markdown(report['file'])}: {report['imported']:,} imported, {report['duplicates']:,} already in the "
                f"store (skipped), {len(report['rejected']):,} rejected.")
     if report["rejected"]:
         st.markdown("**Rejected rows** (row number in the file and the reason)")
@@ -76,13 +77,14 @@ def import_panel() -> None:
         _show_report()
         return
     payload = upload.getvalue()
+    name = escape_markdown(upload.name)
     if len(payload) > MAX_UPLOAD_MB * 1024 * 1024:
-        st.error(f"{upload.name} is {len(payload) / 1e6:,.0f} MB, over the {MAX_UPLOAD_MB} MB limit: split it, "
+        st.error(f"{name} is {len(payload) / 1e6:,.0f} MB, over the {MAX_UPLOAD_MB} MB limit: split it, "
                  "or import it with the command line (python -m geo incidents import).")
         return
     suffix = Path(upload.name).suffix.lower()
     if suffix not in FORMATS:
-        st.error(f"{upload.name}: unknown file type {suffix or '(none)'}; use .{', .'.join(UPLOAD_TYPES)}")
+        st.error(f"{name}: unknown file type {escape_markdown(suffix or '(none)')}; use .{', .'.join(UPLOAD_TYPES)}")
         return
     digest = hashlib.sha256(payload).hexdigest()
     layer = None
@@ -93,12 +95,12 @@ def import_panel() -> None:
                 layer = st.selectbox("GeoPackage layer", layers, key="inc_import_layer")
         preview = _preview(digest, suffix, layer, payload)
     except BorderMapError as exc:
-        st.error(f"{upload.name} cannot be imported: {exc}")
+        st.error(f"{name} cannot be imported: {escape_markdown(exc)}")
         return
-    st.markdown(f"**{upload.name}** ({preview.format}): {preview.total_rows:,} rows, "
+    st.markdown(f"**{name}** ({preview.format}): {preview.total_rows:,} rows, "
                 f"{preview.valid_rows:,} valid, {len(preview.rejected):,} rejected.")
     if preview.ignored_columns:
-        st.caption("Columns not imported: " + ", ".join(preview.ignored_columns[:30]))
+        st.caption("Columns not imported: " + escape_markdown(", ".join(preview.ignored_columns[:30])))
     if preview.rows:
         shown = pd.DataFrame(list(preview.rows))
         st.dataframe(shown[[c for c in PREVIEW_COLUMNS if c in shown]], hide_index=True,
@@ -112,7 +114,7 @@ def import_panel() -> None:
             with _temp_copy(payload, suffix) as path:
                 report = import_file(incidents_state.store(), path, incidents_state.current_user(), layer=layer)
         except BorderMapError as exc:
-            st.error(f"Nothing imported — {exc}")
+            st.error(f"Nothing imported — {escape_markdown(exc)}")
             return
         st.session_state["inc_import_report"] = {"file": upload.name, **report.to_dict()}
         st.rerun()

@@ -66,7 +66,7 @@ def _follow_bounds(key: str, bounds: tuple[dt.date, dt.date]) -> None:
 def _playback(bounds: tuple[dt.date, dt.date]) -> tuple[dt.date | None, tuple[dt.date, ...]]:
     """The playback controls: (show records up to this date, the steps) or (None, ())."""
     sb, ss = st.sidebar, st.session_state
-    if not sb.toggle("Time playback", key="inc_playback",
+    if not sb.checkbox("Time playback", key="inc_playback",
                      help="Show incidents up to a month; Play steps through the months."):
         ss["inc_playing"] = False
         return None, ()

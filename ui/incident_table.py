@@ -26,6 +26,7 @@ from geo.export import (
 from geo.store import PUBLIC_COLUMNS
 from ui import incidents_state
 from ui.incident_form import collect_fields, detail_fields
+from ui.markdown import escape_markdown
 
 TABLE_COLUMNS: tuple[str, ...] = (
     "event_date", "event_type", "sub_event_type", "location", "actor1", "actor2", "fatalities", "injured",
@@ -80,7 +81,7 @@ def _run_change(action: str, incident_id: str, **kwargs: Any) -> None:
         else:
             st_.undo(incident_id, by=by)
     except BorderMapError as exc:
-        st.error(f"Not {action}d — {exc}")
+        st.error(f"Not {action}d — {escape_markdown(exc)}")
         return
     st.session_state["inc_undo_id"] = incident_id
     st.session_state["_inc_done"] = f"{action.capitalize()} done on {incident_id[:8]}."
@@ -100,7 +101,7 @@ def _edit_form(rec: dict[str, Any]) -> None:
         try:
             lat, lon = parse_coordinates(st.session_state[key])
         except BorderMapError as exc:
-            st.error(f"Not saved — coordinates: {exc}. Your entries are kept.")
+            st.error(f"Not saved — coordinates: {escape_markdown(exc)}. Your entries are kept.")
             return
         changes = collect_fields(prefix, with_location=True)
         changes.update(latitude=lat, longitude=lon)
@@ -142,7 +143,7 @@ def incidents_tab(filtered: gpd.GeoDataFrame, total: int) -> None:
     ss = st.session_state
     done = ss.pop("_inc_done", None)
     if done:
-        st.success(done)
+        st.success(escape_markdown(done))
     undo_id = ss.get("inc_undo_id")
     if undo_id and st.button(f"↶ Undo my last change (record {undo_id[:8]})", key="inc_undo_last"):
         _run_change("undo", undo_id)
@@ -167,7 +168,7 @@ def _record_panel(incident_id: str) -> None:
     try:
         rec = incidents_state.store().get(incident_id)
     except BorderMapError as exc:
-        st.error(str(exc))
+        st.error(escape_markdown(exc))
         return
     c1, c2 = st.columns(2)
     if c1.button("🗑 Delete this record", key="inc_delete"):
@@ -180,7 +181,7 @@ def _record_panel(incident_id: str) -> None:
     try:
         st.dataframe(history_table(incident_id), hide_index=True, key="inc_history")
     except BorderMapError as exc:
-        st.error(str(exc))
+        st.error(escape_markdown(exc))
     with st.expander("All fields (as stored)"):
         st.json(json.dumps({k: rec.get(k) for k in PUBLIC_COLUMNS}, ensure_ascii=False, default=str),
                 expanded=True)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -39,6 +42,15 @@ def _table(at: AppTest):
     frames = [d.value for d in at.dataframe if {"sub_event_type", "side", "id"} <= set(d.value.columns)]
     assert len(frames) == 1
     return frames[0]
+
+
+def _plain(markdown: str) -> str:
+    """Message text without the Markdown escapes the page adds to user and file text."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
+def _messages(elements) -> list[str]:
+    return [_plain(e.value) for e in elements]
 
 
 def _metrics(at: AppTest) -> dict[str, str]:
@@ -80,19 +92,19 @@ def test_dms_shows_side_distance_and_chainage(app):
 def test_swapped_coordinates_offer_did_you_mean_and_apply_it(app):
     app.text_input(key="inc_coords").input("68.61, 37.19")
     _run(app)
-    assert any("did you mean 37.19, 68.61" in w.value for w in app.warning)
+    assert any("did you mean 37.19, 68.61" in w for w in _messages(app.warning))
     swap = app.button(key="inc_swap")
     swap.click()
     _run(app)
     assert app.text_input(key="inc_coords").value == "37.19, 68.61"
     assert _metrics(app)["Parsed point (lat, lon)"] == "37.19000, 68.61000"
-    assert not any("did you mean" in w.value for w in app.warning)
+    assert not any("did you mean" in w for w in _messages(app.warning))
 
 
 def test_unreadable_coordinates_name_the_problem(app):
     app.text_input(key="inc_coords").input("north of the river")
     _run(app)
-    assert any(e.value.startswith("Coordinates:") for e in app.error)
+    assert any(e.startswith("Coordinates:") for e in _messages(app.error))
 
 
 def test_saving_adds_a_row_that_survives_a_restart(app, db):
@@ -106,7 +118,7 @@ def test_saving_adds_a_row_that_survives_a_restart(app, db):
     new = table[table["location"] == "Panji Poyon, near Farkhor"].iloc[0]
     assert new["notes"] == XSS  # stored as typed; st.dataframe shows text, never HTML
     assert app.text_input(key="inc_coords").value == ""  # the form is cleared for the next report
-    assert any("Saved" in s.value for s in app.success)
+    assert any("Saved" in s for s in _messages(app.success))
     # a new session (the app restarted) reads the same file
     again = _app()
     assert len(_table(again)) == 4
@@ -125,7 +137,7 @@ def test_invalid_field_names_it_and_writes_nothing(app, db, field, value, named)
     _fill(app, "37.1944, 68.6053", location="Farkhor", notes="kept", **{field: value})
     app.button(key="inc_save").click()
     _run(app)
-    errors = [e.value for e in app.error]
+    errors = _messages(app.error)
     assert errors and named in errors[0], errors
     assert IncidentStore(db).revision == revision
     assert len(_table(app)) == 3
@@ -177,12 +189,12 @@ def test_import_previews_reports_rejected_rows_and_does_not_duplicate(app, db):
     assert go.label == "Import 2 valid rows"
     go.click()
     _run(app)
-    report = [s.value for s in app.success if "report.csv" in s.value]
+    report = [s for s in _messages(app.success) if "report.csv" in s]
     assert report and "2 imported" in report[0] and "1 rejected" in report[0]
     assert len(_table(app)) == 5
     app.button(key="inc_import_go").click()
     _run(app)
-    report = [s.value for s in app.success if "report.csv" in s.value]
+    report = [s for s in _messages(app.success) if "report.csv" in s]
     assert "0 imported" in report[0] and "2 already in the store" in report[0]
     assert len(IncidentStore(db).list()) == 5
 
@@ -210,3 +222,19 @@ def test_preview_shows_elevation_and_slope_when_a_dem_is_loaded(db, monkeypatch)
     elevation = float(m["Elevation (DEM)"].removesuffix(" m").replace(",", ""))
     assert 1500 < elevation < 3500
     assert 0 <= float(m["Slope (DEM)"].removesuffix("°")) < 90
+
+
+def test_playback_shows_incidents_up_to_the_chosen_month(app):
+    app.checkbox(key="inc_playback").check()
+    _run(app)
+    slider = app.select_slider(key="inc_until")
+    steps = slider.options
+    assert len(steps) >= 2
+    assert steps[0] == "Nov 2024"  # the earliest seed incident, 18 Nov 2024
+    slider.set_value(dt.date(2024, 11, 30))
+    _run(app)
+    shown = _table(app)
+    assert list(shown["event_date"]) == ["2024-11-18"]
+    app.select_slider(key="inc_until").set_value(dt.date(2025, 11, 30))
+    _run(app)
+    assert len(_table(app)) == 3
