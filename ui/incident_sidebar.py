@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import geopandas as gpd
 import streamlit as st
@@ -53,7 +54,7 @@ def _follow_bounds(key: str, bounds: tuple[dt.date, dt.date]) -> None:
     ss = st.session_state
     previous = ss.get(f"_{key}_bounds")
     current = ss.get(key)
-    if current is None or current == previous:
+    if current is None or previous is None or tuple(current) == tuple(previous):
         ss[key] = bounds
     else:
         lo = min(max(current[0], bounds[0]), bounds[1])
@@ -92,20 +93,22 @@ def sidebar_view(incidents: gpd.GeoDataFrame) -> IncidentView:
     sb = st.sidebar
     sb.subheader("Incidents")
     bounds = _range_bounds(incidents)
-    date_from = date_to = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
     steps: tuple[dt.date, ...] = ()
     if bounds is not None:
         _follow_bounds("inc_dates", bounds)
-        date_from, date_to = sb.slider("Date range", min_value=bounds[0], max_value=bounds[1],
-                                       key="inc_dates", format="YYYY-MM-DD")
+        chosen: Any = sb.slider("Date range", min_value=bounds[0], max_value=bounds[1], key="inc_dates",
+                                format="YYYY-MM-DD")
+        date_from, date_to = chosen
         until, steps = _playback(bounds)
         if until is not None:
-            date_to = min(date_to, until)
-            date_from = min(date_from, date_to)
+            date_to = min(chosen[1], until)
+            date_from = min(chosen[0], date_to)
     event_types = sb.multiselect("Event types", list(EVENT_TAXONOMY), key="inc_types",
                                  placeholder="All event types")
     kinds = sb.multiselect("Record kind", list(RECORD_KINDS), key="inc_kinds", placeholder="All kinds",
-                           format_func=KIND_LABELS.get)
+                           format_func=lambda v: KIND_LABELS.get(v, v))
     actor = sb.text_input("Actor contains", key="inc_actor", max_chars=200,
                           help="Searched in actor 1, actor 2 and the associated actors (any case).")
     confidence = sb.multiselect("Confidence", [*CONFIDENCE_VALUES, UNSTATED], key="inc_confidence",
@@ -113,10 +116,10 @@ def sidebar_view(incidents: gpd.GeoDataFrame) -> IncidentView:
     verification = sb.multiselect("Verification", list(VERIFICATION_VALUES), key="inc_verification",
                                   placeholder="Any verification status")
     sides = sb.multiselect("Side of the border", list(SIDES), key="inc_sides", placeholder="Both sides and beyond",
-                           format_func=SIDE_LABELS.get)
+                           format_func=lambda v: SIDE_LABELS.get(v, v))
     style_keys = list(STYLES) if layer_supports_styles() else ["points"]
     style = sb.radio("Draw incidents as", style_keys, key="inc_style", horizontal=True,
-                     format_func=STYLES.get)
+                     format_func=lambda v: STYLES.get(v, v))
     flt = IncidentFilter(date_from=date_from, date_to=date_to, event_types=tuple(event_types), actor=actor,
                          confidence=tuple(confidence), verification=tuple(verification), sides=tuple(sides),
                          record_kinds=tuple(kinds))

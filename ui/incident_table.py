@@ -73,6 +73,7 @@ def _run_change(action: str, incident_id: str, **kwargs: Any) -> None:
     """Apply a store change; on success remember it for undo and rerun, else show why."""
     st_ = incidents_state.store()
     by = incidents_state.current_user()
+    revision = st_.revision
     try:
         if action == "update":
             st_.update(incident_id, kwargs["changes"], by=by)
@@ -82,6 +83,9 @@ def _run_change(action: str, incident_id: str, **kwargs: Any) -> None:
             st_.undo(incident_id, by=by)
     except BorderMapError as exc:
         st.error(f"Not {action}d — {escape_markdown(exc)}")
+        return
+    if st_.revision == revision:  # an edit that changed nothing: no revision, nothing to undo
+        st.info("Nothing changed: the record already holds these values.")
         return
     st.session_state["inc_undo_id"] = incident_id
     st.session_state["_inc_done"] = f"{action.capitalize()} done on {incident_id[:8]}."
@@ -118,8 +122,9 @@ def _selected(incidents: gpd.GeoDataFrame, table_rows: list[int], labels: dict[s
             ss["inc_selected"] = picked
     if ss.get("inc_selected") not in labels:
         ss["inc_selected"] = None
-    return st.selectbox("Selected record (or click a row in the table)", ids, key="inc_selected",
-                        format_func=labels.get, placeholder="Choose a record to edit, delete or see its history")
+    choice: str | None = st.selectbox("Selected record (or click a row in the table)", ids, key="inc_selected",
+                                      format_func=lambda i: labels.get(i, i), placeholder="Choose a record to edit, delete or see its history")
+    return choice
 
 
 def _export_buttons(incidents: gpd.GeoDataFrame) -> None:
