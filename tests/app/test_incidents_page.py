@@ -1,0 +1,240 @@
+"""Incidents on the page under AppTest: entry with live check, save, errors, edit/delete/undo, import."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from geo.store import IncidentStore
+from tests.conftest import ROOT
+
+APP = str(ROOT / "app.py")
+XSS = "<script>window.__xss=1</script><img src=x onerror=\"window.__xss=2\">"
+
+
+@pytest.fixture()
+def db(tmp_path, monkeypatch):
+    path = tmp_path / "incidents.gpkg"
+    monkeypatch.setenv("BORDERMAP_DB", str(path))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("BORDERMAP_USER", "test analyst")
+    monkeypatch.delenv("BORDERMAP_DEM", raising=False)
+    return path
+
+
+def _app() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.fixture()
+def app(db) -> AppTest:
+    return _app()
+
+
+def _table(at: AppTest):
+    frames = [d.value for d in at.dataframe if {"sub_event_type", "side", "id"} <= set(d.value.columns)]
+    assert len(frames) == 1
+    return frames[0]
+
+
+def _plain(markdown: str) -> str:
+    """Message text without the Markdown escapes the page adds to user and file text."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
+def _messages(elements) -> list[str]:
+    return [_plain(e.value) for e in elements]
+
+
+def _metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def _fill(at: AppTest, coords: str, **fields: str) -> None:
+    at.text_input(key="inc_coords").input(coords)
+    for name, value in fields.items():
+        key = "inc_location" if name == "location" else f"inc_f_{name}"
+        if name == "notes":
+            at.text_area(key=key).input(value)
+        else:
+            at.text_input(key=key).input(value)
+
+
+def _run(at: AppTest) -> AppTest:
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_seed_incidents_are_listed_with_their_side(app):
+    table = _table(app)
+    assert len(table) == 3
+    assert set(table["side"]) <= {"TJK", "AFG", "other"} and "TJK" in set(table["side"])
+    assert "Zarbuz" in " ".join(table["location"].astype(str))
+
+
+def test_dms_shows_side_distance_and_chainage(app):
+    app.text_input(key="inc_coords").input("37°11'40\"N 68°36'19\"E")
+    m = _metrics(_run(app))
+    assert m["Parsed point (lat, lon)"] == "37.19444, 68.60528"
+    assert m["Side"] in ("Tajikistan", "Afghanistan")
+    assert m["Distance to border"].endswith(" km") and float(m["Distance to border"][:-3]) < 5
+    assert m["Nearest chainage"].startswith("km ")
+
+
+def test_swapped_coordinates_offer_did_you_mean_and_apply_it(app):
+    app.text_input(key="inc_coords").input("68.61, 37.19")
+    _run(app)
+    assert any("did you mean 37.19, 68.61" in w for w in _messages(app.warning))
+    swap = app.button(key="inc_swap")
+    swap.click()
+    _run(app)
+    assert app.text_input(key="inc_coords").value == "37.19, 68.61"
+    assert _metrics(app)["Parsed point (lat, lon)"] == "37.19000, 68.61000"
+    assert not any("did you mean" in w for w in _messages(app.warning))
+
+
+def test_unreadable_coordinates_name_the_problem(app):
+    app.text_input(key="inc_coords").input("north of the river")
+    _run(app)
+    assert any(e.startswith("Coordinates:") for e in _messages(app.error))
+
+
+def test_saving_adds_a_row_that_survives_a_restart(app, db):
+    _fill(app, "37.1944, 68.6053", location="Panji Poyon, near Farkhor", injured="2",
+          actor1="Border Troops of Tajikistan", source="Asia-Plus", notes=XSS)
+    app.button(key="inc_save").click()
+    _run(app)
+    assert not app.error, [e.value for e in app.error]
+    table = _table(app)
+    assert len(table) == 4
+    new = table[table["location"] == "Panji Poyon, near Farkhor"].iloc[0]
+    assert new["notes"] == XSS  # stored as typed; st.dataframe shows text, never HTML
+    assert app.text_input(key="inc_coords").value == ""  # the form is cleared for the next report
+    assert any("Saved" in s for s in _messages(app.success))
+    # a new session (the app restarted) reads the same file
+    again = _app()
+    assert len(_table(again)) == 4
+    stored = IncidentStore(db).list()
+    assert XSS in set(stored["notes"]) and len(stored) == 4
+    assert stored["fatalities"].isna().sum() == 1  # left blank: unknown, not zero
+
+
+@pytest.mark.parametrize(("field", "value", "named"), [
+    ("event_date", "2025-02-30", "event_date"),
+    ("fatalities", "-3", "fatalities"),
+    ("source_url", "javascript:alert(1)", "source_url"),
+])
+def test_invalid_field_names_it_and_writes_nothing(app, db, field, value, named):
+    revision = IncidentStore(db).revision
+    _fill(app, "37.1944, 68.6053", location="Farkhor", notes="kept", **{field: value})
+    app.button(key="inc_save").click()
+    _run(app)
+    errors = _messages(app.error)
+    assert errors and named in errors[0], errors
+    assert IncidentStore(db).revision == revision
+    assert len(_table(app)) == 3
+    # nothing typed is lost
+    assert app.text_input(key=f"inc_f_{field}").value == value
+    assert app.text_input(key="inc_coords").value == "37.1944, 68.6053"
+    assert app.text_area(key="inc_f_notes").value == "kept"
+
+
+def test_edit_history_delete_and_undo(app, db):
+    target = _table(app)["id"].iloc[0]
+    app.selectbox(key="inc_selected").set_value(target)
+    _run(app)
+    app.text_input(key=f"inc_e_{target}_fatalities").input("7")
+    app.button(key="inc_edit_save").click()
+    _run(app)
+    assert not app.error, [e.value for e in app.error]
+    assert IncidentStore(db).get(target)["fatalities"] == 7
+    history = next(d.value for d in app.dataframe if "changes" in d.value.columns)
+    assert list(history["action"]) == ["import", "update"]
+    assert "fatalities: 1 → 7" in history["changes"].iloc[1]
+
+    app.button(key="inc_delete").click()
+    _run(app)
+    assert target not in set(_table(app)["id"])
+    assert IncidentStore(db).get(target)["deleted"] is True
+
+    app.button(key="inc_undo_last").click()
+    _run(app)
+    assert target in set(_table(app)["id"])
+    assert IncidentStore(db).get(target)["fatalities"] == 7
+
+
+CSV = (
+    "event_id_cnty,event_date,event_type,sub_event_type,location,latitude,longitude,fatalities,notes\n"
+    "TJK1,2025-05-01,Battles,Armed clash,Panji Poyon,37.19,68.61,1,first\n"
+    "TJK2,2025-05-02,Battles,Armed clash,Khorog,37.49,71.55,-4,bad count\n"
+    "TJK3,2025-05-03,Protests,Peaceful protest,Kulob,37.91,69.78,0,\"=HYPERLINK(\"\"http://x\"\")\"\n"
+)
+
+
+def test_import_previews_reports_rejected_rows_and_does_not_duplicate(app, db):
+    app.file_uploader(key="inc_upload").set_value(("report.csv", CSV.encode(), "text/csv"))
+    _run(app)
+    rejected = [d.value for d in app.dataframe if list(d.value.columns) == ["row", "reason"]]
+    assert rejected and list(rejected[0]["row"]) == [2]
+    assert "fatalities" in rejected[0]["reason"].iloc[0]
+    go = app.button(key="inc_import_go")
+    assert go.label == "Import 2 valid rows"
+    go.click()
+    _run(app)
+    report = [s for s in _messages(app.success) if "report.csv" in s]
+    assert report and "2 imported" in report[0] and "1 rejected" in report[0]
+    assert len(_table(app)) == 5
+    app.button(key="inc_import_go").click()
+    _run(app)
+    report = [s for s in _messages(app.success) if "report.csv" in s]
+    assert "0 imported" in report[0] and "2 already in the store" in report[0]
+    assert len(IncidentStore(db).list()) == 5
+
+
+def test_filters_narrow_the_table_and_the_style_choice_reruns(app):
+    app.multiselect(key="inc_sides").set_value(["other"])
+    _run(app)
+    assert set(_table(app)["side"]) <= {"other"}
+    app.multiselect(key="inc_sides").set_value([])
+    app.text_input(key="inc_actor").input("no such actor")
+    _run(app)
+    assert len(_table(app)) == 0
+    assert any("0 of 3 records" in c.value for c in app.caption)
+
+
+def test_preview_shows_elevation_and_slope_when_a_dem_is_loaded(db, monkeypatch):
+    from tests.conftest import SHARED_DEM
+
+    if not SHARED_DEM.is_file():
+        pytest.skip(f"the shared coarse DEM is absent ({SHARED_DEM.name})")
+    monkeypatch.setenv("BORDERMAP_DEM", str(SHARED_DEM))
+    at = _app()
+    at.text_input(key="inc_coords").input("37.49, 71.55")  # Khorog, ~2,100 m in the Pamirs
+    m = _metrics(_run(at))
+    elevation = float(m["Elevation (DEM)"].removesuffix(" m").replace(",", ""))
+    assert 1500 < elevation < 3500
+    assert 0 <= float(m["Slope (DEM)"].removesuffix("°")) < 90
+
+
+def test_playback_shows_incidents_up_to_the_chosen_month(app):
+    app.checkbox(key="inc_playback").check()
+    _run(app)
+    slider = app.select_slider(key="inc_until")
+    steps = slider.options
+    assert len(steps) >= 2
+    assert steps[0] == "Nov 2024"  # the earliest seed incident, 18 Nov 2024
+    slider.set_value(dt.date(2024, 11, 30))
+    _run(app)
+    shown = _table(app)
+    assert list(shown["event_date"]) == ["2024-11-18"]
+    app.select_slider(key="inc_until").set_value(dt.date(2025, 11, 30))
+    _run(app)
+    assert len(_table(app)) == 3

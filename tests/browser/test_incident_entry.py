@@ -1,0 +1,83 @@
+"""Entering an incident in a real Chromium: a map click fills the form, the saved incident is a
+marker, and its popup shows injected markup as text without running it."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterator
+
+import pytest
+
+from tests.browser.conftest import start_streamlit
+
+pytestmark = pytest.mark.browser
+
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+COORDS = 'input[aria-label="Coordinates — any form, or click the map"]'
+XSS = "<script>window.__xss=1</script><img src=x onerror=\"window.__xss=2\">"
+
+
+@pytest.fixture(scope="module")
+def entry_server(tmp_path_factory) -> Iterator[str]:
+    """The app with its own fresh store (nothing shared with other browser tests)."""
+    tmp = tmp_path_factory.mktemp("entry")
+    proc, url = start_streamlit({"BORDERMAP_DB": str(tmp / "incidents.gpkg"), "XDG_DATA_HOME": str(tmp / "xdg"),
+                                 "BORDERMAP_USER": "browser test"}, tmp / "streamlit.log")
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def _map(page):
+    page.wait_for_selector(MAP_FRAME, timeout=60_000)
+    frame = page.frame_locator(MAP_FRAME)
+    frame.locator(".leaflet-container").wait_for(timeout=30_000)
+    frame.locator("path.leaflet-interactive").first.wait_for(timeout=30_000)
+    return frame
+
+
+def _map_frame(page):
+    handle = page.query_selector(MAP_FRAME)
+    assert handle is not None
+    return handle.content_frame()
+
+
+def test_click_fills_form_save_draws_marker_popup_is_inert(offline_page, entry_server):
+    page, _log = offline_page
+    page.goto(entry_server)
+    frame = _map(page)
+    box = frame.locator(".leaflet-container").bounding_box()
+    assert box is not None
+    # an empty spot of the map (no marker under it): south-west of the centre
+    x, y = box["width"] * 0.37, box["height"] * 0.71
+    n_before = frame.locator("path.leaflet-interactive").count()
+    frame.locator(".leaflet-container").click(position={"x": x, "y": y})
+
+    coords = page.locator(COORDS)
+    page.wait_for_function(f"() => document.querySelector('{COORDS}')?.value.includes(',')", timeout=30_000)
+    text = coords.input_value()
+    lat, lon = (float(v) for v in text.split(","))
+    assert 35 < lat < 40 and 66 < lon < 76
+    page.get_by_text("Distance to border").first.wait_for(timeout=30_000)
+
+    page.locator('input[aria-label="Location (as the report names it)"]').fill("Browser test point")
+    page.locator('textarea[aria-label="Notes"]').first.fill(XSS)
+    page.get_by_role("button", name="Save incident").click()
+    page.get_by_text("it is on the map").first.wait_for(timeout=60_000)
+
+    frame = _map(page)
+    page.wait_for_function(
+        f"() => document.querySelector('{MAP_FRAME}').contentDocument"
+        f".querySelectorAll('path.leaflet-interactive').length > {n_before}", timeout=60_000)
+    # the new marker sits where we clicked: click it
+    frame.locator(".leaflet-container").click(position={"x": x, "y": y})
+    popup = frame.locator(".leaflet-popup-content")
+    popup.wait_for(timeout=15_000)
+    assert "Browser test point" in popup.inner_text()
+    assert XSS in popup.inner_text()  # shown literally, as text
+    assert popup.locator("script").count() == 0 and popup.locator("img").count() == 0
+    assert _map_frame(page).evaluate("() => typeof window.__xss") == "undefined"
+    assert page.evaluate("() => typeof window.__xss") == "undefined"

@@ -1,0 +1,219 @@
+"""Entering an incident: coordinates in any form (or a map click), a live check, the details.
+
+The coordinate box and the location sit outside the form, so the preview (side of the
+border, km to it, chainage, warnings, terrain) updates as soon as they change; the
+other fields are in a ``st.form`` so typing them does not redraw the map. Nothing typed
+is lost on an error: the widgets keep their values and the error names the field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+import streamlit as st
+
+from geo.coords import check_point, parse_coordinates
+from geo.datasets import CONFIDENCE_VALUES
+from geo.errors import BorderMapError, InvalidCoordinateError
+from geo.incidents import EVENT_TAXONOMY, VERIFICATION_VALUES
+from geo.stated_place import far_from_stated_place
+from geo.terrain import elevation_at, slope_at
+from layers.scene import SceneData
+from ui import incidents_state
+from ui import terrain as terrain_ui
+from ui.markdown import escape_markdown
+
+SIDE_NAMES = {"TJK": "Tajikistan", "AFG": "Afghanistan", "other": "neither"}
+#: (event_type, sub_event_type) pairs of the ACLED taxonomy, as offered in the form.
+EVENT_CHOICES: tuple[tuple[str, str], ...] = tuple((et, sub) for et, subs in EVENT_TAXONOMY.items()
+                                                   for sub in subs)
+#: Form fields (besides coordinates and location) and their labels.
+TEXT_FIELDS: dict[str, str] = {
+    "event_date": "Event date (YYYY-MM-DD or 15 March 2025)",
+    "actor1": "Actor 1", "actor2": "Actor 2",
+    "fatalities": "Fatalities (blank = unknown)", "injured": "Injured (blank = unknown)",
+    "nationals": "Nationals affected (ISO codes, e.g. TJ;CN)", "origin": "Attributed origin",
+    "source": "Source (e.g. Asia-Plus)", "source_url": "Source URL (http/https)",
+    "source_date": "Source date", "precision_km": "Location precision (± km)",
+}
+_ADD = "inc_f_"
+_ADD_KEYS = ("inc_coords", "inc_location", *(f"{_ADD}{k}" for k in
+                                             (*TEXT_FIELDS, "event", "confidence", "verification", "notes")))
+
+
+def _event_label(choice: tuple[str, str]) -> str:
+    return f"{choice[0]} › {choice[1]}"
+
+
+def _blank_to_none(value: Any) -> Any:
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+def detail_fields(prefix: str, defaults: Mapping[str, Any], with_location: bool = False) -> None:
+    """The detail widgets (inside a form), keyed ``prefix + field``, initialised from ``defaults``."""
+    ss = st.session_state
+
+    def init(name: str, value: Any) -> str:
+        key = prefix + name
+        if key not in ss:
+            ss[key] = value
+        return key
+
+    def text(name: str, label: str, col: Any = st) -> None:
+        value = defaults.get(name)
+        col.text_input(label, key=init(name, "" if value is None else str(value)), max_chars=5000)
+
+    et, sub = defaults.get("event_type"), defaults.get("sub_event_type")
+    current = (et, sub) if (et, sub) in EVENT_CHOICES else next(
+        (c for c in EVENT_CHOICES if c[0] == et), EVENT_CHOICES[0])
+    c1, c2 = st.columns(2)
+    text("event_date", TEXT_FIELDS["event_date"], c1)
+    c2.selectbox("Event type › sub-event type (ACLED)", EVENT_CHOICES, key=init("event", current),
+                 format_func=_event_label,
+                 help="'Strategic developments' are saved as developments (record kind), not incidents.")
+    if with_location:
+        text("location", "Location (place name as the report gives it)")
+    c1, c2 = st.columns(2)
+    text("actor1", TEXT_FIELDS["actor1"], c1)
+    text("actor2", TEXT_FIELDS["actor2"], c2)
+    c1, c2, c3 = st.columns(3)
+    text("fatalities", TEXT_FIELDS["fatalities"], c1)
+    text("injured", TEXT_FIELDS["injured"], c2)
+    text("precision_km", TEXT_FIELDS["precision_km"], c3)
+    c1, c2 = st.columns(2)
+    text("nationals", TEXT_FIELDS["nationals"], c1)
+    text("origin", TEXT_FIELDS["origin"], c2)
+    c1, c2 = st.columns(2)
+    c1.selectbox("Confidence", ["", *CONFIDENCE_VALUES], key=init("confidence", defaults.get("confidence") or ""),
+                 format_func=lambda v: v or "— not stated —")
+    c2.selectbox("Verification", VERIFICATION_VALUES,
+                 key=init("verification", defaults.get("verification") or "unverified"))
+    c1, c2, c3 = st.columns(3)
+    text("source", TEXT_FIELDS["source"], c1)
+    text("source_url", TEXT_FIELDS["source_url"], c2)
+    text("source_date", TEXT_FIELDS["source_date"], c3)
+    notes = defaults.get("notes")
+    st.text_area("Notes", key=init("notes", "" if notes is None else str(notes)), max_chars=5000)
+
+
+def collect_fields(prefix: str, with_location: bool = False) -> dict[str, Any]:
+    """The values of :func:`detail_fields` as incident fields (blank → ``None``)."""
+    ss = st.session_state
+    et, sub = ss[prefix + "event"]
+    out: dict[str, Any] = {name: _blank_to_none(ss[prefix + name]) for name in TEXT_FIELDS}
+    out.update(event_type=et, sub_event_type=sub,
+               record_kind="development" if et == "Strategic developments" else "incident",
+               confidence=ss[prefix + "confidence"] or None, verification=ss[prefix + "verification"],
+               notes=_blank_to_none(ss[prefix + "notes"]))
+    if with_location:
+        out["location"] = _blank_to_none(ss[prefix + "location"])
+    return out
+
+
+def _use_click(map_result: Mapping[str, Any] | None) -> None:
+    """Put a new map click into the coordinate box (before the box is drawn)."""
+    click = (map_result or {}).get("last_clicked")
+    if not click or "lat" not in click or "lng" not in click:
+        return
+    marker = (round(float(click["lat"]), 6), round(float(click["lng"]), 6))
+    if st.session_state.get("_inc_last_click") != marker:
+        st.session_state["_inc_last_click"] = marker
+        st.session_state["inc_coords"] = f"{marker[0]:.5f}, {marker[1]:.5f}"
+
+
+def _apply_swap(lat: float, lon: float) -> None:
+    st.session_state["inc_coords"] = f"{lat:.6g}, {lon:.6g}"
+
+
+def _terrain_at(lat: float, lon: float) -> None:
+    source, _ = terrain_ui.current_source()
+    if source is None:
+        return
+    try:
+        dem = terrain_ui.load_dem(source)
+        elev, slope = elevation_at(dem, lon, lat), slope_at(dem, lon, lat)
+    except BorderMapError as exc:
+        st.caption(f"Terrain: {escape_markdown(exc)}")
+        return
+    c1, c2 = st.columns(2)
+    c1.metric("Elevation (DEM)", f"{elev:,.0f} m")
+    c2.metric("Slope (DEM)", f"{slope:.1f}°")
+
+
+def point_preview(text: str, location: str | None, data: SceneData) -> tuple[float, float] | None:
+    """Parse ``text`` and show where the point falls; return ``(lat, lon)`` or ``None``."""
+    if not text.strip():
+        st.info("Type or paste coordinates (decimal degrees, DMS, degrees-decimal-minutes or MGRS), "
+                "or click the map.")
+        return None
+    try:
+        lat, lon = parse_coordinates(text)
+        chk = check_point(lat, lon, data.border)
+    except InvalidCoordinateError as exc:
+        st.error(f"Coordinates: {escape_markdown(exc)}")
+        return None
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric("Parsed point (lat, lon)", f"{lat:.5f}, {lon:.5f}")
+    c2.metric("Side", SIDE_NAMES[chk.side])
+    c3.metric("Distance to border", f"{chk.distance_to_border_km:,.1f} km")
+    c4.metric("Nearest chainage", f"km {chk.chainage_km:,.0f}")
+    for warning in chk.warnings:
+        if not warning.startswith("on the "):  # restates the metrics above
+            st.warning(escape_markdown(warning))
+    if chk.swapped_suggestion:
+        s_lat, s_lon = chk.swapped_suggestion
+        st.button(f"Use {s_lat:.6g}, {s_lon:.6g} (swap latitude and longitude)", key="inc_swap",
+                  on_click=_apply_swap, args=(s_lat, s_lon))
+    far = far_from_stated_place(lat, lon, location, data.places)
+    if far:
+        st.warning(escape_markdown(far))
+    _terrain_at(lat, lon)
+    return lat, lon
+
+
+def _reset_after_save() -> None:
+    ss = st.session_state
+    if ss.pop("_inc_reset", False):
+        for key in _ADD_KEYS:
+            ss.pop(key, None)
+    saved = ss.pop("_inc_saved", None)
+    if saved:
+        st.success(f"Saved {escape_markdown(saved)} — it is on the map. Undo it from the Incidents tab.")
+
+
+def entry_panel(data: SceneData, map_result: Mapping[str, Any] | None) -> None:
+    """The "Add incident" panel: coordinates with live preview, then the details form."""
+    ss = st.session_state
+    _reset_after_save()
+    _use_click(map_result)
+    ss.setdefault("inc_coords", "")
+    ss.setdefault("inc_location", "")
+    ss.setdefault("inc_by", incidents_state.default_user())
+    c1, c2 = st.columns([3, 2])
+    text = c1.text_input("Coordinates — any form, or click the map", key="inc_coords", max_chars=200,
+                         placeholder="37°11'40\"N 68°36'19\"E · 37.1944, 68.6053 · 42S VG 64970 16511")
+    location = c2.text_input("Location (as the report names it)", key="inc_location", max_chars=5000)
+    point = point_preview(text, location, data)
+    with st.form("inc_add_form", clear_on_submit=False, enter_to_submit=False):
+        detail_fields(_ADD, {"event_date": dt.date.today().isoformat(), "verification": "unverified"})
+        st.text_input("Your name (kept in the record's history)", key="inc_by", max_chars=100)
+        submitted = st.form_submit_button("Save incident", type="primary", key="inc_save")
+    if not submitted:
+        return
+    if point is None:
+        st.error("Not saved — coordinates: enter a valid point first (see above). Your entries are kept.")
+        return
+    fields = collect_fields(_ADD)
+    fields.update(latitude=point[0], longitude=point[1], location=_blank_to_none(location))
+    try:
+        new_id = incidents_state.store().add(fields, by=incidents_state.current_user())
+    except BorderMapError as exc:
+        st.error(f"Not saved — {escape_markdown(exc)}. Your entries are kept: correct that field and save again.")
+        return
+    ss["_inc_saved"] = f"{fields['sub_event_type']} on {fields['event_date']} ({new_id[:8]})"
+    ss["_inc_reset"] = True
+    ss["inc_undo_id"] = new_id
+    ss["inc_selected"] = new_id
+    st.rerun()

@@ -1,0 +1,121 @@
+"""The "Import" panel: upload → preview with every rejected row → import in one transaction → report.
+
+The upload is copied to a private temporary file (named by us, never by the upload)
+only while it is read, and removed at once. Re-importing the same file adds nothing:
+rows already in the store are counted as duplicates.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from geo.errors import BorderMapError
+from geo.importers import FORMATS, Preview, import_file, preview_file
+from ui import incidents_state
+from ui.markdown import escape_markdown
+
+#: Largest file accepted by the import panel (MB).
+MAX_UPLOAD_MB = 50
+UPLOAD_TYPES = ["csv", "geojson", "json", "kml", "kmz", "gpkg"]
+PREVIEW_COLUMNS = ("event_date", "event_type", "sub_event_type", "location", "latitude", "longitude",
+                   "fatalities", "actor1", "actor2", "source", "notes")
+
+
+@contextlib.contextmanager
+def _temp_copy(payload: bytes, suffix: str) -> Iterator[Path]:
+    with tempfile.TemporaryDirectory(prefix="bordermap-import-") as tmp:
+        path = Path(tmp) / f"upload{suffix}"
+        path.write_bytes(payload)
+        yield path
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _gpkg_layers(digest: str, _payload: bytes) -> list[str]:
+    import pyogrio
+
+    with _temp_copy(_payload, ".gpkg") as path:
+        return [str(name) for name, geom in pyogrio.list_layers(path) if geom]
+
+
+@st.cache_data(show_spinner="Reading the file…", max_entries=8)
+def _preview(digest: str, suffix: str, layer: str | None, _payload: bytes) -> Preview:
+    with _temp_copy(_payload, suffix) as path:
+        return preview_file(path, n=20, layer=layer)
+
+
+def _rejections_table(rejected: list[dict[str, object]] | tuple) -> pd.DataFrame:
+    rows = [r if isinstance(r, dict) else r.to_dict() for r in rejected]
+    return pd.DataFrame(rows, columns=["row", "reason"])
+
+
+def _show_report() -> None:
+    report = st.session_state.get("inc_import_report")
+    if not report:
+        return
+    st.success(f"{escape_markdown(report['file'])}: {report['imported']:,} imported, {report['duplicates']:,} already in the "
+               f"store (skipped), {len(report['rejected']):,} rejected.")
+    if report["rejected"]:
+        st.markdown("**Rejected rows** (row number in the file and the reason)")
+        st.dataframe(_rejections_table(report["rejected"]), hide_index=True, key="inc_import_rejected")
+
+
+def import_panel() -> None:
+    """Upload, preview, import, report."""
+    st.caption("ACLED export CSV, any CSV with latitude/longitude columns, GeoJSON, KML/KMZ (Google Earth) "
+               f"or a GeoPackage layer — at most {MAX_UPLOAD_MB} MB. Valid rows go in together; rows "
+               "already in the store are skipped, so importing a file twice adds nothing.")
+    upload = st.file_uploader(f"File to import (≤ {MAX_UPLOAD_MB} MB)", type=UPLOAD_TYPES, key="inc_upload",
+                              max_upload_size=MAX_UPLOAD_MB)
+    if upload is None:
+        _show_report()
+        return
+    payload = upload.getvalue()
+    name = escape_markdown(upload.name)
+    if len(payload) > MAX_UPLOAD_MB * 1024 * 1024:
+        st.error(f"{name} is {len(payload) / 1e6:,.0f} MB, over the {MAX_UPLOAD_MB} MB limit: split it, "
+                 "or import it with the command line (python -m geo incidents import).")
+        return
+    suffix = Path(upload.name).suffix.lower()
+    if suffix not in FORMATS:
+        st.error(f"{name}: unknown file type {escape_markdown(suffix or '(none)')}; use .{', .'.join(UPLOAD_TYPES)}")
+        return
+    digest = hashlib.sha256(payload).hexdigest()
+    layer = None
+    try:
+        if suffix == ".gpkg":
+            layers = _gpkg_layers(digest, payload)
+            if len(layers) > 1:
+                layer = st.selectbox("GeoPackage layer", layers, key="inc_import_layer")
+        preview = _preview(digest, suffix, layer, payload)
+    except BorderMapError as exc:
+        st.error(f"{name} cannot be imported: {escape_markdown(exc)}")
+        return
+    st.markdown(f"**{name}** ({preview.format}): {preview.total_rows:,} rows, "
+                f"{preview.valid_rows:,} valid, {len(preview.rejected):,} rejected.")
+    if preview.ignored_columns:
+        st.caption("Columns not imported: " + escape_markdown(", ".join(preview.ignored_columns[:30])))
+    if preview.rows:
+        shown = pd.DataFrame(list(preview.rows))
+        st.dataframe(shown[[c for c in PREVIEW_COLUMNS if c in shown]], hide_index=True,
+                     key="inc_import_preview")
+    if preview.rejected:
+        st.markdown("**Rows that will be rejected** (row number in the file and the reason)")
+        st.dataframe(_rejections_table(preview.rejected), hide_index=True, key="inc_preview_rejected")
+    if st.button(f"Import {preview.valid_rows:,} valid rows", key="inc_import_go", type="primary",
+                 disabled=preview.valid_rows == 0):
+        try:
+            with _temp_copy(payload, suffix) as path:
+                report = import_file(incidents_state.store(), path, incidents_state.current_user(), layer=layer)
+        except BorderMapError as exc:
+            st.error(f"Nothing imported — {escape_markdown(exc)}")
+            return
+        st.session_state["inc_import_report"] = {"file": upload.name, **report.to_dict()}
+        st.rerun()
+    _show_report()

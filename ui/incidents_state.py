@@ -1,0 +1,134 @@
+"""The incident store on the page: one store object per file, records cached per revision.
+
+``store.revision`` counts committed writes, so a rerun that changes nothing costs one
+small SQLite read and a cache hit; after a write, the records are read again and only
+the new or moved ones are located against the border (see
+:func:`geo.incident_filters.locate_incidents`).
+"""
+
+from __future__ import annotations
+
+import getpass
+import inspect
+import logging
+import os
+import threading
+from collections.abc import Iterable
+
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+
+from geo.incident_filters import locate_incidents, with_locations
+from geo.store import IncidentStore, default_db_path
+from layers.base import LayerBundle
+from ui import state
+
+logger = logging.getLogger(__name__)
+
+#: Environment variable naming the analyst recorded in the history (default: the OS user).
+USER_ENV = "BORDERMAP_USER"
+#: Map styles for the incidents overlay.
+STYLES: dict[str, str] = {"points": "Points", "cluster": "Clusters", "heatmap": "Heatmap"}
+
+
+def db_path() -> str:
+    """The store file of this page: ``$BORDERMAP_DB`` or the user data dir."""
+    return str(default_db_path(None))
+
+
+@st.cache_resource(show_spinner="Opening the incident store…")
+def _store(path: str) -> IncidentStore:
+    # create=True: the seed incidents are written at once, so they show and can be edited
+    return IncidentStore(path, create=True)
+
+
+def store() -> IncidentStore:
+    """The store for this page (shared by sessions; every call opens its own connection)."""
+    return _store(db_path())
+
+
+class _LocationMemo:
+    """The last located records of one store file, reused after the next write."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.last: pd.DataFrame | None = None
+
+
+@st.cache_resource(show_spinner=False)
+def _location_memo(path: str) -> _LocationMemo:
+    return _LocationMemo()
+
+
+@st.cache_data(show_spinner="Reading incidents…", max_entries=4)
+def _records(path: str, revision: int) -> gpd.GeoDataFrame:
+    gdf = _store(path).list()
+    memo = _location_memo(path)
+    with memo.lock:
+        located = locate_incidents(gdf, state.scene_data().border, memo.last)
+        memo.last = located
+    logger.info("incidents at revision %d: %d records", revision, len(gdf))
+    return with_locations(gdf, located)
+
+
+def records() -> gpd.GeoDataFrame:
+    """Live (not deleted) records with ``side``, ``border_km`` and ``chainage_km`` (EPSG:4326)."""
+    path = db_path()
+    return _records(path, _store(path).revision)
+
+
+def current_user() -> str:
+    """Who the page records as making a change: the name typed on the page, else the OS user."""
+    typed = str(st.session_state.get("inc_by") or "").strip()
+    if typed:
+        return typed
+    return default_user()
+
+
+def default_user() -> str:
+    """``$BORDERMAP_USER``, else the login name, else ``analyst``."""
+    try:
+        login = getpass.getuser()
+    except (KeyError, OSError):
+        login = ""
+    return os.environ.get(USER_ENV) or login or "analyst"
+
+
+def incidents_bundle(incidents: gpd.GeoDataFrame, show_precision: bool = True, style: str = "points",
+                     highlight_ids: Iterable[str] = ()) -> LayerBundle:
+    """The incidents overlay for the map.
+
+    Passes ``style`` and ``highlight_ids`` to :func:`layers.incidents.incidents_layer` only
+    if that version of the layer accepts them (a simpler one draws plain points).
+    """
+    from layers.incidents import incidents_layer
+
+    if style not in STYLES:
+        raise ValueError(f"style must be one of {', '.join(STYLES)}, got {style!r}")
+    params = inspect.signature(incidents_layer).parameters
+    kwargs: dict[str, object] = {}
+    if "style" in params:
+        kwargs["style"] = style
+    if "highlight_ids" in params:
+        kwargs["highlight_ids"] = tuple(highlight_ids)
+    if "style" not in params:  # the first, simple layer cannot read pandas' missing integers
+        incidents = _without_pd_na(incidents)
+    return incidents_layer(incidents, show_precision=show_precision, **kwargs)
+
+
+def _without_pd_na(incidents: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """A copy whose nullable integer columns hold ``None`` instead of ``pd.NA``."""
+    out = incidents.copy()
+    for col in out.columns:
+        if isinstance(out[col].dtype, pd.Int64Dtype):
+            values = out[col].astype(object)
+            out[col] = values.where(out[col].notna(), None)
+    return out
+
+
+def layer_supports_styles() -> bool:
+    """True if the incidents layer draws clusters and heatmaps."""
+    from layers.incidents import incidents_layer
+
+    return "style" in inspect.signature(incidents_layer).parameters
