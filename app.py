@@ -79,6 +79,7 @@ def main() -> None:
         coverage_bundles = coverage_tab.render(data)
     with t_triggers:
         trigger_ids = triggers_tab.render(records, data)
+        st.session_state["highlight_ids"] = trigger_ids
     with t_about:
         tabs.about_data(data)
     exports.render(replace(data, incidents=shown), options)
