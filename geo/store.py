@@ -569,6 +569,27 @@ class IncidentStore:
         df = pd.DataFrame.from_records([r[1:] for r in rows], columns=list(PUBLIC_COLUMNS))
         return _frame(df, geoms)
 
+    def list_updated_since(self, updated_at: str) -> gpd.GeoDataFrame:
+        """Records (deleted ones included) changed at or after ``updated_at`` (UTC ISO text).
+
+        With :meth:`count_live` this lets a caller refresh a cached :meth:`list` after a
+        write by reading only the rows that changed.
+        """
+        with self._read() as conn:
+            if conn is None:
+                return self._unwritten_seeds(include_deleted=True)
+            rows = conn.execute(f'SELECT geom, {", ".join(PUBLIC_COLUMNS)} FROM "{LAYER}" '  # noqa: S608
+                                "WHERE updated_at >= ? ORDER BY fid", (updated_at,)).fetchall()
+        df = pd.DataFrame.from_records([r[1:] for r in rows], columns=list(PUBLIC_COLUMNS))
+        return _frame(df, [r[0] for r in rows])
+
+    def count_live(self) -> int:
+        """Number of live (not deleted) records."""
+        with self._read() as conn:
+            if conn is None:
+                return len(self._unwritten_seeds(include_deleted=False))
+            return int(conn.execute(f'SELECT COUNT(*) FROM "{LAYER}" WHERE deleted = 0').fetchone()[0])  # noqa: S608
+
     def _unwritten_seeds(self, include_deleted: bool) -> gpd.GeoDataFrame:
         """What a store not yet created holds: the seed incidents it will be created with."""
         if self.seed_path is None or not Path(self.seed_path).is_file():

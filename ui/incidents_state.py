@@ -49,11 +49,12 @@ def store() -> IncidentStore:
 
 
 class _LocationMemo:
-    """The last located records of one store file, reused after the next write."""
+    """The last records (and their locations) of one store file, reused after the next write."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.last: pd.DataFrame | None = None
+        self.records: gpd.GeoDataFrame | None = None
 
 
 @st.cache_resource(show_spinner=False)
@@ -61,11 +62,27 @@ def _location_memo(path: str) -> _LocationMemo:
     return _LocationMemo()
 
 
+def _refresh(store_: IncidentStore, previous: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame:
+    """The live records: the previous list patched with the rows changed since its newest
+    ``updated_at`` (a full read when there is no previous list or the counts disagree)."""
+    if previous is None or previous.empty:
+        return store_.list()
+    changed = store_.list_updated_since(str(previous["updated_at"].max()))
+    kept = previous[~previous["id"].isin(changed["id"])]
+    merged = pd.concat([kept, changed[~changed["deleted"]]], ignore_index=True)
+    merged = gpd.GeoDataFrame(merged, geometry="geometry", crs=previous.crs)
+    if len(merged) != store_.count_live():
+        logger.info("incremental read disagreed with the store; reading every record")
+        return store_.list()
+    return merged
+
+
 @st.cache_data(show_spinner="Reading incidents…", max_entries=4)
 def _records(path: str, revision: int) -> gpd.GeoDataFrame:
-    gdf = _store(path).list()
     memo = _location_memo(path)
     with memo.lock:
+        gdf = _refresh(_store(path), memo.records)
+        memo.records = gdf
         located = locate_incidents(gdf, state.scene_data().border, memo.last)
         memo.last = located
     logger.info("incidents at revision %d: %d records", revision, len(gdf))

@@ -260,3 +260,19 @@ def test_kill_during_import_leaves_store_unchanged(tmp_path: Path) -> None:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     store.add(rec(1), "ana")  # still writable after the crash
     assert count_rows(path) == 2
+
+
+def test_rows_changed_since_a_time_and_live_count(tmp_path):
+    from geo.store import IncidentStore
+
+    store = IncidentStore(tmp_path / "inc.gpkg", seed_path=None, create=True)
+    base = {"event_date": "2025-06-01", "sub_event_type": "Armed clash", "source": "test",
+            "latitude": 37.5, "longitude": 70.0}
+    first = store.add(base, "a")
+    stamp = str(store.list()["updated_at"].max())
+    second = store.add({**base, "latitude": 37.6}, "a")
+    store.delete(first, "a")
+    changed = store.list_updated_since(stamp)
+    assert set(changed["id"]) == {first, second}
+    assert bool(changed.set_index("id").loc[first, "deleted"]) is True
+    assert store.count_live() == 1
