@@ -98,6 +98,16 @@ def default_db_path(cli_value: str | os.PathLike[str] | None = None) -> Path:
 
 # ---------------------------------------------------------------- geometry blobs
 
+def geometry_blob(geom: shapely.Geometry) -> bytes:
+    """GeoPackage geometry blob (EPSG:4326, no envelope, little-endian WKB) of any geometry."""
+    return _GP_POINT_HEADER + shapely.to_wkb(geom, byte_order=1)
+
+
+def geometry_from_blob(blob: bytes) -> shapely.Geometry:
+    """The shapely geometry in a GeoPackage geometry blob."""
+    return shapely.from_wkb(_wkb(blob))
+
+
 def point_blob(lon: float, lat: float) -> bytes:
     """GeoPackage geometry blob (EPSG:4326, no envelope, little-endian WKB) of a point."""
     return _GP_POINT_HEADER + struct.pack("<BIdd", 1, 1, lon, lat)
@@ -393,6 +403,16 @@ class IncidentStore:
             raise StoreError(f"cannot read the incident store {str(self.path)!r}: {exc}") from exc
         finally:
             conn.close()
+
+    def write_transaction(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
+        """A connection inside ``BEGIN IMMEDIATE`` that commits (and bumps :attr:`revision`) on
+        success and rolls back on error; the store is created first if needed. For other
+        tables kept in the same GeoPackage (e.g. :mod:`geo.zone_store`)."""
+        return self._write()
+
+    def read_connection(self) -> contextlib.AbstractContextManager[sqlite3.Connection | None]:
+        """A read connection (None while the store file does not exist)."""
+        return self._read()
 
     @staticmethod
     def _extend_extent(conn: sqlite3.Connection, lons: Sequence[float], lats: Sequence[float]) -> None:

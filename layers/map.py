@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import folium
-from folium.plugins import Fullscreen, MeasureControl, MousePosition
+from folium.plugins import Draw, Fullscreen, MeasureControl, MousePosition
 
 from layers.base import LayerBundle, legend_for
 from layers.basemaps import (
@@ -49,6 +49,7 @@ def build_map(
     basemap: str = OFFLINE,
     view: MapView | None = None,
     extra_base_overlays: Sequence[folium.map.Layer] = (),
+    draw: bool = False,
 ) -> folium.Map:
     """A folium Map with every basemap (``basemap`` shown first; the offline one drawn from
     ``countries_json``), the overlays of ``bundles``,
@@ -83,6 +84,11 @@ def build_map(
     MousePosition(position="bottomleft", separator=" , ", prefix="lat, lon:",
                   lat_formatter="function(n){return L.Util.formatNum(n,5);}",
                   lng_formatter="function(n){return L.Util.formatNum(n,5);}").add_to(m)
+    if draw:  # analysts outline zones (polygons and rectangles) to save on the page
+        Draw(export=False, position="topleft",
+             draw_options={"polyline": False, "circle": False, "marker": False, "circlemarker": False,
+                           "polygon": {"allowIntersection": False, "showArea": True}, "rectangle": True},
+             edit_options={"edit": False, "remove": True}).add_to(m)
     folium.LayerControl(collapsed=True, position="topright").add_to(m)
     if entries:
         Legend(legend_for(entries)).add_to(m)

@@ -110,7 +110,7 @@ def scene_bundles(data: SceneData, options: SceneOptions) -> list[LayerBundle]:
 
 def build_scene_map(data: SceneData, options: SceneOptions, view: MapView | None = None,
                     extra_base_overlays: Sequence[folium.map.Layer] = (),
-                    extra_bundles: Sequence[LayerBundle] = ()) -> folium.Map:
+                    extra_bundles: Sequence[LayerBundle] = (), draw: bool = False) -> folium.Map:
     """The full map for ``options``: basemaps, chosen overlays, controls, legend.
 
     ``extra_bundles`` (analysis results such as coverage gaps, drawn on top) and
@@ -118,4 +118,4 @@ def build_scene_map(data: SceneData, options: SceneOptions, view: MapView | None
     from the page's other features.
     """
     bundles = [*scene_bundles(data, options), *extra_bundles]
-    return build_map(bundles, data.basemap_json, options.basemap, view, extra_base_overlays)
+    return build_map(bundles, data.basemap_json, options.basemap, view, extra_base_overlays, draw)

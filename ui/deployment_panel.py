@@ -2,8 +2,9 @@
 
 Both are hypotheses, not reports, and are labelled so on the page and the map. The
 suitability model (:mod:`geo.deployment`) needs a DEM; analyst zones are GeoJSON
-polygons uploaded or pasted, validated by :func:`geo.deployment.zones_from_geojson`
-and saved in the user data folder (``<user data dir>/analyst_zones.geojson``).
+polygons drawn on the map (Leaflet.draw) or uploaded/pasted as GeoJSON, validated by
+:func:`geo.deployment.zones_from_geojson` and kept in the incident store's GeoPackage
+(:mod:`geo.zone_store`).
 """
 
 from __future__ import annotations
@@ -11,29 +12,30 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
-from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
+from shapely.geometry import shape
 
 from geo.assets import Asset, anchor_assets_from_places
 from geo.coverage import CoverageResult
 from geo.dem import Dem
 from geo.deployment import STATUS, DeploymentParams, deployment_zones, zones_from_geojson, zones_to_geojson
 from geo.errors import BorderMapError, InvalidInputError
-from geo.paths import user_data_dir
+from geo.zone_store import ZoneStore
 from layers.base import LayerBundle
 from layers.coverage import HYPOTHESIS_LABEL, deployment_layer, drawn_zones_layer
 from layers.scene import SceneData
+from ui import incidents_state as inc
 from ui import state
 from ui import terrain as terrain_ui
 from ui.coverage_data import asset_key, cached_coverage
+from ui.markdown import escape_markdown
 
 logger = logging.getLogger(__name__)
 
-ZONES_FILE = "analyst_zones.geojson"
 MAX_ZONES_MB = 5
 _TABLE_COLUMNS = {
     "rank": "rank", "score": "score (0–1)", "area_km2": "area (km²)", "slope_deg_mean": "mean slope (°)",
@@ -41,11 +43,6 @@ _TABLE_COLUMNS = {
     "border_km_min": "to the border (km)", "gap_km_min": "to a worst gap (km)",
     "incidents_n_max": "incidents nearby", "centroid_lat": "lat", "centroid_lon": "lon",
 }
-
-
-def zones_path() -> Path:
-    """The analyst-zones file in the user data folder (never in the repository)."""
-    return user_data_dir() / ZONES_FILE
 
 
 @st.cache_data(show_spinner="Finding candidate zones…", max_entries=16)
@@ -126,58 +123,52 @@ def _suitability(data: SceneData, dem: Dem | None, dem_path: str | None, dem_mti
     return [deployment_layer(doc)]
 
 
-def _read_saved() -> tuple[list[dict[str, Any]], gpd.GeoDataFrame | None, str]:
-    path = zones_path()
-    if not path.is_file():
-        return [], None, ""
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-        return list(doc.get("features", [])), zones_from_geojson(doc), ""
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, BorderMapError, AttributeError) as exc:
-        return [], None, f"The saved analyst zones ({path}) could not be read: {exc}"
+def _zone_store() -> ZoneStore:
+    return ZoneStore(inc.store())
 
 
-def _write_saved(features: list[dict[str, Any]]) -> None:
-    path = zones_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False),
-                   encoding="utf-8")
-    tmp.replace(path)
+def _last_drawing() -> dict[str, Any] | None:
+    """The shape last drawn on the main map (GeoJSON Feature), if any."""
+    drawing = (st.session_state.get("main_map") or {}).get("last_active_drawing")
+    return drawing if isinstance(drawing, dict) and drawing.get("geometry") else None
 
 
 def _analyst_zones() -> list[LayerBundle]:
-    st.caption(f"Zones you draw elsewhere (QGIS, geojson.io, the map's measure tool) as GeoJSON polygons "
-               f"(EPSG:4326, lon/lat). Saved to {zones_path()}. Hypotheses, not reports.")
-    saved, frame, problem = _read_saved()
-    if problem:
-        st.error(problem)
-    upload = st.file_uploader("Upload a GeoJSON FeatureCollection of polygons", type=["geojson", "json"],
+    zones = _zone_store()
+    st.caption("Draw a polygon or rectangle with the map's draw tool (left toolbar), then save it here — "
+               "or upload/paste GeoJSON polygons (EPSG:4326, lon/lat). Zones are kept in the incident "
+               f"store ({zones.store.path.name}, layer 'analyst_zones'). Hypotheses, not reports.")
+    drawing = _last_drawing()
+    name = st.text_input("Zone name", key="cov_zone_name", max_chars=200)
+    notes = st.text_input("Notes (why this zone)", key="cov_zone_notes", max_chars=2000)
+    c1, c2 = st.columns(2)
+    if c1.button("Save the shape drawn on the map", key="cov_zone_save_drawn", disabled=drawing is None,
+                 help=None if drawing else "Draw a polygon or rectangle on the map first."):
+        try:
+            zones.add(shape(drawing["geometry"]), name, notes, inc.current_user())  # type: ignore[index]
+            st.success(f"Saved zone {escape_markdown(name)}.")
+        except (BorderMapError, ValueError, TypeError, AttributeError) as exc:
+            st.error(f"The zone was not saved: {escape_markdown(exc)}")
+    upload = st.file_uploader("…or upload a GeoJSON FeatureCollection of polygons", type=["geojson", "json"],
                               key="cov_zone_upload", max_upload_size=MAX_ZONES_MB)
-    text = st.text_area("…or paste GeoJSON", key="cov_zone_text", height=120)
-    if st.button("Validate and save the zones", key="cov_zone_save"):
+    text = st.text_area("…or paste GeoJSON", key="cov_zone_text", height=100)
+    if c2.button("Validate and save uploaded/pasted zones", key="cov_zone_save"):
         raw = upload.getvalue().decode("utf-8", errors="replace") if upload is not None else text
         try:
             new = zones_from_geojson(raw or "")
-            doc = json.loads(raw)
-            features = saved + [{"type": "Feature", "geometry": f["geometry"],
-                                 "properties": {"name": row["name"], "notes": row["notes"]}}
-                                for f, row in zip(doc["features"], new.to_dict("records"), strict=True)]
-            for i, f in enumerate(features, start=1):
-                f["properties"] = {**(f.get("properties") or {}), "id": f"zone-{i}"}
-            frame = zones_from_geojson({"type": "FeatureCollection", "features": features})
-            _write_saved(features)
-            saved = features
-            st.success(f"Saved {len(new)} zone(s); {len(features)} in all.")
+            for row in new.itertuples():
+                zones.add(row.geometry, str(row.name or name or "zone"), str(row.notes or ""), inc.current_user())
+            st.success(f"Saved {len(new)} zone(s).")
         except BorderMapError as exc:
-            st.error(f"The zones were not saved: {exc}")
-        except OSError as exc:
-            st.error(f"The zones could not be written to {zones_path()}: {exc}")
-    if frame is None or frame.empty:
+            st.error(f"The zones were not saved: {escape_markdown(exc)}")
+    frame = zones.list()
+    if frame.empty:
         return []
     st.dataframe(pd.DataFrame(frame.drop(columns="geometry")).round(1), hide_index=True, width="stretch")
-    if st.button("Delete all analyst zones", key="cov_zone_delete"):
-        zones_path().unlink(missing_ok=True)
+    gone = st.selectbox("Delete a zone", ["—", *frame["id"]], key="cov_zone_del_pick",
+                        format_func=lambda z: z if z == "—" else str(frame.set_index("id").loc[z, "name"]))
+    if gone != "—" and st.button("Delete this zone", key="cov_zone_delete"):
+        zones.delete(gone)
         st.rerun()
     return [drawn_zones_layer(frame)]
 

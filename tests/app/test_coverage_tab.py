@@ -140,7 +140,14 @@ def test_scenario_saved_and_reloaded_gives_the_same_figures(tmp_path):
     assert len(tables) == 1 and list(tables[0]["gained_km"]) == [0.0, 0.0]
 
 
-def test_analyst_zone_pasted_is_validated_and_saved_in_user_dir(tmp_path):
+def _saved_zones(tmp_path):
+    from geo.store import IncidentStore
+    from geo.zone_store import ZoneStore
+
+    return ZoneStore(IncidentStore(tmp_path / "xdg" / "border-map" / "incidents.gpkg")).list()
+
+
+def test_analyst_zone_pasted_is_validated_and_saved_in_the_store(tmp_path):
     ring = [[69.0, 37.8], [69.2, 37.8], [69.2, 38.0], [69.0, 38.0], [69.0, 37.8]]
     doc = {"type": "FeatureCollection", "features": [
         {"type": "Feature", "properties": {"name": "<b>zone</b>"}, "geometry": {"type": "Polygon",
@@ -150,14 +157,32 @@ def test_analyst_zone_pasted_is_validated_and_saved_in_user_dir(tmp_path):
     at.button(key="cov_zone_save").click().run()
     assert not at.exception
     assert "Saved 1 zone" in _texts(at.success)
-    assert (tmp_path / "xdg" / "border-map" / "analyst_zones.geojson").is_file()
-    # a zone outside the region is refused and the saved file keeps one zone
+    assert list(_saved_zones(tmp_path)["name"]) == ["<b>zone</b>"]
+    # a zone outside the region is refused and the store keeps one zone
     doc["features"][0]["geometry"]["coordinates"] = [[[p[0] + 20, p[1]] for p in ring]]
     at.text_area(key="cov_zone_text").input(json.dumps(doc))
     at.button(key="cov_zone_save").click().run()
     assert "leaves the region" in _texts(at.error)
-    saved = json.loads((tmp_path / "xdg" / "border-map" / "analyst_zones.geojson").read_text())
-    assert len(saved["features"]) == 1
+    assert len(_saved_zones(tmp_path)) == 1
+
+
+def test_shape_drawn_on_the_map_is_saved_as_a_zone(tmp_path):
+    ring = [[71.3, 37.3], [71.6, 37.3], [71.6, 37.6], [71.3, 37.6], [71.3, 37.3]]
+    at = _run()
+    # what the map's draw tool returns through st_folium
+    at.session_state["main_map"] = {"last_clicked": None, "last_active_drawing": {
+        "type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates": [ring]}}}
+    at.run()
+    at.text_input(key="cov_zone_name").input("Khorog detachment option").run()
+    at.button(key="cov_zone_save_drawn").click().run()
+    assert not at.exception
+    zones = _saved_zones(tmp_path)
+    assert list(zones["name"]) == ["Khorog detachment option"]
+    assert zones.geometry.iloc[0].bounds == (71.3, 37.3, 71.6, 37.6)
+    # deleting it from the page
+    at.selectbox(key="cov_zone_del_pick").select(zones["id"].iloc[0]).run()
+    at.button(key="cov_zone_delete").click().run()
+    assert _saved_zones(tmp_path).empty
 
 
 @pytest.fixture()
