@@ -218,6 +218,7 @@
       window.__bmIncidentSymbols = drawn;
       if (!this._ready) {
         this._ready = true;
+        window.__bmReadyAt = performance.now();
         window.__bmReady = true;
         this.fire("ready");
       }
@@ -412,11 +413,12 @@
       layer = heatLayer(d, options);
       group.addLayer(layer);
       window.__bmIncidentVisible = d.n;
+      window.__bmReadyAt = performance.now();
       window.__bmReady = true;
     } else {
       layer = new IncidentCanvas(d, {showPrecision: options.showPrecision, cluster: options.style === "cluster"});
       group.addLayer(layer);
-      if (!group._map) { window.__bmReady = true; }
+      if (!group._map) { window.__bmReadyAt = performance.now(); window.__bmReady = true; }
     }
     window.__bmIncidentLayers = (window.__bmIncidentLayers || []).concat([layer]);
     return layer;

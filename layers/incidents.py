@@ -34,7 +34,8 @@ import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from branca.element import MacroElement, Template
+from branca.element import Template
+from folium.elements import JSCSSMixin
 
 from geo.errors import CRSError, InvalidInputError
 from layers.base import APPROXIMATE_LEGEND, MAX_DRAWN_PRECISION_KM, LayerBundle, LegendEntry
@@ -282,7 +283,7 @@ def encode_columns(data: dict[str, Any]) -> tuple[Any, str]:
     return base64.b64encode(packed).decode("ascii"), "gzip-base64"
 
 
-class IncidentLayer(MacroElement):
+class IncidentLayer(JSCSSMixin):
     """Incidents drawn by one canvas (or a heatmap), added to a FeatureGroup.
 
     ``IncidentLayer(incidents, style="points").add_to(group)``; see :func:`incidents_layer`.
@@ -303,12 +304,6 @@ class IncidentLayer(MacroElement):
         self.library = _library()
         self.default_js: list[tuple[str, str]] = [_HEAT_JS] if style == "heatmap" else []
         self.default_css: list[tuple[str, str]] = []
-
-    def render(self, **kwargs: Any) -> None:
-        figure = self.get_root()
-        for name, url in self.default_js:
-            figure.header.add_child(folium.JavascriptLink(url), name=name)
-        super().render(**kwargs)
 
 
 def _legend(columns: dict[str, Any], style: str) -> list[LegendEntry]:
