@@ -54,6 +54,26 @@
     return d;
   }
 
+  /* Source-over blend of a sprite's pixels into a non-premultiplied RGBA buffer at (X, Y). */
+  function blit(buf, W, H, sp, X, Y) {
+    var dx = sp.dx, dy = sp.dy, c = sp.rgba, n = dx.length;
+    for (var p = 0; p < n; p++) {
+      var x = X + dx[p], y = Y + dy[p];
+      if (x < 0 || y < 0 || x >= W || y >= H) { continue; }
+      var o = (y * W + x) * 4, q = p * 4, sa = c[q + 3];
+      var da = buf[o + 3];
+      if (sa === 255 || da === 0) {
+        buf[o] = c[q]; buf[o + 1] = c[q + 1]; buf[o + 2] = c[q + 2]; buf[o + 3] = sa;
+        continue;
+      }
+      var a = sa / 255, rest = (da / 255) * (1 - a), oa = a + rest;
+      buf[o] = (c[q] * a + buf[o] * rest) / oa;
+      buf[o + 1] = (c[q + 1] * a + buf[o + 1] * rest) / oa;
+      buf[o + 2] = (c[q + 2] * a + buf[o + 2] * rest) / oa;
+      buf[o + 3] = oa * 255;
+    }
+  }
+
   function groupStyle(d, g) {
     // g = sizeClass * 64 + approx * 16 + type
     var type = g & 15, approx = (g >> 4) & 1, cls = g >> 6;
@@ -188,19 +208,23 @@
       var d = this._d, f = this._frame(), s = f.s, ox = f.o.x, oy = f.o.y, pad = 40,
           x0 = b.min.x - pad, y0 = b.min.y - pad, x1 = b.max.x + pad, y1 = b.max.y + pad;
       var visible = 0, drawn = 0;
-      if (this.options.showPrecision) { this._drawCircles(ctx, f, x0, y0, x1, y1); }
       this._clusters = [];
       if (this._clustering(f.z)) {
+        if (this.options.showPrecision) { this._drawCircles(ctx, f, x0, y0, x1, y1); }
         visible = this._drawClusters(ctx, f, x0, y0, x1, y1);
       } else {
+        // symbols are blended straight into one ImageData (far cheaper than canvas calls
+        // in software rendering), then precision circles go underneath (destination-over)
+        var m = L.Browser.retina ? 2 : 1, W = this._container.width, H = this._container.height,
+            img = ctx.createImageData(W, H), buf = img.data;
         var w = Math.ceil(b.max.x - b.min.x) + 1, h = Math.ceil(b.max.y - b.min.y) + 1;
-        var stamp = new Int32Array(w * h), group = -1, sprite = null, half = 0, cellPx = 1;
+        var stamp = new Int32Array(w * h), group = -1, sp = null, cellPx = 1;
         for (var i = 0; i < d.n; i++) {
           var x = d.wx[i] * s - ox, y = d.wy[i] * s - oy;
           if (x < x0 || x > x1 || y < y0 || y > y1) { continue; }
           visible++;
           var g = d.group[i];
-          if (g !== group) { group = g; sprite = this._sprite(g); half = sprite.half; cellPx = sprite.cell; }
+          if (g !== group) { group = g; sp = this._spritePixels(g, m); cellPx = sp.cell; }
           // the same symbol already drawn within a third of its radius adds nothing visible: skip it
           var px = Math.floor((x - b.min.x) / cellPx), py = Math.floor((y - b.min.y) / cellPx);
           if (px >= 0 && py >= 0 && px < w && py < h) {
@@ -209,7 +233,13 @@
             stamp[k] = g + 1;
           }
           drawn++;
-          ctx.drawImage(sprite.canvas, Math.round(x) - half, Math.round(y) - half, sprite.size, sprite.size);
+          blit(buf, W, H, sp, Math.round((x - b.min.x) * m) - sp.half, Math.round((y - b.min.y) * m) - sp.half);
+        }
+        ctx.putImageData(img, 0, 0);
+        if (this.options.showPrecision) {
+          ctx.globalCompositeOperation = "destination-over";
+          this._drawCircles(ctx, f, x0, y0, x1, y1);
+          ctx.globalCompositeOperation = "source-over";
         }
       }
       this._drawHighlights(ctx, f, x0, y0, x1, y1);
@@ -222,6 +252,25 @@
         window.__bmReady = true;
         this.fire("ready");
       }
+    },
+
+    /* The sprite's non-transparent pixels (offset, colour, alpha), at device resolution. */
+    _spritePixels: function (g, m) {
+      this._pixels = this._pixels || {};
+      var key = g * 4 + m;
+      if (this._pixels[key]) { return this._pixels[key]; }
+      var sp = this._sprite(g), c = sp.canvas, data = c.getContext("2d").getImageData(0, 0, c.width, c.height).data,
+          dx = [], dy = [], rgba = [];
+      for (var y = 0; y < c.height; y++) {
+        for (var x = 0; x < c.width; x++) {
+          var o = (y * c.width + x) * 4;
+          if (data[o + 3] === 0) { continue; }
+          dx.push(x); dy.push(y); rgba.push(data[o], data[o + 1], data[o + 2], data[o + 3]);
+        }
+      }
+      this._pixels[key] = {dx: Int32Array.from(dx), dy: Int32Array.from(dy), rgba: Uint8Array.from(rgba),
+                           half: sp.half * m, cell: sp.cell};
+      return this._pixels[key];
     },
 
     /* One pre-drawn symbol per style group: blitting it is far cheaper than filling arcs. */
