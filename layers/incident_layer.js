@@ -14,6 +14,14 @@
   var TWO_PI = Math.PI * 2;
   var EARTH_CIRCUMFERENCE_M = 40075016.686;
   var PANE = "bmIncidentPane";
+  var CSS = ".bm-incident-popup table{border-collapse:collapse}.bm-incident-popup th{text-align:left;" +
+    "padding-right:6px;vertical-align:top;white-space:nowrap}.bm-incident-popup td{overflow-wrap:anywhere}" +
+    ".bm-nav{margin-bottom:4px;font-size:11px;color:#444}.bm-nav button{padding:0 5px;cursor:pointer}";
+  // added from the script (streamlit-folium does not run or keep everything a header holds)
+  var style = document.createElement("style");
+  style.id = "bm-incident-style";
+  style.textContent = CSS;
+  document.head.appendChild(style);
 
   function decode(payload, encoding) {
     if (encoding !== "gzip-base64") { return Promise.resolve(payload); }

@@ -108,14 +108,8 @@ _HEAT_JS = ("leaflet-heat.js",
             "https://cdn.jsdelivr.net/gh/python-visualization/folium@main/folium/templates/leaflet_heat.min.js")
 
 _TEMPLATE = """
-{% macro header(this, kwargs) %}
-<style>.bm-incident-popup table{border-collapse:collapse}.bm-incident-popup th{text-align:left;
-padding-right:6px;vertical-align:top;white-space:nowrap}.bm-incident-popup td{overflow-wrap:anywhere}
-.bm-nav{margin-bottom:4px;font-size:11px;color:#444}.bm-nav button{padding:0 5px;cursor:pointer}</style>
-<script>{{ this.library }}</script>
-{% endmacro %}
-
 {% macro script(this, kwargs) %}
+{{ this.library }}
 BmIncidents.load({{ this._parent.get_name() }}, {{ this.payload|tojson }}, {{ this.encoding|tojson }},
                  {{ this.options|tojson }});
 {% endmacro %}
@@ -124,6 +118,7 @@ BmIncidents.load({{ this._parent.get_name() }}, {{ this.payload|tojson }}, {{ th
 
 def _library() -> str:
     code = _JS_PATH.read_text(encoding="utf-8")
+    # the code goes into the map's script (streamlit-folium runs only that, not header scripts)
     if "</script" in code.lower():  # would end the inline <script> early
         raise RuntimeError(f"{_JS_PATH.name} must not contain '</script'")
     return code

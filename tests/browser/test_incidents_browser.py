@@ -120,3 +120,4 @@ def test_cluster_and_heatmap_load_offline_without_errors(offline_page, tmp_path,
             return [p.x + r.left, p.y + r.top]; }""")
         page.mouse.click(x, y)
         page.wait_for_function(f"window.__bmIncidentLayers[0]._map.getZoom() > {zoom0}", timeout=5_000)
+

@@ -169,3 +169,11 @@ def test_notes_are_shortened_evenly_only_for_very_large_sets(small):
     gdf["notes"] = ["word " * 400] * 5
     cols = incident_columns(gdf)
     assert _col(cols, "notes")["truncated"] is False  # 2,000 chars × 5 is well within the budget
+
+
+def test_streamlit_folium_gets_the_library_in_the_map_script(small):
+    """st_folium runs the map's script and drops header scripts: the layer must live in the script."""
+    st_folium = pytest.importorskip("streamlit_folium")
+    m = build_map([incidents_layer(small.iloc[:5])], EMPTY_FC)
+    script = st_folium.generate_leaflet_string(m)
+    assert script.index("window.BmIncidents = ") < script.index("BmIncidents.load(")
