@@ -1,55 +1,343 @@
-"""Incidents overlay (first version: one marker per incident with a full popup)."""
+"""Incidents overlay that stays fast from 3 to 100,000 incidents.
+
+One folium ``Marker``/``CircleMarker`` per incident costs seconds per thousand in Python
+and in the browser (see the project's measured findings). :class:`IncidentLayer`
+instead embeds the incidents as compact columns — coordinates as integers (degrees ×
+1e4), a style group per point, and every popup field as indices into a de-duplicated
+string table — and a short script (``incident_layer.js``) draws them on one canvas.
+
+Styles
+------
+``points``   every incident, coloured by ACLED event type and sized by fatalities;
+             approximate ones hollow and dashed, with their precision circle.
+``cluster``  the same symbols, aggregated on a 64-px grid up to zoom 12 (a bubble per
+             cell with the count, coloured by the commonest event type; a click zooms in).
+``heatmap``  density weighted by fatalities (vendored leaflet-heat).
+
+Safety: the columns reach the page through Jinja's ``tojson`` (``<``, ``>``, ``&`` and
+quotes escaped, so no text can end the script) or, above :data:`PLAIN_MAX_BYTES`, as
+gzip+base64 decoded in the browser; popups are built on click as DOM nodes whose text
+is set with ``textContent`` — no incident text is ever parsed as HTML or JavaScript.
+"""
 
 from __future__ import annotations
 
+import base64
+import gzip
+import json
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
 import folium
 import geopandas as gpd
+import numpy as np
+import pandas as pd
+from branca.element import Template
+from folium.elements import JSCSSMixin
 
-from layers.base import (
-    LayerBundle,
-    LegendEntry,
-    add_point,
-    is_missing,
-    popup_html,
-    precision_rows,
-    tooltip_text,
-)
+from geo.errors import CRSError, InvalidInputError
+from layers.base import APPROXIMATE_LEGEND, MAX_DRAWN_PRECISION_KM, LayerBundle, LegendEntry
 
-EVENT_TYPE_COLORS = {
+logger = logging.getLogger(__name__)
+
+#: ACLED event type → colour (distinct from the border's red and the places' colours).
+EVENT_TYPE_COLORS: dict[str, str] = {
     "Battles": "#7b3294",
     "Explosions/Remote violence": "#e66101",
     "Violence against civilians": "#b2182b",
-    "Riots": "#5e3c99",
+    "Riots": "#8c510a",
     "Protests": "#4393c3",
     "Strategic developments": "#1a9850",
 }
 OTHER_COLOR = "#666666"
+OTHER_LABEL = "other event type"
+
+STYLES = ("points", "cluster", "heatmap")
+
+#: Fatalities classes (lower bounds) and the symbol radius (px) of each.
+FATALITY_CLASSES: tuple[int, ...] = (0, 1, 5, 20, 100)
+CLASS_RADII_PX: tuple[float, ...] = (4.0, 6.0, 8.5, 12.0, 16.0)
+
+#: Locations at least this uncertain (km) are drawn as approximate (as layers.base).
+APPROXIMATE_KM = 2.0
+
+#: Coordinates are sent as integers of degrees × this (1e4 ≈ 11 m).
+COORD_SCALE = 10_000
+
+#: Above this size (bytes of JSON) the columns are sent gzip-compressed and base64-encoded.
+PLAIN_MAX_BYTES = 200_000
+
+#: Characters of notes the page carries in all (notes are shortened evenly above it).
+NOTES_BUDGET_CHARS = 12_000_000
+#: Notes are never shortened below this many characters.
+NOTES_MIN_CHARS = 160
+
+#: Popup rows: column, label, kind ("str" text, "int" count, "km" precision, "url" link).
+POPUP_FIELDS: tuple[tuple[str, str, str], ...] = (
+    ("event_date", "Date", "str"),
+    ("event_type", "Event type", "str"),
+    ("sub_event_type", "Sub-event type", "str"),
+    ("actor1", "Actor 1", "str"),
+    ("actor2", "Actor 2", "str"),
+    ("location", "Location", "str"),
+    ("admin2", "District", "str"),
+    ("admin1", "Province", "str"),
+    ("country", "Country", "str"),
+    ("fatalities", "Fatalities", "int"),
+    ("fatalities_low", "Fatalities, low estimate", "int"),
+    ("fatalities_high", "Fatalities, high estimate", "int"),
+    ("injured", "Injured", "int"),
+    ("nationals", "Nationals affected", "str"),
+    ("origin", "Attributed origin", "str"),
+    ("record_kind", "Record kind", "str"),
+    ("confidence", "Confidence", "str"),
+    ("verification", "Verification", "str"),
+    ("geo_precision", "ACLED geo-precision (1 exact … 3 province)", "int"),
+    ("precision_km", "Location precision", "km"),
+    ("source", "Source", "str"),
+    ("source_date", "Source date", "str"),
+    ("source_url", "Source URL", "url"),
+    ("notes", "Notes", "str"),
+    ("event_id_cnty", "ACLED event id", "str"),
+)
+
+_JS_PATH = Path(__file__).with_name("incident_layer.js")
+_HEAT_JS = ("leaflet-heat.js",
+            "https://cdn.jsdelivr.net/gh/python-visualization/folium@main/folium/templates/leaflet_heat.min.js")
+
+_TEMPLATE = """
+{% macro script(this, kwargs) %}
+{{ this.library }}
+BmIncidents.load({{ this._parent.get_name() }}, {{ this.payload|tojson }}, {{ this.encoding|tojson }},
+                 {{ this.options|tojson }});
+{% endmacro %}
+"""
 
 
-def incidents_layer(incidents: gpd.GeoDataFrame, show_precision: bool = True) -> LayerBundle:
-    """Incidents coloured by ACLED event type, sized by fatalities (EPSG:4326 points)."""
+def _library() -> str:
+    code = _JS_PATH.read_text(encoding="utf-8")
+    # the code goes into the map's script (streamlit-folium runs only that, not header scripts)
+    if "</script" in code.lower():  # would end the inline <script> early
+        raise RuntimeError(f"{_JS_PATH.name} must not contain '</script'")
+    return code
+
+
+def _string_codes(frame: pd.DataFrame, column: str) -> tuple[np.ndarray, list[str]]:
+    """Codes into a table of distinct texts (stripped; blank and missing → −1).
+
+    Cleans the distinct values only, so a 100,000-row column with few distinct values
+    costs one factorisation.
+    """
+    if column not in frame:
+        return np.full(len(frame), -1, dtype=np.int64), []
+    codes, uniques = pd.factorize(frame[column], use_na_sentinel=True)
+    table: dict[str, int] = {}
+    remap = np.full(len(uniques) + 1, -1, dtype=np.int64)  # remap[-1] keeps −1 for missing
+    for k, value in enumerate(np.asarray(uniques, dtype=object).tolist()):
+        if value is None or (isinstance(value, float) and value != value):
+            continue
+        text = str(value).strip()
+        if text:
+            remap[k] = table.setdefault(text, len(table))
+    return remap[codes], list(table)
+
+
+def _int_values(frame: pd.DataFrame, column: str, missing: int = -1) -> np.ndarray:
+    if column not in frame:
+        return np.full(len(frame), missing, dtype=np.int64)
+    numbers = pd.to_numeric(frame[column], errors="coerce").astype("float64").to_numpy()
+    ok = np.isfinite(numbers)
+    return np.where(ok, np.round(np.where(ok, numbers, 0)), missing).astype(np.int64)
+
+
+def _shorten(codes: np.ndarray, table: list[str], limit: int) -> tuple[np.ndarray, list[str], bool]:
+    """Texts cut to ``limit`` characters at a word boundary, ending with '…' when cut."""
+    if all(len(t) <= limit for t in table):
+        return codes, table, False
+
+    def cut(text: str) -> str:
+        if len(text) <= limit:
+            return text
+        head = text[:limit]
+        space = head.rfind(" ")
+        return (head[:space] if space > limit // 2 else head).rstrip() + "…"
+
+    short = [cut(t) for t in table]
+    new: dict[str, int] = {}
+    remap = np.array([new.setdefault(t, len(new)) for t in short] + [-1], dtype=np.int64)
+    return remap[codes], list(new), True
+
+
+def incident_columns(incidents: gpd.GeoDataFrame, highlight_ids: Sequence[str] = ()) -> dict[str, Any]:
+    """The compact columns the layer's script draws from (pure; does not touch folium).
+
+    Parameters
+    ----------
+    incidents : GeoDataFrame
+        Point incidents in EPSG:4326 (other CRSs are converted; a missing CRS is refused),
+        with the columns of :meth:`geo.store.IncidentStore.list` (absent ones are blank).
+    highlight_ids : sequence of str
+        ``id`` values drawn on top with a thick outline.
+
+    Returns
+    -------
+    dict
+        ``n``; ``lat``/``lon`` as integers of degrees × ``scale``; ``group`` (size class ×
+        64 + approximate × 16 + type index), ``approx``, ``precision_m`` (−1 if unknown);
+        ``types`` ([name, colour]); ``radii`` (px by size class); ``highlight`` (row
+        positions); ``cols`` (popup fields: label, kind, values, string table). Rows
+        are ordered as drawn: larger symbols first, so small ones stay visible on top.
+    """
+    if incidents.crs is None:
+        raise CRSError("incidents have no CRS; set it (incidents.set_crs(4326)) before drawing them")
+    frame = incidents if incidents.crs.to_epsg() == 4326 else incidents.to_crs(4326)
+    geom = frame.geometry
+    valid = geom.notna().to_numpy() & ~geom.is_empty.to_numpy()
+    if valid.any():
+        valid[valid] = (geom[valid].geom_type == "Point").to_numpy()
+    x = np.full(len(frame), np.nan)
+    y = np.full(len(frame), np.nan)
+    x[valid] = geom[valid].x.to_numpy()
+    y[valid] = geom[valid].y.to_numpy()
+    valid &= np.isfinite(x) & np.isfinite(y) & (np.abs(y) <= 90) & (np.abs(x) <= 180)
+    if (~valid).any():
+        logger.warning("incidents layer: %d of %d rows have no drawable point; left out",
+                       int((~valid).sum()), len(frame))
+    frame = frame.loc[valid]
+    x, y = x[valid], y[valid]
+    n = len(frame)
+
+    etype_codes, etype_table = _string_codes(frame, "event_type")
+    known = [t for t in EVENT_TYPE_COLORS if t in etype_table]
+    types = [[t, EVENT_TYPE_COLORS[t]] for t in known]
+    to_type = np.array([known.index(t) if t in known else len(known) for t in etype_table] + [len(known)],
+                       dtype=np.int64)
+    tcode = to_type[etype_codes]
+    if (tcode == len(known)).any():
+        types.append([OTHER_LABEL, OTHER_COLOR])
+
+    fatalities = _int_values(frame, "fatalities")
+    size_class = np.searchsorted(np.asarray(FATALITY_CLASSES), np.maximum(fatalities, 0), side="right") - 1
+    precision_km = pd.to_numeric(frame.get("precision_km", pd.Series(np.nan, index=frame.index)),
+                                 errors="coerce").astype("float64").to_numpy()
+    conf_codes, conf_table = _string_codes(frame, "confidence")
+    approximate_code = conf_table.index("approximate") if "approximate" in conf_table else -2
+    approx = ((conf_codes == approximate_code)
+              | (np.nan_to_num(precision_km, nan=0.0) >= APPROXIMATE_KM)).astype(np.int64)
+    precision_m = np.where(np.isfinite(precision_km), np.round(np.nan_to_num(precision_km) * 1000), -1)
+
+    group = size_class * 64 + approx * 16 + tcode
+    order = np.lexsort((tcode, approx, -size_class))
+    id_codes, id_table = _string_codes(frame, "id")
+    wanted = {str(i) for i in highlight_ids}
+    wanted_codes = [k for k, v in enumerate(id_table) if v in wanted]
+    highlight = np.flatnonzero(np.isin(id_codes[order], wanted_codes)).tolist() if wanted_codes else []
+
+    notes_limit = max(NOTES_MIN_CHARS, NOTES_BUDGET_CHARS // max(n, 1))
+    cols = []
+    for column, label, kind in POPUP_FIELDS:
+        entry: dict[str, Any] = {"key": column, "label": label, "kind": kind}
+        if kind in ("str", "url"):
+            codes, table = _string_codes(frame, column)
+            if column == "notes":
+                codes, table, entry["truncated"] = _shorten(codes, table, notes_limit)
+            entry["v"], entry["table"] = codes[order].tolist(), table
+        elif kind == "km":
+            entry["v"] = precision_m[order].astype(np.int64).tolist()
+        else:
+            entry["v"] = _int_values(frame, column)[order].tolist()
+        cols.append(entry)
+    keys = [c["key"] for c in cols]
+    return {
+        "n": n,
+        "scale": COORD_SCALE,
+        "lat": np.round(y[order] * COORD_SCALE).astype(np.int64).tolist(),
+        "lon": np.round(x[order] * COORD_SCALE).astype(np.int64).tolist(),
+        "group": group[order].astype(np.int64).tolist(),
+        "approx": approx[order].tolist(),
+        "precision_m": precision_m[order].astype(np.int64).tolist(),
+        "maxPrecisionM": MAX_DRAWN_PRECISION_KM * 1000,
+        "types": types,
+        "radii": list(CLASS_RADII_PX),
+        "highlight": highlight,
+        "cols": cols,
+        "dateCol": keys.index("event_date"),
+        "locationCol": keys.index("location"),
+        "fatalitiesCol": keys.index("fatalities"),
+    }
+
+
+def encode_columns(data: dict[str, Any]) -> tuple[Any, str]:
+    """``(payload, encoding)``: the dict itself ("json") or gzip+base64 text when large."""
+    text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+    if len(text) <= PLAIN_MAX_BYTES:
+        return data, "json"
+    packed = gzip.compress(text.encode("utf-8"), compresslevel=6, mtime=0)
+    return base64.b64encode(packed).decode("ascii"), "gzip-base64"
+
+
+class IncidentLayer(JSCSSMixin):
+    """Incidents drawn by one canvas (or a heatmap), added to a FeatureGroup.
+
+    ``IncidentLayer(incidents, style="points").add_to(group)``; see :func:`incidents_layer`.
+    The page sets ``window.__bmReady`` once the layer has drawn, ``window.__bmIncidentCount``
+    (incidents loaded) and ``window.__bmIncidentVisible`` (incidents in the current view).
+    """
+
+    def __init__(self, incidents: gpd.GeoDataFrame, style: str = "points", show_precision: bool = True,
+                 highlight_ids: Sequence[str] = ()) -> None:
+        super().__init__()
+        if style not in STYLES:
+            raise InvalidInputError(f"style must be one of {', '.join(STYLES)}; got {style!r}")
+        self._name = "IncidentLayer"
+        self._template = Template(_TEMPLATE)
+        self.columns = incident_columns(incidents, highlight_ids)
+        self.payload, self.encoding = encode_columns(self.columns)
+        self.options = {"style": style, "showPrecision": bool(show_precision), "heatMax": 8}
+        self.library = _library()
+        self.default_js: list[tuple[str, str]] = [_HEAT_JS] if style == "heatmap" else []
+        self.default_css: list[tuple[str, str]] = []
+
+
+def _legend(columns: dict[str, Any], style: str) -> list[LegendEntry]:
+    if columns["n"] == 0:
+        return []
+    if style == "heatmap":
+        return [LegendEntry("Incident density, weighted by fatalities (heatmap)", EVENT_TYPE_COLORS[
+            "Explosions/Remote violence"], "fill")]
+    entries = [LegendEntry(f"Incident: {name}", color) for name, color in columns["types"]]
+    entries.append(LegendEntry("Incident size: fatalities 0 · 1–4 · 5–19 · 20–99 · 100+", "#999999"))
+    if any(columns["approx"]):
+        entries.append(APPROXIMATE_LEGEND)
+    if columns["highlight"]:
+        entries.append(LegendEntry("Highlighted incident (thick black outline)", "#000000"))
+    if style == "cluster":
+        entries.append(LegendEntry("Incident cluster: count inside, colour of its commonest type; click to zoom",
+                                   "#555555"))
+    return entries
+
+
+def incidents_layer(incidents: gpd.GeoDataFrame, show_precision: bool = True, style: str = "points",
+                    highlight_ids: Sequence[str] = ()) -> LayerBundle:
+    """The incidents overlay: one FeatureGroup holding an :class:`IncidentLayer`, and its legend.
+
+    Parameters
+    ----------
+    incidents : GeoDataFrame
+        Point incidents (EPSG:4326; see :func:`incident_columns`).
+    show_precision : bool
+        Draw the dashed precision circle (radius ``precision_km``) of approximate incidents.
+    style : {"points", "cluster", "heatmap"}
+        How to draw them (see the module docstring).
+    highlight_ids : sequence of str
+        Incident ids to draw on top with a thick outline (e.g. those behind an alert).
+    """
+    element = IncidentLayer(incidents, style=style, show_precision=show_precision,
+                            highlight_ids=highlight_ids)
     group = folium.FeatureGroup(name="Incidents")
-    seen_types: list[str] = []
-    for _, row in incidents.iterrows():
-        props = {k: v for k, v in row.items() if k != "geometry"}
-        etype = str(props.get("event_type") or "")
-        color = EVENT_TYPE_COLORS.get(etype, OTHER_COLOR)
-        if etype and etype not in seen_types:
-            seen_types.append(etype)
-        fatalities = 0 if is_missing(props.get("fatalities")) else int(props["fatalities"])
-        rows = [("Date", props.get("event_date")), ("Event type", etype),
-                ("Sub-event type", props.get("sub_event_type")), ("Actors", " vs ".join(
-                    str(a) for a in (props.get("actor1"), props.get("actor2")) if a)),
-                ("Location", props.get("location")), ("Fatalities", fatalities),
-                ("Injured", props.get("injured")), ("Nationals affected", props.get("nationals")),
-                ("Attributed origin", props.get("origin")), ("Notes", props.get("notes"))]
-        rows += precision_rows(props)
-        add_point(group, row.geometry.y, row.geometry.x, props, color=color,
-                  radius_px=6 + min(float(fatalities), 20.0) ** 0.5 * 2.5,
-                  popup=popup_html(f"{props.get('event_date')} — {props.get('location')}", rows,
-                                   link=props.get("source_url")),
-                  tooltip=tooltip_text(props.get("event_date"), props.get("sub_event_type") or etype,
-                                       f"{fatalities} killed"),
-                  show_precision=show_precision)
-    legend = [LegendEntry(f"Incident: {t}", EVENT_TYPE_COLORS.get(t, OTHER_COLOR)) for t in seen_types]
-    return LayerBundle([group], legend)
+    element.add_to(group)
+    logger.info("incidents layer: %d incidents, style %s, %s payload", element.columns["n"], style,
+                element.encoding)
+    return LayerBundle([group], _legend(element.columns, style))
