@@ -17,7 +17,7 @@ import streamlit as st
 from geo.datasets import CONFIDENCE_VALUES
 from geo.incident_filters import SIDES, UNSTATED, IncidentFilter, date_bounds, month_ends
 from geo.incidents import EVENT_TAXONOMY, RECORD_KINDS, VERIFICATION_VALUES
-from ui.incidents_state import STYLES, layer_supports_styles
+from ui.incidents_state import STYLES
 
 #: Seconds each playback step stays on screen.
 PLAYBACK_STEP_S = 0.8
@@ -117,7 +117,7 @@ def sidebar_view(incidents: gpd.GeoDataFrame) -> IncidentView:
                                   placeholder="Any verification status")
     sides = sb.multiselect("Side of the border", list(SIDES), key="inc_sides", placeholder="Both sides and beyond",
                            format_func=lambda v: SIDE_LABELS.get(v, v))
-    style_keys = list(STYLES) if layer_supports_styles() else ["points"]
+    style_keys = list(STYLES)
     style = sb.radio("Draw incidents as", style_keys, key="inc_style", horizontal=True,
                      format_func=lambda v: STYLES.get(v, v))
     flt = IncidentFilter(date_from=date_from, date_to=date_to, event_types=tuple(event_types), actor=actor,

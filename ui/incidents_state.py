@@ -9,7 +9,6 @@ the new or moved ones are located against the border (see
 from __future__ import annotations
 
 import getpass
-import inspect
 import logging
 import os
 import threading
@@ -22,6 +21,7 @@ import streamlit as st
 from geo.incident_filters import locate_incidents, with_locations
 from geo.store import IncidentStore, default_db_path
 from layers.base import LayerBundle
+from layers.incidents import incidents_layer
 from ui import state
 
 logger = logging.getLogger(__name__)
@@ -114,38 +114,10 @@ def default_user() -> str:
 
 def incidents_bundle(incidents: gpd.GeoDataFrame, show_precision: bool = True, style: str = "points",
                      highlight_ids: Iterable[str] = ()) -> LayerBundle:
-    """The incidents overlay for the map.
-
-    Passes ``style`` and ``highlight_ids`` to :func:`layers.incidents.incidents_layer` only
-    if that version of the layer accepts them (a simpler one draws plain points).
-    """
-    from layers.incidents import incidents_layer
-
+    """The incidents overlay for the map (points, clusters or heatmap; highlighted ids on top)."""
     if style not in STYLES:
         raise ValueError(f"style must be one of {', '.join(STYLES)}, got {style!r}")
-    params = inspect.signature(incidents_layer).parameters
-    kwargs: dict[str, object] = {}
-    if "style" in params:
-        kwargs["style"] = style
-    if "highlight_ids" in params:
-        kwargs["highlight_ids"] = tuple(highlight_ids)
-    if "style" not in params:  # the first, simple layer cannot read pandas' missing integers
-        incidents = _without_pd_na(incidents)
-    return incidents_layer(incidents, show_precision=show_precision, **kwargs)
+    return incidents_layer(incidents, show_precision=show_precision, style=style,
+                           highlight_ids=tuple(highlight_ids))
 
 
-def _without_pd_na(incidents: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """A copy whose nullable integer columns hold ``None`` instead of ``pd.NA``."""
-    out = incidents.copy()
-    for col in out.columns:
-        if isinstance(out[col].dtype, pd.Int64Dtype):
-            values = out[col].astype(object)
-            out[col] = values.where(out[col].notna(), None)
-    return out
-
-
-def layer_supports_styles() -> bool:
-    """True if the incidents layer draws clusters and heatmaps."""
-    from layers.incidents import incidents_layer
-
-    return "style" in inspect.signature(incidents_layer).parameters

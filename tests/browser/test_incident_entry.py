@@ -53,7 +53,10 @@ def test_click_fills_form_save_draws_marker_popup_is_inert(offline_page, entry_s
     assert box is not None
     # an empty spot of the map (no marker under it): south-west of the centre
     x, y = box["width"] * 0.37, box["height"] * 0.71
-    n_before = frame.locator("path.leaflet-interactive").count()
+    # the incidents layer draws on one canvas and reports how many incidents it holds
+    page.wait_for_function(f"() => document.querySelector('{MAP_FRAME}').contentWindow.__bmIncidentCount >= 0",
+                           timeout=30_000)
+    n_before = page.evaluate(f"() => document.querySelector('{MAP_FRAME}').contentWindow.__bmIncidentCount")
     frame.locator(".leaflet-container").click(position={"x": x, "y": y})
 
     coords = page.locator(COORDS)
@@ -70,8 +73,8 @@ def test_click_fills_form_save_draws_marker_popup_is_inert(offline_page, entry_s
 
     frame = _map(page)
     page.wait_for_function(
-        f"() => document.querySelector('{MAP_FRAME}').contentDocument"
-        f".querySelectorAll('path.leaflet-interactive').length > {n_before}", timeout=60_000)
+        f"() => document.querySelector('{MAP_FRAME}').contentWindow.__bmIncidentCount > {n_before}",
+        timeout=60_000)
     # the new marker sits where we clicked: click it
     frame.locator(".leaflet-container").click(position={"x": x, "y": y})
     popup = frame.locator(".leaflet-popup-content")
