@@ -78,7 +78,7 @@ _SCRIPT_RE = re.compile(r'<script src="' + re.escape(SERVED_PREFIX) + r'([^"]+)"
 _CSS_RE = re.compile(r'<link rel="stylesheet" href="' + re.escape(SERVED_PREFIX) + r'([^"]+)"/>')
 
 
-_CSS_URL_RE = re.compile(r"url\(([\w./@-]+\.(?:png|svg))\)")
+_CSS_URL_RE = re.compile(r"""url\(['"]?([\w./@-]+\.(?:png|svg))['"]?\)""")
 
 
 def _data_uri(match: re.Match[str]) -> str:

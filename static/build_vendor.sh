@@ -26,6 +26,7 @@ cp "$tmp"/leaflet.markercluster-1.1.0/package/dist/leaflet.markercluster.js "$ou
 cp "$tmp"/leaflet.markercluster-1.1.0/package/dist/MarkerCluster.css "$tmp"/leaflet.markercluster-1.1.0/package/dist/MarkerCluster.Default.css "$out/"
 cp "$tmp"/leaflet.heat-0.2.0/package/dist/leaflet-heat.js "$out/"
 cp "$tmp"/leaflet-draw-1.0.2/package/dist/leaflet.draw.js "$tmp"/leaflet-draw-1.0.2/package/dist/leaflet.draw.css "$out/"
+cp "$tmp"/leaflet-draw-1.0.2/package/dist/images/spritesheet* "$out/images/"
 cp "$tmp"/leaflet.awesome-markers-2.0.5/package/dist/leaflet.awesome-markers.js "$out/"
 cp "$tmp"/leaflet.awesome-markers-2.0.5/package/dist/leaflet.awesome-markers.css "$out/"
 cp "$tmp"/leaflet-mouse-position-1.2.0/package/src/L.Control.MousePosition.js "$out/"

@@ -84,6 +84,7 @@ class PageLog:
     def __init__(self) -> None:
         self.errors: list[str] = []
         self.blocked: list[str] = []
+        self.missing: list[str] = []  # loopback responses with status >= 400 (e.g. a missing asset)
 
 
 @pytest.fixture()
@@ -104,5 +105,6 @@ def offline_page(browser):
     context.route("**/*", route)
     page.on("console", lambda m: log.errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: log.errors.append(f"pageerror: {e}"))
+    page.on("response", lambda r: log.missing.append(f"{r.status} {r.url}") if r.status >= 400 else None)
     yield page, log
     context.close()

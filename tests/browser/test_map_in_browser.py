@@ -40,6 +40,10 @@ def test_map_draws_border_and_markers_offline(offline_page, app_server, scene_da
     # Leaflet came from our own server: nothing was fetched from a CDN
     assert not [u for u in log.blocked if "leaflet" in u or "jquery" in u or "bootstrap" in u], log.blocked
     assert not _tile_or_cdn_errors(log.errors), log.errors
+    # every asset the page asked our server for exists (e.g. the draw tool's icons)
+    frame.locator(".leaflet-draw-draw-polygon").hover()
+    page.wait_for_timeout(500)
+    assert not log.missing, log.missing
 
 
 def test_popup_shows_source_and_precision(offline_page, app_server):
