@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.app.conftest import run_app
 from tests.conftest import ROOT
 
 APP = str(ROOT / "app.py")
@@ -12,10 +13,7 @@ APP = str(ROOT / "app.py")
 
 @pytest.fixture()
 def app() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return run_app()
 
 
 def test_page_renders_with_figures_and_tables(app):

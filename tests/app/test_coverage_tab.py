@@ -12,15 +12,6 @@ from tests.conftest import ROOT, SHARED_DEM
 APP = str(ROOT / "app.py")
 
 
-@pytest.fixture(autouse=True)
-def _user_dirs(monkeypatch, tmp_path):
-    """Scenarios, user data and HOME in tmp dirs; no DEM unless a test gives one."""
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
-    monkeypatch.setenv("BORDERMAP_SCENARIOS", str(tmp_path / "scenarios"))
-    monkeypatch.delenv("BORDERMAP_DEM", raising=False)
-
-
 def _run(rows: list[dict] | None = None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     if rows is not None:
@@ -144,7 +135,7 @@ def _saved_zones(tmp_path):
     from geo.store import IncidentStore
     from geo.zone_store import ZoneStore
 
-    return ZoneStore(IncidentStore(tmp_path / "xdg" / "border-map" / "incidents.gpkg")).list()
+    return ZoneStore(IncidentStore(tmp_path / "incidents.gpkg")).list()
 
 
 def test_analyst_zone_pasted_is_validated_and_saved_in_the_store(tmp_path):

@@ -16,14 +16,8 @@ XSS = "<script>window.__xss=1</script><img src=x onerror=\"window.__xss=2\">"
 
 
 @pytest.fixture()
-def db(tmp_path, monkeypatch):
-    path = tmp_path / "incidents.gpkg"
-    monkeypatch.setenv("BORDERMAP_DB", str(path))
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("BORDERMAP_USER", "test analyst")
-    monkeypatch.delenv("BORDERMAP_DEM", raising=False)
-    return path
+def db(app_env):
+    return app_env / "incidents.gpkg"
 
 
 def _app() -> AppTest:

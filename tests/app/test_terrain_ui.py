@@ -10,16 +10,7 @@ from tests.conftest import ROOT, SHARED_DEM
 APP = str(ROOT / "app.py")
 
 
-@pytest.fixture()
-def isolated_home(monkeypatch, tmp_path):
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("BORDERMAP_DB", str(tmp_path / "incidents.gpkg"))
-    monkeypatch.delenv("BORDERMAP_DEM", raising=False)
-    return tmp_path
-
-
-def test_without_dem_terrain_says_how_to_get_one(isolated_home):
+def test_without_dem_terrain_says_how_to_get_one(app_env):
     at = AppTest.from_file(APP, default_timeout=90)
     at.run()
     assert not at.exception
@@ -28,7 +19,7 @@ def test_without_dem_terrain_says_how_to_get_one(isolated_home):
     assert not [c for c in at.sidebar.checkbox if c.key == "terrain_hillshade"]
 
 
-def test_with_real_dem_profile_and_overlays(isolated_home, monkeypatch):
+def test_with_real_dem_profile_and_overlays(app_env, monkeypatch):
     if not SHARED_DEM.is_file():
         pytest.skip("the shared coarse DEM is not available beside the repository")
     monkeypatch.setenv("BORDERMAP_DEM", str(SHARED_DEM))

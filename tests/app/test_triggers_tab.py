@@ -2,32 +2,17 @@
 
 from __future__ import annotations
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.store import IncidentStore
-from tests.conftest import ROOT
-
-APP = str(ROOT / "app.py")
-
-
-@pytest.fixture()
-def isolated(monkeypatch, tmp_path):
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("BORDERMAP_DB", str(tmp_path / "incidents.gpkg"))
-    monkeypatch.delenv("BORDERMAP_DEM", raising=False)
-    return tmp_path
+from tests.app.conftest import run_app
 
 
 def _run() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return run_app()
 
 
-def test_tab_shows_scenarios_and_three_triggers(isolated):
+def test_tab_shows_scenarios_and_three_triggers(app_env):
     at = _run()
     assert "Escalation triggers" in [t.label for t in at.tabs]
     scen = next(df.value for df in at.dataframe if "estimate" in df.value.columns)
@@ -42,8 +27,8 @@ def test_tab_shows_scenarios_and_three_triggers(isolated):
     assert at.session_state["highlight_ids"] == []
 
 
-def test_highlight_and_threshold_controls(isolated):
-    IncidentStore(isolated / "incidents.gpkg", create=True)
+def test_highlight_and_threshold_controls(app_env):
+    IncidentStore(app_env / "incidents.gpkg", create=True)
     at = _run()
     at.radio(key="trg_highlight").set_value("1").run()
     assert not at.exception

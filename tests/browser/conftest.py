@@ -6,6 +6,7 @@ internet: the map must still draw from our own assets and data.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -55,17 +56,30 @@ def start_streamlit(env_extra: dict[str, str], log_path: Path) -> tuple[subproce
     raise RuntimeError(f"streamlit did not start in 60 s:\n{log_path.read_text()}")
 
 
+@contextlib.contextmanager
+def serving(tmp: Path, **env: str) -> Iterator[str]:
+    """Serve the app with its user data (store, scenarios, uploads) under ``tmp``; yield its URL.
+
+    ``env`` adds or overrides environment variables (e.g. ``BORDERMAP_DEM``); no DEM by default.
+    """
+    base = {"XDG_DATA_HOME": str(tmp / "xdg"), "BORDERMAP_DB": str(tmp / "incidents.gpkg"),
+            "BORDERMAP_SCENARIOS": str(tmp / "scenarios"), "BORDERMAP_DEM": ""}
+    proc, url = start_streamlit({**base, **env}, tmp / "streamlit.log")
+    try:
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
 @pytest.fixture(scope="session")
 def app_server(tmp_path_factory) -> Iterator[str]:
     """The app served on loopback with a fresh incident store."""
-    tmp = tmp_path_factory.mktemp("server")
-    proc, url = start_streamlit({"BORDERMAP_DB": str(tmp / "incidents.gpkg")}, tmp / "streamlit.log")
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    with serving(tmp_path_factory.mktemp("server")) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

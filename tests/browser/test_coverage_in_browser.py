@@ -3,13 +3,12 @@ and a hostile asset name typed on the page stays text."""
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Iterator
 
 import pytest
 
 from layers.coverage import COVERED_COLOR, GAP_COLOR
-from tests.browser.conftest import start_streamlit
+from tests.browser.conftest import serving
 
 pytestmark = pytest.mark.browser
 
@@ -19,18 +18,9 @@ HOSTILE = "<img src=x onerror=\"window.__xss=1\">${window.__xss=2}"
 
 @pytest.fixture(scope="module")
 def coverage_server(tmp_path_factory) -> Iterator[str]:
-    """The app with user data, scenarios and HOME in a tmp folder (and no DEM)."""
-    tmp = tmp_path_factory.mktemp("covserver")
-    env = {"HOME": str(tmp / "home"), "XDG_DATA_HOME": str(tmp / "xdg"),
-           "BORDERMAP_SCENARIOS": str(tmp / "scenarios"), "BORDERMAP_DB": str(tmp / "incidents.gpkg"),
-           "BORDERMAP_DEM": ""}
-    proc, url = start_streamlit(env, tmp / "streamlit.log")
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    """The app with its own user data folder (and no DEM)."""
+    with serving(tmp_path_factory.mktemp("covserver")) as url:
+        yield url
 
 
 def _map_paths(page, color: str, at_least: int, timeout_s: float = 60.0) -> int:

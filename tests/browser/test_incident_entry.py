@@ -3,12 +3,11 @@ marker, and its popup shows injected markup as text without running it."""
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Iterator
 
 import pytest
 
-from tests.browser.conftest import start_streamlit
+from tests.browser.conftest import serving
 
 pytestmark = pytest.mark.browser
 
@@ -20,15 +19,8 @@ XSS = "<script>window.__xss=1</script><img src=x onerror=\"window.__xss=2\">"
 @pytest.fixture(scope="module")
 def entry_server(tmp_path_factory) -> Iterator[str]:
     """The app with its own fresh store (nothing shared with other browser tests)."""
-    tmp = tmp_path_factory.mktemp("entry")
-    proc, url = start_streamlit({"BORDERMAP_DB": str(tmp / "incidents.gpkg"), "XDG_DATA_HOME": str(tmp / "xdg"),
-                                 "BORDERMAP_USER": "browser test"}, tmp / "streamlit.log")
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    with serving(tmp_path_factory.mktemp("entry"), BORDERMAP_USER="browser test") as url:
+        yield url
 
 
 def _map(page):
