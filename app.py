@@ -87,7 +87,7 @@ def main() -> None:
     if "incidents" in options.overlays:  # drawn from the store, filtered, not from the shipped data
         selected = st.session_state.get("inc_selected")
         highlight = (*trigger_ids, *((selected,) if selected else ()))
-        bundles.insert(0, inc.incidents_bundle(shown, options.show_precision, view.style, highlight))
+        bundles.insert(0, inc.incidents_bundle(shown, options.show_precision, view.style, highlight, view.flt))
     map_options = replace(options, overlays=tuple(o for o in options.overlays if o != "incidents"))
     with map_slot:
         show_map(data, map_options, extra_bundles=bundles, extra_base_overlays=relief)

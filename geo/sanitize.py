@@ -10,20 +10,25 @@ data that reaches a popup, tooltip, legend, table HTML or HTML export goes throu
 from __future__ import annotations
 
 import html
+import json
 import math
+import re
 from typing import Any
 
 import pandas as pd
 
-_JS_TEMPLATE_CHARS = {"$": "&#36;", "`": "&#96;", "\\": "&#92;"}
+# ``{``/``}``: folium/branca re-compile every rendered script as a Jinja template, so "{{ … }}"
+# or "{% … %}" in data would run on the server (template injection) — never let them through
+_JS_TEMPLATE_CHARS = {"$": "&#36;", "`": "&#96;", "\\": "&#92;", "{": "&#123;", "}": "&#125;"}
+_JINJA_OPENERS = re.compile(r"\{(?=[{%#])")
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
 def escape_html(value: Any) -> str:
-    """Return ``value`` as text safe inside HTML *and* a JS template literal.
+    """Return ``value`` as text safe inside HTML, a JS template literal *and* a Jinja template.
 
-    >>> escape_html("<b>${alert(1)}</b>")
-    '&lt;b&gt;&#36;{alert(1)}&lt;/b&gt;'
+    >>> escape_html("<b>${x}</b>")
+    '&lt;b&gt;&#36;&#123;x&#125;&lt;/b&gt;'
     """
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA or value is pd.NaT:
         return ""
@@ -31,6 +36,21 @@ def escape_html(value: Any) -> str:
     for char, entity in _JS_TEMPLATE_CHARS.items():
         text = text.replace(char, entity)
     return text
+
+
+def template_safe_json(value: Any) -> str:
+    """``value`` as JSON text safe inside a ``<script>`` that branca renders as a Jinja template.
+
+    Like Jinja's ``tojson`` (``<``, ``>``, ``&``, ``'`` as ``\\u`` escapes, so no text can end
+    the script), and every ``{`` that would open a Jinja tag (``{{``, ``{%``, ``{#``) written as
+    ``\\u007b``. Structural JSON never has those pairs, so only string contents change, and a
+    JSON parser reads the same values back.
+
+    For example ``{"note": "{{ 7*7 }}"}`` becomes ``{"note":"\\u007b{ 7*7 }}"}``.
+    """
+    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("'", "\\u0027")
+    return _JINJA_OPENERS.sub(r"\\u007b", text)
 
 
 def csv_safe(value: Any) -> Any:

@@ -4,7 +4,7 @@ Every layer here shows an analyst's scenario or a model's output, never observed
 tooltips and popups say so. Text reaches HTML only through :mod:`layers.base`
 (``popup_html``/``tooltip_text``, which escape every value) or, for the compact
 asset points, through :class:`layers.points.CompactPoints` (data embedded with
-``tojson``).
+``geo.sanitize.template_safe_json``).
 
 Colours are chosen not to clash with the border line (``#d62728``): covered stretches
 green, gaps a thick dashed crimson drawn on top of the border.

@@ -27,6 +27,8 @@ import gzip
 import json
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +40,7 @@ from branca.element import Template
 from folium.elements import JSCSSMixin
 
 from geo.errors import CRSError, InvalidInputError
+from geo.sanitize import template_safe_json
 from layers.base import APPROXIMATE_LEGEND, MAX_DRAWN_PRECISION_KM, LayerBundle, LegendEntry
 
 logger = logging.getLogger(__name__)
@@ -110,7 +113,7 @@ _HEAT_JS = ("leaflet-heat.js",
 _TEMPLATE = """
 {% macro script(this, kwargs) %}
 {{ this.library }}
-BmIncidents.load({{ this._parent.get_name() }}, {{ this.payload|tojson }}, {{ this.encoding|tojson }},
+BmIncidents.load({{ this._parent.get_name() }}, {{ this.payload_json }}, {{ this.encoding|tojson }},
                  {{ this.options|tojson }});
 {% endmacro %}
 """
@@ -278,6 +281,29 @@ def encode_columns(data: dict[str, Any]) -> tuple[Any, str]:
     return base64.b64encode(packed).decode("ascii"), "gzip-base64"
 
 
+@dataclass(frozen=True)
+class IncidentPayload:
+    """Incidents prepared for the map: compact columns and their encoded form (cacheable)."""
+
+    columns: dict[str, Any]
+    payload: Any
+    encoding: str
+
+    @cached_property
+    def payload_json(self) -> str:
+        """``payload`` as script-safe JSON text (as Jinja's ``tojson``: ``<``, ``>``, ``&``, ``'``
+        escaped, and no Jinja tag openers — see :func:`geo.sanitize.template_safe_json`), serialised
+        once rather than on every render of the map."""
+        return template_safe_json(self.payload)
+
+
+def prepare_incidents(incidents: gpd.GeoDataFrame, highlight_ids: Sequence[str] = ()) -> IncidentPayload:
+    """The expensive, data-only half of the layer: columns + encoding (no folium objects)."""
+    columns = incident_columns(incidents, highlight_ids)
+    payload, encoding = encode_columns(columns)
+    return IncidentPayload(columns, payload, encoding)
+
+
 class IncidentLayer(JSCSSMixin):
     """Incidents drawn by one canvas (or a heatmap), added to a FeatureGroup.
 
@@ -286,15 +312,21 @@ class IncidentLayer(JSCSSMixin):
     (incidents loaded) and ``window.__bmIncidentVisible`` (incidents in the current view).
     """
 
-    def __init__(self, incidents: gpd.GeoDataFrame, style: str = "points", show_precision: bool = True,
-                 highlight_ids: Sequence[str] = ()) -> None:
+    #: compiled once per process, not per instance (Jinja compiling costs ~0.3 ms a template)
+    _template = Template(_TEMPLATE)
+
+    def __init__(self, incidents: gpd.GeoDataFrame | None, style: str = "points", show_precision: bool = True,
+                 highlight_ids: Sequence[str] = (), prepared: IncidentPayload | None = None) -> None:
         super().__init__()
         if style not in STYLES:
             raise InvalidInputError(f"style must be one of {', '.join(STYLES)}; got {style!r}")
         self._name = "IncidentLayer"
-        self._template = Template(_TEMPLATE)
-        self.columns = incident_columns(incidents, highlight_ids)
-        self.payload, self.encoding = encode_columns(self.columns)
+        if prepared is None:
+            if incidents is None:
+                raise InvalidInputError("IncidentLayer needs incidents or a prepared payload")
+            prepared = prepare_incidents(incidents, highlight_ids)
+        self.columns, self.payload, self.encoding = prepared.columns, prepared.payload, prepared.encoding
+        self.payload_json = prepared.payload_json
         self.options = {"style": style, "showPrecision": bool(show_precision), "heatMax": 8}
         self.library = _library()
         self.default_js: list[tuple[str, str]] = [_HEAT_JS] if style == "heatmap" else []
@@ -319,8 +351,8 @@ def _legend(columns: dict[str, Any], style: str) -> list[LegendEntry]:
     return entries
 
 
-def incidents_layer(incidents: gpd.GeoDataFrame, show_precision: bool = True, style: str = "points",
-                    highlight_ids: Sequence[str] = ()) -> LayerBundle:
+def incidents_layer(incidents: gpd.GeoDataFrame | None, show_precision: bool = True, style: str = "points",
+                    highlight_ids: Sequence[str] = (), prepared: IncidentPayload | None = None) -> LayerBundle:
     """The incidents overlay: one FeatureGroup holding an :class:`IncidentLayer`, and its legend.
 
     Parameters
@@ -333,9 +365,12 @@ def incidents_layer(incidents: gpd.GeoDataFrame, show_precision: bool = True, st
         How to draw them (see the module docstring).
     highlight_ids : sequence of str
         Incident ids to draw on top with a thick outline (e.g. those behind an alert).
+    prepared : IncidentPayload, optional
+        The result of :func:`prepare_incidents` (e.g. cached by the page); then
+        ``incidents`` and ``highlight_ids`` are not read.
     """
     element = IncidentLayer(incidents, style=style, show_precision=show_precision,
-                            highlight_ids=highlight_ids)
+                            highlight_ids=highlight_ids, prepared=prepared)
     group = folium.FeatureGroup(name="Incidents")
     element.add_to(group)
     logger.info("incidents layer: %d incidents, style %s, %s payload", element.columns["n"], style,

@@ -3,8 +3,8 @@
 One folium ``CircleMarker`` + ``Popup`` + ``Tooltip`` per point costs three Jinja
 renders and a few hundred bytes each, and folium places popup HTML inside JavaScript
 template literals (an injection sink). :class:`CompactPoints` instead embeds columns
-with Jinja's ``tojson`` (which escapes ``<``, ``>``, ``&`` and quotes, so no text can end
-the script) and binds popups and tooltips from those strings; the strings themselves are
+with :func:`geo.sanitize.template_safe_json` (``<``, ``>``, ``&``, quotes and Jinja tag openers
+escaped, so no text can end the script or be run as a template) and binds popups and tooltips from those strings; the strings themselves are
 built from escaped values (:mod:`layers.base`), so Leaflet's ``innerHTML`` shows them as
 text.
 """
@@ -18,6 +18,7 @@ from typing import Any
 import folium
 from branca.element import MacroElement, Template
 
+from geo.sanitize import template_safe_json
 from layers.base import APPROXIMATE_DASH, MAX_DRAWN_PRECISION_KM
 
 
@@ -40,7 +41,7 @@ class PointSymbol:
 _TEMPLATE = """
 {% macro script(this, kwargs) %}
 (function () {
-  var d = {{ this.data|tojson }};
+  var d = {{ this.data_json }};
   var group = {{ this._parent.get_name() }};
   for (var i = 0; i < d.lat.length; i++) {
     var approx = d.approx[i] === 1;
@@ -73,10 +74,12 @@ _TEMPLATE = """
 class CompactPoints(MacroElement):
     """Point symbols added to a FeatureGroup (``CompactPoints(points).add_to(group)``)."""
 
+    #: compiled once per process, not per instance (Jinja compiling costs ~0.3 ms a template)
+    _template = Template(_TEMPLATE)
+
     def __init__(self, points: Sequence[PointSymbol], show_precision: bool = True) -> None:
         super().__init__()
         self._name = "CompactPoints"
-        self._template = Template(_TEMPLATE)
         self.data: dict[str, Any] = {
             "lat": [round(p.lat, 5) for p in points],
             "lon": [round(p.lon, 5) for p in points],
@@ -92,6 +95,7 @@ class CompactPoints(MacroElement):
             "showPrecision": show_precision,
             "dash": APPROXIMATE_DASH,
         }
+        self.data_json = template_safe_json(self.data)
 
 
 def points_group(name: str, points: Sequence[PointSymbol], show_precision: bool = True,

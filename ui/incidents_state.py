@@ -18,10 +18,10 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from geo.incident_filters import locate_incidents, with_locations
+from geo.incident_filters import IncidentFilter, locate_incidents, with_locations
 from geo.store import IncidentStore, default_db_path
 from layers.base import LayerBundle
-from layers.incidents import incidents_layer
+from layers.incidents import IncidentPayload, incidents_layer, prepare_incidents
 from ui import state
 
 logger = logging.getLogger(__name__)
@@ -112,12 +112,28 @@ def default_user() -> str:
     return os.environ.get(USER_ENV) or login or "analyst"
 
 
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _prepared(path: str, version: tuple[int, str], flt: IncidentFilter, highlight: tuple[str, ...],
+              _incidents: gpd.GeoDataFrame) -> IncidentPayload:
+    """The map payload of the filtered incidents, once per (data version, filter, highlight)."""
+    return prepare_incidents(_incidents, highlight)
+
+
 def incidents_bundle(incidents: gpd.GeoDataFrame, show_precision: bool = True, style: str = "points",
-                     highlight_ids: Iterable[str] = ()) -> LayerBundle:
-    """The incidents overlay for the map (points, clusters or heatmap; highlighted ids on top)."""
+                     highlight_ids: Iterable[str] = (), flt: IncidentFilter | None = None) -> LayerBundle:
+    """The incidents overlay for the map (points, clusters or heatmap; highlighted ids on top).
+
+    With ``flt`` (the filter that produced ``incidents`` from this page's store) the map
+    payload is cached per data version, so a rerun that changes no data does not rebuild it.
+    """
     if style not in STYLES:
         raise ValueError(f"style must be one of {', '.join(STYLES)}, got {style!r}")
-    return incidents_layer(incidents, show_precision=show_precision, style=style,
-                           highlight_ids=tuple(highlight_ids))
+    highlight = tuple(highlight_ids)
+    if flt is None:
+        return incidents_layer(incidents, show_precision=show_precision, style=style, highlight_ids=highlight)
+    # the version of the data itself (every write stamps updated_at), not a second revision read
+    version = (len(incidents), str(incidents["updated_at"].max()) if len(incidents) else "")
+    prepared = _prepared(db_path(), version, flt, highlight, incidents)
+    return incidents_layer(None, show_precision=show_precision, style=style, prepared=prepared)
 
 

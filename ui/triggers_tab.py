@@ -67,6 +67,13 @@ def _store_records(path: str, revision: int) -> gpd.GeoDataFrame:
     return IncidentStore(path).list()
 
 
+def _store_revision() -> int:
+    try:
+        return IncidentStore(default_db_path(None)).revision
+    except BorderMapError:
+        return -1
+
+
 def store_incidents() -> gpd.GeoDataFrame:
     """The live records of the store (``BORDERMAP_DB`` or the default path), cached per revision.
 
@@ -211,6 +218,36 @@ def timeline_chart(incidents: gpd.GeoDataFrame, rules: TriggerRules, selected: l
     return alt.layer(*layers).properties(height=280)
 
 
+#: Above this many records the timeline shows only those with deaths, developments and the
+#: highlighted ones (zero-fatality incidents would only pile up on the axis).
+TIMELINE_MAX_POINTS = 2000
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _evaluate(revision_key: tuple[str, int, int], rules: TriggerRules, _incidents: gpd.GeoDataFrame,
+              _border: Any) -> list[TriggerResult]:
+    """Trigger results, computed once per (store, revision, record count) and rules."""
+    return evaluate_triggers(_incidents, rules, _border)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _timeline(revision_key: tuple[str, int, int], rules: TriggerRules, selected: tuple[str, ...],
+              _incidents: gpd.GeoDataFrame) -> tuple[alt.LayerChart, str]:
+    """The timeline chart and its note, built once per (store revision, rules, highlight)."""
+    plotted, note = _timeline_records(_incidents, list(selected))
+    return timeline_chart(plotted, rules, list(selected)), note
+
+
+def _timeline_records(incidents: gpd.GeoDataFrame, selected: list[str]) -> tuple[gpd.GeoDataFrame, str]:
+    if len(incidents) <= TIMELINE_MAX_POINTS:
+        return incidents, ""
+    fatal = pd.to_numeric(incidents.get("fatalities"), errors="coerce").fillna(0) > 0
+    development = incidents.get("record_kind", pd.Series("", index=incidents.index)) == "development"
+    keep = fatal | development | incidents["id"].astype(str).isin(selected)
+    return incidents[keep], (f" Of {len(incidents):,} records, the {int(keep.sum()):,} with deaths, the "
+                             "developments and the highlighted ones are plotted.")
+
+
 def render(incidents_gdf: gpd.GeoDataFrame, data: SceneData) -> list[str]:
     """Draw the tab; return the incident ids of the trigger chosen for highlighting (``[]``: none)."""
     try:
@@ -227,7 +264,8 @@ def render(incidents_gdf: gpd.GeoDataFrame, data: SceneData) -> list[str]:
     _threshold_controls(base_rules)
     try:
         rules = _current_rules()
-        results = evaluate_triggers(incidents_gdf, rules, data.border)
+        key = (str(default_db_path(None)), _store_revision(), len(incidents_gdf))
+        results = _evaluate(key, rules, incidents_gdf, data.border)
     except BorderMapError as exc:
         st.error(f"The triggers could not be evaluated: {exc}")
         return []
@@ -242,7 +280,8 @@ def render(incidents_gdf: gpd.GeoDataFrame, data: SceneData) -> list[str]:
     if incidents_gdf.empty:
         st.info("The store holds no incidents yet.")
     else:
-        st.altair_chart(timeline_chart(incidents_gdf, rules, selected), width="stretch")
+        chart, note = _timeline(key, rules, tuple(selected), incidents_gdf)
+        st.altair_chart(chart, width="stretch")
         st.caption("Dashed red line: the fatality threshold of trigger 1. Dashed blue lines: developments "
-                   "that carry a trigger marker. Outlined: the records behind the highlighted trigger.")
+                   "that carry a trigger marker. Outlined: the records behind the highlighted trigger." + note)
     return selected

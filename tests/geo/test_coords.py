@@ -6,7 +6,7 @@ import math
 
 import mgrs
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from geo.border import load_border
@@ -148,6 +148,9 @@ def test_format_then_parse_round_trip(lat: float, lon: float, style: str) -> Non
 @settings(max_examples=150, deadline=None)
 @given(lat=st.floats(min_value=-79.9, max_value=83.9), lon=st.floats(min_value=-179.9, max_value=179.9))
 def test_mgrs_round_trip_within_a_metre(lat: float, lon: float) -> None:
+    # the mgrs library cannot read back its own reference for points a few mm south of the
+    # equator ('31MAA6602100000' for lat -2e-8); no border point is near there
+    assume(abs(lat) > 1e-6)
     ref = mgrs.MGRS().toMGRS(lat, lon, MGRSPrecision=5)
     got = parse_coordinates(ref)
     # 1 m grid: 1e-5 degrees of latitude is ~1.1 m; longitude shrinks with cos(lat)
