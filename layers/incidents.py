@@ -42,6 +42,7 @@ from folium.elements import JSCSSMixin
 from geo.errors import CRSError, InvalidInputError
 from geo.sanitize import template_safe_json
 from layers.base import APPROXIMATE_LEGEND, MAX_DRAWN_PRECISION_KM, LayerBundle, LegendEntry
+from layers.raw import RawMacroElement
 
 logger = logging.getLogger(__name__)
 
@@ -304,7 +305,7 @@ def prepare_incidents(incidents: gpd.GeoDataFrame, highlight_ids: Sequence[str] 
     return IncidentPayload(columns, payload, encoding)
 
 
-class IncidentLayer(JSCSSMixin):
+class IncidentLayer(JSCSSMixin, RawMacroElement):
     """Incidents drawn by one canvas (or a heatmap), added to a FeatureGroup.
 
     ``IncidentLayer(incidents, style="points").add_to(group)``; see :func:`incidents_layer`.

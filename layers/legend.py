@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from branca.element import MacroElement, Template
+from branca.element import Template
 
 from geo.sanitize import escape_html
 from layers.base import LegendEntry
+from layers.raw import RawMacroElement
 
 _SYMBOLS = {
     "circle": "<span style='display:inline-block;width:11px;height:11px;border-radius:50%;"
@@ -45,7 +46,7 @@ def legend_html(entries: Sequence[LegendEntry]) -> str:
     return "".join(rows)
 
 
-class Legend(MacroElement):
+class Legend(RawMacroElement):
     """A legend box added to a folium Map (``Legend(entries).add_to(m)``)."""
 
     #: compiled once per process, not per instance (Jinja compiling costs ~0.3 ms a template)

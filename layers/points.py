@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import folium
-from branca.element import MacroElement, Template
+from branca.element import Template
 
 from geo.sanitize import template_safe_json
 from layers.base import APPROXIMATE_DASH, MAX_DRAWN_PRECISION_KM
+from layers.raw import RawMacroElement
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ _TEMPLATE = """
 """
 
 
-class CompactPoints(MacroElement):
+class CompactPoints(RawMacroElement):
     """Point symbols added to a FeatureGroup (``CompactPoints(points).add_to(group)``)."""
 
     #: compiled once per process, not per instance (Jinja compiling costs ~0.3 ms a template)
