@@ -22,6 +22,7 @@ from ui import (
     incident_import,
     incident_sidebar,
     incident_table,
+    map_view,
     sidebar,
     state,
     tabs,
@@ -82,7 +83,7 @@ def main() -> None:
         st.session_state["highlight_ids"] = trigger_ids
     with t_about:
         tabs.about_data(data)
-    exports.render(replace(data, incidents=shown), options)
+    exports.render(replace(data, incidents=shown), options, map_view.current_view(), map_view.current_bbox())
     bundles = [*relief_legend, *coverage_bundles]
     if "incidents" in options.overlays:  # drawn from the store, filtered, not from the shipped data
         selected = st.session_state.get("inc_selected")

@@ -1,4 +1,9 @@
-"""The map itself: overlays assembled into a folium Map and shown by st_folium."""
+"""The map itself: overlays assembled into a folium Map and shown by st_folium.
+
+The map reports its clicks, the shape last drawn, and its centre/zoom/bounds when the user
+stops panning; the view is passed back on the next run, so toggling a layer or saving an
+incident keeps the map where the analyst left it, and snapshots show that same view.
+"""
 
 from __future__ import annotations
 
@@ -6,24 +11,56 @@ from collections.abc import Sequence
 from typing import Any
 
 import folium
+import streamlit as st
 from streamlit_folium import st_folium
 
+from geo.crs import REGION_BOUNDS
 from layers.assets import localize_assets
 from layers.base import LayerBundle
 from layers.map import MapView
 from layers.scene import SceneData, SceneOptions, build_scene_map
 
-#: Only the events the page uses come back from the browser, so panning does not rerun.
-RETURNED_OBJECTS = ["last_clicked", "last_active_drawing"]
+#: Only the events the page uses come back from the browser.
+RETURNED_OBJECTS = ["last_clicked", "last_active_drawing", "center", "zoom", "bounds"]
+MAP_KEY = "main_map"
+
+
+def _state() -> dict[str, Any]:
+    value = st.session_state.get(MAP_KEY)
+    return value if isinstance(value, dict) else {}
+
+
+def current_view() -> MapView:
+    """The centre (lat, lon) and zoom the map last reported, or the default view."""
+    state = _state()
+    center, zoom = state.get("center") or {}, state.get("zoom")
+    try:
+        return MapView(center=(float(center["lat"]), float(center["lng"])), zoom=int(zoom))
+    except (KeyError, TypeError, ValueError):
+        return MapView()
+
+
+def current_bbox() -> tuple[float, float, float, float] | None:
+    """(W, S, E, N) degrees of what the map last showed, clipped to the region; None if unknown."""
+    bounds = _state().get("bounds") or {}
+    try:
+        sw, ne = bounds["_southWest"], bounds["_northEast"]
+        w, s, e, n = float(sw["lng"]), float(sw["lat"]), float(ne["lng"]), float(ne["lat"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    rw, rs, re_, rn = REGION_BOUNDS
+    w, s, e, n = max(w, rw), max(s, rs), min(e, re_), min(n, rn)
+    return (w, s, e, n) if w < e and s < n else None
 
 
 def show_map(data: SceneData, options: SceneOptions, height: int = 620,
              extra_bundles: Sequence[LayerBundle] = (),
              extra_base_overlays: Sequence[folium.map.Layer] = ()) -> dict[str, Any]:
-    """Render the map for ``options`` plus the page's analysis layers; return what st_folium
-    returns (the last click)."""
+    """Render the map for ``options`` plus the page's analysis layers, at the view the user left
+    it; return what st_folium returns."""
+    view = current_view()
     m = localize_assets(build_scene_map(data, options, MapView(), extra_base_overlays, extra_bundles,
                                         draw=True))
-    result = st_folium(m, key="main_map", height=height, use_container_width=True,
-                       returned_objects=RETURNED_OBJECTS)
+    result = st_folium(m, key=MAP_KEY, height=height, use_container_width=True,
+                       returned_objects=RETURNED_OBJECTS, center=view.center, zoom=view.zoom)
     return result or {}

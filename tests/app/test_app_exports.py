@@ -44,3 +44,29 @@ def test_png_render_offers_the_download(monkeypatch, chromium_path):
     # another size: the PNG of the old size is not offered as if it were the new one
     at.number_input(key="snapshot_h").set_value(500).run()
     assert "snapshot_png_download" not in _download_keys(at)
+
+
+def test_snapshot_follows_the_view_the_map_reported():
+    from tests.app.conftest import run_app
+
+    at = run_app()
+    at.session_state["main_map"] = {
+        "last_clicked": None, "center": {"lat": 37.52, "lng": 71.55}, "zoom": 10,
+        "bounds": {"_southWest": {"lat": 37.3, "lng": 71.2}, "_northEast": {"lat": 37.7, "lng": 71.9}}}
+    at.run()
+    assert not at.exception
+    captions = " ".join(c.value for c in at.sidebar.caption)
+    assert "centre 37.52, 71.55, zoom 10" in captions
+
+
+def test_current_bbox_is_clipped_to_the_region(monkeypatch):
+    import streamlit as st
+
+    from ui import map_view
+
+    monkeypatch.setattr(st, "session_state", {"main_map": {
+        "bounds": {"_southWest": {"lat": 30.0, "lng": 60.0}, "_northEast": {"lat": 38.0, "lng": 70.0}}}})
+    assert map_view.current_bbox() == (66.5, 35.5, 70.0, 38.0)
+    monkeypatch.setattr(st, "session_state", {})
+    assert map_view.current_bbox() is None
+    assert map_view.current_view().zoom == 7
