@@ -50,7 +50,7 @@ TILE_BASEMAPS: dict[str, TileBasemap] = {
 
 BASEMAP_NAMES: tuple[str, ...] = (*TILE_BASEMAPS, OFFLINE)
 
-_COUNTRY_FILLS = {
+COUNTRY_FILLS = {
     "TJK": "#f3e6c8", "AFG": "#dfe9d0", "UZB": "#ececec", "KGZ": "#ececec",
     "CHN": "#ececec", "PAK": "#ececec", "TKM": "#ececec",
 }
@@ -74,7 +74,7 @@ def offline_basemap(countries_json: str, show: bool) -> folium.FeatureGroup:
         countries_json,
         name="offline-countries",
         style_function=lambda f: {
-            "fillColor": _COUNTRY_FILLS.get(f["properties"]["iso3"], "#eeeeee"),
+            "fillColor": COUNTRY_FILLS.get(f["properties"]["iso3"], "#eeeeee"),
             "color": "#7a7a7a", "weight": 1, "fillOpacity": 1.0,
         },
         interactive=False,

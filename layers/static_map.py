@@ -29,13 +29,15 @@ from matplotlib import patheffects
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
+from pyproj import CRS
 from shapely.geometry import box
 
+from geo import terrain
 from geo.crs import GEOD
 from geo.dem import Dem
 from geo.errors import InvalidInputError
 from layers.base import APPROXIMATE_LEGEND, MAX_DRAWN_PRECISION_KM, LegendEntry, is_approximate
-from layers.basemaps import _COUNTRY_FILLS as BASE_FILLS  # the offline basemap's fills
+from layers.basemaps import COUNTRY_FILLS as BASE_FILLS  # the offline basemap's fills
 from layers.border import BORDER_COLOR, REFERENCE_COLOR
 from layers.countries import SIDE_COLORS
 from layers.incidents import EVENT_TYPE_COLORS, OTHER_COLOR
@@ -81,35 +83,6 @@ def nice_length(target: float) -> float:
         if m * 10.0**exp <= target:
             return m * 10.0**exp
     return 10.0**exp
-
-
-def hillshade(elevation: np.ndarray, dx_m: float, dy_m: float, azimuth_deg: float = 315.0,
-              altitude_deg: float = 45.0) -> np.ndarray:
-    """Lambertian hillshade in 0–1 of a north-up grid (rows run south).
-
-    Parameters
-    ----------
-    elevation : ndarray
-        Metres; NaN for no data (shaded as flat).
-    dx_m, dy_m : float
-        Cell width and height in metres (> 0).
-    azimuth_deg, altitude_deg : float
-        Sun direction clockwise from north, and height above the horizon (degrees).
-
-    >>> z = np.add.outer(np.arange(5.0), np.arange(5.0)) * 100  # rises to the south-east
-    >>> round(float(hillshade(z, 100.0, 100.0)[2, 2]), 3)  # faces the north-west sun
-    0.966
-    """
-    if not (dx_m > 0 and dy_m > 0):
-        raise InvalidInputError(f"cell size must be positive metres, got dx={dx_m!r}, dy={dy_m!r}")
-    z = np.where(np.isfinite(elevation), elevation, np.nanmean(elevation) if np.isfinite(elevation).any() else 0)
-    dz_row, dz_col = np.gradient(z.astype(np.float64), dy_m, dx_m)  # row = southward
-    slope = np.arctan(np.hypot(dz_col, dz_row))
-    aspect = np.arctan2(dz_row, -dz_col)
-    zenith = math.radians(90.0 - altitude_deg)
-    sun = math.radians((360.0 - azimuth_deg + 90.0) % 360.0)
-    shade = np.cos(zenith) * np.cos(slope) + np.sin(zenith) * np.sin(slope) * np.cos(sun - aspect)
-    return np.clip(shade, 0.0, 1.0)
 
 
 def data_as_of(data: SceneData) -> str | None:
@@ -242,11 +215,13 @@ def _draw_hillshade(ax, dem: Dem, extent: BBox, max_cells: int) -> None:  # type
         return
     step = max(1, math.ceil(math.sqrt((c1 - c0) * (r1 - r0) / max_cells)))
     window = elevation[r0:r1:step, c0:c1:step]
-    lat_mid = y0 + e * (r0 + r1) / 2
-    lon_mid = x0 + a * (c0 + c1) / 2
-    dx_m = GEOD.inv(lon_mid, lat_mid, lon_mid + a * step, lat_mid)[2]
-    dy_m = GEOD.inv(lon_mid, lat_mid, lon_mid, lat_mid - e * step)[2]
-    shade = hillshade(window, dx_m, dy_m)
+    if min(window.shape) < 3:
+        return
+    # the project's hillshade (Horn, metres per cell from the latitude of each row)
+    window_dem = Dem(np.asarray(window, dtype=np.float32),
+                     Affine(a * step, 0.0, x0 + a * c0, 0.0, e * step, y0 + e * r0), CRS.from_epsg(4326))
+    grey = terrain.hillshade(window_dem).astype(np.float32)
+    shade = np.where(grey > 0, grey / 255.0, np.nan)  # 0 = no data (edges, holes): left transparent
     img_extent = (x0 + a * c0, x0 + a * (c0 + window.shape[1] * step),
                   y0 + e * (r0 + window.shape[0] * step), y0 + e * r0)
     ax.imshow(shade, cmap="gray", vmin=0, vmax=1, extent=img_extent, origin="upper", alpha=0.38,

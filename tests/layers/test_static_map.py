@@ -21,7 +21,6 @@ from layers.basemaps import OFFLINE
 from layers.scene import DEFAULT_OVERLAYS, SceneOptions
 from layers.static_map import (
     data_as_of,
-    hillshade,
     nice_length,
     plain_text,
     save_static,
@@ -144,22 +143,6 @@ def test_dem_outside_the_map_draws_no_hillshade(scene_data):
     fig = static_map(scene_data, SceneOptions(basemap=OFFLINE), bbox=(68.0, 37.0, 69.0, 38.0), dem=dem,
                      size_px=(600, 400), dpi=100)
     assert not [a for a in fig.axes[0].get_children() if isinstance(a, AxesImage)]
-
-
-def test_hillshade_invariants():
-    flat = np.full((8, 8), 1200.0)
-    np.testing.assert_allclose(hillshade(flat, 90.0, 90.0), np.sin(np.radians(45.0)))
-    ramp = np.add.outer(np.arange(8.0), np.arange(8.0)) * 30.0  # rises to the south-east
-    lit, dark = hillshade(ramp, 90.0, 90.0), hillshade(-ramp, 90.0, 90.0)
-    assert lit[4, 4] > np.sin(np.radians(45.0)) > dark[4, 4]
-    # the cell size matters: the same rise over 10× the distance is gentler, closer to flat
-    gentle = hillshade(ramp, 900.0, 900.0)
-    assert abs(gentle[4, 4] - np.sin(np.radians(45.0))) < abs(lit[4, 4] - np.sin(np.radians(45.0)))
-    with_gap = ramp.copy()
-    with_gap[2, 2] = np.nan
-    assert np.isfinite(hillshade(with_gap, 90.0, 90.0)).all()
-    with pytest.raises(InvalidInputError):
-        hillshade(ramp, 0.0, 90.0)
 
 
 @pytest.mark.parametrize(("target", "expected"), [(173.0, 100.0), (0.7, 0.5), (25.0, 20.0), (9.99, 5.0)])
