@@ -77,7 +77,8 @@ def main() -> None:
     with t_places:
         tabs.places_table(data)
     with t_coverage:
-        coverage_bundles = coverage_tab.render(data)
+        # gaps are ranked by the incidents in the store (not the shipped seeds alone)
+        coverage_bundles = coverage_tab.render(replace(data, incidents=records))
     with t_triggers:
         trigger_ids = triggers_tab.render(records, data)
         st.session_state["highlight_ids"] = trigger_ids

@@ -456,3 +456,41 @@ def rank_gaps(result: CoverageResult, incidents: gpd.GeoDataFrame | None = None,
     out["rank"] = np.arange(1, len(out) + 1)
     out.attrs["formula"] = formula
     return out
+
+
+def gap_terrain(gaps: pd.DataFrame, segments_terrain: pd.DataFrame) -> pd.DataFrame:
+    """Terrain of each gap from the terrain of its segments (a new frame; inputs unchanged).
+
+    Parameters
+    ----------
+    gaps : DataFrame
+        From :func:`coverage_gaps` or :func:`rank_gaps` (``first_segment``, ``last_segment``).
+    segments_terrain : DataFrame
+        From :func:`geo.terrain.segment_terrain` on the same segmentation (``segment_id``,
+        ``elev_mean_m``, ``slope_max_deg``, ``tri_mean_m``).
+
+    Returns
+    -------
+    DataFrame
+        ``gaps`` plus ``elev_mean_m`` (mean of the segments, m), ``elev_max_m`` (highest segment
+        mean, m), ``slope_max_deg`` (steepest, degrees) and ``tri_mean_m`` (mean ruggedness, m).
+
+    Example
+    -------
+    >>> g = pd.DataFrame({"first_segment": [0], "last_segment": [1]})
+    >>> t = pd.DataFrame({"segment_id": [0, 1], "elev_mean_m": [400.0, 600.0],
+    ...                   "slope_max_deg": [3.0, 9.0], "tri_mean_m": [10.0, 30.0]})
+    >>> gap_terrain(g, t)[["elev_mean_m", "slope_max_deg"]].iloc[0].tolist()
+    [500.0, 9.0]
+    """
+    by_id = segments_terrain.set_index("segment_id")
+    rows = []
+    for first, last in zip(gaps["first_segment"], gaps["last_segment"], strict=True):
+        part = by_id.loc[int(first):int(last)]
+        rows.append({"elev_mean_m": part["elev_mean_m"].mean(), "elev_max_m": part["elev_mean_m"].max(),
+                     "slope_max_deg": part["slope_max_deg"].max(), "tri_mean_m": part["tri_mean_m"].mean()})
+    extra = pd.DataFrame(rows, index=gaps.index, columns=["elev_mean_m", "elev_max_m", "slope_max_deg",
+                                                          "tri_mean_m"])
+    out = pd.concat([gaps, extra], axis=1)
+    out.attrs = dict(gaps.attrs)
+    return out

@@ -32,13 +32,14 @@ from geo.assets import (
     load_scenario,
     save_scenario,
 )
-from geo.coverage import MODELS, CoverageResult, headline, rank_gaps
+from geo.coverage import MODELS, CoverageResult, gap_terrain, headline, rank_gaps
 from geo.errors import BorderMapError, InvalidInputError
 from geo.sanitize import csv_safe
 from layers.base import LayerBundle
 from layers.coverage import assets_layer, coverage_layer
 from layers.scene import SceneData
 from ui import deployment_panel, state
+from ui import terrain as terrain_ui
 from ui.coverage_data import SCENARIOS_ENV, asset_key, cached_coverage, load_dem, scenarios_dir
 
 logger = logging.getLogger(__name__)
@@ -110,11 +111,20 @@ def rows_to_assets(rows: list[dict[str, Any]]) -> tuple[list[Asset], list[str]]:
     return assets, errors
 
 
-def ranked_gaps(data: SceneData, result: CoverageResult) -> pd.DataFrame:
-    """Gaps ranked by risk (incidents and crossings within 10 km)."""
+def ranked_gaps(data: SceneData, result: CoverageResult, dem_source: str | None = None) -> pd.DataFrame:
+    """Gaps ranked by risk (incidents and crossings within 10 km), with their terrain when a DEM
+    is loaded (``dem_source``)."""
     places = data.places
     crossings = places[places["kind"] == "crossing"] if "kind" in places else None
-    return rank_gaps(result, data.incidents if len(data.incidents) else None, crossings)
+    gaps = rank_gaps(result, data.incidents if len(data.incidents) else None, crossings)
+    if dem_source is None or gaps.empty:
+        return gaps
+    try:
+        seg_terrain = terrain_ui.segments_terrain(dem_source, float(result.params.segment_km))
+    except BorderMapError as exc:
+        st.warning(f"Terrain of the gaps unavailable: {exc}")
+        return gaps
+    return gap_terrain(gaps, seg_terrain)
 
 
 def segments_csv(result: CoverageResult, names: dict[str, str]) -> bytes:
@@ -269,7 +279,8 @@ def _scenario_controls(assets: list[Asset], model: str, segment_km: float, dem_p
                    "are relative to the working scenario.")
 
 
-def _results(data: SceneData, result: CoverageResult, names: dict[str, str]) -> pd.DataFrame:
+def _results(data: SceneData, result: CoverageResult, names: dict[str, str],
+             dem_source: str | None = None) -> pd.DataFrame:
     head = headline(result)
     c1, c2, c3, c4 = st.columns(4)
     c1.metric("Border covered", f"{head['covered_km']:,.1f} km")
@@ -285,13 +296,18 @@ def _results(data: SceneData, result: CoverageResult, names: dict[str, str]) -> 
     st.markdown("**Coverage along the border** (assets covering each segment; 0 = gap; km from the "
                 "Uzbek tripoint, west → east)")
     st.area_chart(chart, x="chainage_km", y="assets covering", height=200)
-    gaps = ranked_gaps(data, result)
+    gaps = ranked_gaps(data, result, dem_source)
     st.markdown("**Gaps ranked by risk**")
     st.caption(f"Ranking: {gaps.attrs['formula']}. Nearby = within 10 km of the gap's stretch of border.")
-    shown = gaps[["rank", "from_km", "to_km", "length_km", "n_incidents", "n_crossings", "risk"]]
+    terrain_cols = [c for c in ("elev_mean_m", "slope_max_deg", "tri_mean_m") if c in gaps]
+    shown = gaps[["rank", "from_km", "to_km", "length_km", "n_incidents", "n_crossings", "risk", *terrain_cols]]
     st.dataframe(shown.round(2), hide_index=True, width="stretch", height=240,
                  column_config={"from_km": "from (km)", "to_km": "to (km)", "length_km": "length (km)",
-                                "n_incidents": "incidents nearby", "n_crossings": "crossings nearby"})
+                                "n_incidents": "incidents nearby", "n_crossings": "crossings nearby",
+                                "elev_mean_m": "mean elevation (m)", "slope_max_deg": "max slope (°)",
+                                "tri_mean_m": "ruggedness TRI (m)"})
+    if not terrain_cols:
+        st.caption("Load a DEM (Terrain tab) to see each gap's elevation, slope and ruggedness.")
     d1, d2 = st.columns(2)
     d1.download_button("Download segments (CSV)", segments_csv(result, names), key="cov_dl_segments",
                        file_name=f"coverage_segments_{result.params.model}.csv", mime="text/csv")
@@ -330,7 +346,7 @@ def render(data: SceneData) -> list[LayerBundle]:
     if result is None:
         st.info("Add assets (anchors, typed coordinates or table rows) to see coverage and gaps.")
     else:
-        gaps = _results(data, result, names)
+        gaps = _results(data, result, names, dem_path if dem is not None else None)
         if st.toggle("Draw coverage and assets on the map", value=True, key="cov_show_map"):
             bundles += [coverage_layer(result, gaps, names), assets_layer(assets, model)]
     bundles += deployment_panel.render(data, dem, dem_path, dem_mtime, dem_reason, assets, result)

@@ -143,6 +143,11 @@ def _segments(source: str, mtime: float, segment_km: float) -> pd.DataFrame:
     return pd.DataFrame(terrain.segment_terrain(_load_dem(source, mtime), segs).drop(columns="geometry"))
 
 
+def segments_terrain(source: str, segment_km: float) -> pd.DataFrame:
+    """Terrain per border segment (no geometry) for the DEM at ``source``, cached."""
+    return _segments(source, source_mtime(source), segment_km)
+
+
 def render_tab() -> None:
     """The Terrain tab: DEM status and upload, the border profile, terrain per segment."""
     source, where = current_source()
@@ -185,7 +190,7 @@ def render_tab() -> None:
     st.caption(f"Along the line: {lo:,.0f} m to {hi:,.0f} m. Corridor lines run ±{corridor_km:g} km "
                "across the border. A coarse DEM smooths peaks and valley floors.")
     seg_km = st.select_slider("Segment length (km)", [1.0, 5.0, 10.0, 25.0], value=10.0, key="terrain_seg")
-    segs = _segments(source, source_mtime(source), seg_km)
+    segs = segments_terrain(source, seg_km)
     st.dataframe(segs.round(2), hide_index=True, width="stretch", height=260)
     st.download_button("Download terrain per segment (CSV)", segs.map(csv_safe).to_csv(index=False).encode(),
                        file_name=f"border_terrain_{seg_km:g}km.csv", mime="text/csv")

@@ -193,6 +193,10 @@ def test_with_a_dem_sight_model_and_deployment_zones_work(real_dem):
     assert not at.exception
     sight_km = _covered_km(at)
     assert sight_km is not None and 0 < sight_km < radius_km
+    # with a DEM, each gap carries its terrain (the western lowlands to the Pamirs)
+    gaps = next(d.value for d in at.dataframe if "risk" in d.value.columns)
+    assert {"elev_mean_m", "slope_max_deg", "tri_mean_m"} <= set(gaps.columns)
+    assert gaps["elev_mean_m"].between(200, 6000).all() and gaps["elev_mean_m"].max() > 2000
     at.button(key="cov_dep_run").click().run()
     assert not at.exception
     zones = [d.value for d in at.dataframe if "score (0–1)" in d.value.columns]

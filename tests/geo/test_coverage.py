@@ -292,3 +292,21 @@ def test_duplicate_asset_ids(toy_border):
     a = Asset("p", "P", "border_post", 70.2, 37.52)
     with pytest.raises(InvalidInputError, match="unique"):
         compute_coverage(toy_border, [a, a])
+
+
+def test_gap_terrain_aggregates_the_gap_segments():
+    import pandas as pd
+
+    from geo.coverage import gap_terrain
+
+    gaps = pd.DataFrame({"from_km": [0.0, 5.0], "to_km": [2.0, 6.0], "first_segment": [0, 5],
+                         "last_segment": [1, 5]})
+    gaps.attrs["formula"] = "f"
+    seg = pd.DataFrame({"segment_id": range(6), "elev_mean_m": [300.0, 500.0, 9, 9, 9, 4000.0],
+                        "slope_max_deg": [2.0, 7.0, 90, 90, 90, 31.0], "tri_mean_m": [5.0, 15.0, 0, 0, 0, 80.0]})
+    out = gap_terrain(gaps, seg)
+    assert out["elev_mean_m"].tolist() == [400.0, 4000.0]
+    assert out["elev_max_m"].tolist() == [500.0, 4000.0]
+    assert out["slope_max_deg"].tolist() == [7.0, 31.0]
+    assert out["tri_mean_m"].tolist() == [10.0, 80.0]
+    assert out.attrs["formula"] == "f" and "elev_mean_m" not in gaps
