@@ -36,6 +36,10 @@ TABLE_COLUMNS: tuple[str, ...] = (
 _HISTORY_SKIP = {"updated_at", "updated_by", "created_at", "created_by", "id"}
 
 
+#: Most rows the table and the record picker list (the map and exports take every match).
+TABLE_MAX_ROWS = 1000
+
+
 def _labels(incidents: gpd.GeoDataFrame) -> dict[str, str]:
     loc = incidents["location"].fillna("(no location)").astype(str).str.slice(0, 60)
     text = (incidents["event_date"].astype(str) + " · " + incidents["sub_event_type"].fillna(
@@ -152,9 +156,15 @@ def incidents_tab(filtered: gpd.GeoDataFrame, total: int) -> None:
     undo_id = ss.get("inc_undo_id")
     if undo_id and st.button(f"↶ Undo my last change (record {undo_id[:8]})", key="inc_undo_last"):
         _run_change("undo", undo_id)
-    st.caption(f"{len(filtered):,} of {total:,} records match the filters in the sidebar.")
-    cols = [c for c in TABLE_COLUMNS if c in filtered]
-    table = pd.DataFrame(filtered[cols]).reset_index(drop=True)
+    listed = filtered
+    note = ""
+    if len(filtered) > TABLE_MAX_ROWS:  # a table (and picker) of 10,000 rows costs every rerun
+        listed = filtered.sort_values("event_date", ascending=False, kind="stable").head(TABLE_MAX_ROWS)
+        note = (f" The table lists the {TABLE_MAX_ROWS:,} most recent; narrow the filters to see others, "
+                "or export them all below.")
+    st.caption(f"{len(filtered):,} of {total:,} records match the filters in the sidebar.{note}")
+    cols = [c for c in TABLE_COLUMNS if c in listed]
+    table = pd.DataFrame(listed[cols]).reset_index(drop=True)
     event = st.dataframe(
         table, key="inc_table", on_select="rerun", selection_mode="single-row", hide_index=True,
         height=320, column_config={
@@ -163,7 +173,7 @@ def incidents_tab(filtered: gpd.GeoDataFrame, total: int) -> None:
             "source": st.column_config.TextColumn("source"),
         })
     rows = list(event.selection.rows) if event is not None and hasattr(event, "selection") else []
-    selected = _selected(filtered, rows, _labels(filtered)) if len(filtered) else None
+    selected = _selected(listed, rows, _labels(listed)) if len(listed) else None
     if selected:
         _record_panel(selected)
     _export_buttons(filtered)

@@ -188,9 +188,14 @@ def timeline_chart(incidents: gpd.GeoDataFrame, rules: TriggerRules, selected: l
     })
     df["selected"] = df["id"].isin(selected)
     own = {tag for t in rules.triggers if not isinstance(t, AttackTrigger) for tag in t.marker_tags}
-    df["markers"] = [", ".join(sorted(record_markers(t, n) & own)) for t, n in
-                     zip(incidents.get("tags", [None] * len(incidents)),
-                         incidents.get("notes", [None] * len(incidents)), strict=True)]
+    # trigger markers (triggers 2 and 3) are carried by developments only: read just those rows
+    df["markers"] = ""
+    dev = (df["record kind"] == "development").to_numpy()
+    if dev.any():
+        tags = incidents.get("tags", pd.Series(None, index=incidents.index))[dev]
+        notes = incidents.get("notes", pd.Series(None, index=incidents.index))[dev]
+        df.loc[dev, "markers"] = [", ".join(sorted(record_markers(t, n) & own))
+                                  for t, n in zip(tags, notes, strict=True)]
     df = df.dropna(subset=["date"])
     points = alt.Chart(df).mark_point(filled=True, opacity=0.85).encode(
         x=alt.X("date:T", title="event date"),

@@ -20,6 +20,8 @@ import pytest
 
 from tests.conftest import ROOT
 
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-dev-shm-usage"]
 
@@ -122,3 +124,12 @@ def offline_page(browser):
     page.on("response", lambda r: log.missing.append(f"{r.status} {r.url}") if r.status >= 400 else None)
     yield page, log
     context.close()
+
+
+def settled_map(page, timeout_ms: int = 60_000):
+    """The map's frame once the page shows exactly one map (while Streamlit reruns, the old map
+    element can stand beside the new one for a moment), with Leaflet loaded in it."""
+    page.wait_for_function(f"() => document.querySelectorAll('{MAP_FRAME}').length === 1", timeout=timeout_ms)
+    frame = page.frame_locator(MAP_FRAME)
+    frame.locator(".leaflet-container").wait_for(timeout=timeout_ms)
+    return frame

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.browser.conftest import serving
+from tests.browser.conftest import serving, settled_map
 
 pytestmark = pytest.mark.browser
 
@@ -24,9 +24,7 @@ def entry_server(tmp_path_factory) -> Iterator[str]:
 
 
 def _map(page):
-    page.wait_for_selector(MAP_FRAME, timeout=60_000)
-    frame = page.frame_locator(MAP_FRAME)
-    frame.locator(".leaflet-container").wait_for(timeout=30_000)
+    frame = settled_map(page)
     frame.locator("path.leaflet-interactive").first.wait_for(timeout=30_000)
     return frame
 

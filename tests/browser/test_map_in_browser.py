@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.browser.conftest import settled_map
+
 pytestmark = pytest.mark.browser
 
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
@@ -11,9 +13,7 @@ BORDER_STROKE = "#d62728"
 
 
 def _wait_for_map(page):
-    page.wait_for_selector(MAP_FRAME, timeout=60_000)
-    frame = page.frame_locator(MAP_FRAME)
-    frame.locator(".leaflet-container").wait_for(timeout=30_000)
+    frame = settled_map(page)
     frame.locator(f'path[stroke="{BORDER_STROKE}"]').first.wait_for(timeout=30_000)
     return frame
 
