@@ -226,14 +226,6 @@ def assets_to_geojson(assets: Iterable[Asset]) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
-def assets_to_gdf(assets: Iterable[Asset]) -> gpd.GeoDataFrame:
-    """The assets as a GeoDataFrame (EPSG:4326), one row per asset."""
-    rows = [{f.name: getattr(a, f.name) for f in fields(a)} for a in assets]
-    frame = pd.DataFrame(rows, columns=[f.name for f in fields(Asset)])
-    return gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(frame["lon"], frame["lat"]),
-                            crs="EPSG:4326")
-
-
 def anchor_assets_from_places(places: gpd.GeoDataFrame) -> list[Asset]:
     """Assets for the shipped anchors: places whose ``kind`` is ``crossing`` or ``garrison``.
 

@@ -158,6 +158,16 @@ def _is_deleted(value: Any) -> bool:
     return str(value).strip().lower() in ("1", "true", "yes")
 
 
+def _parsed_records(records: list[tuple[int, dict[str, Any]]], rejected: list[Rejection], field_for: Any,
+                    fmt: str) -> ParsedFile:
+    """A :class:`ParsedFile` from per-feature records (row number, properties) and early rejections."""
+    keys = {k for _, r in records for k in r}
+    _, ignored = _map_columns(sorted(keys))
+    rows, numbers, more = _build_rows(records, field_for)
+    return ParsedFile(tuple(rows), tuple(numbers), tuple(sorted(rejected + more, key=lambda r: r.row)),
+                      fmt, ignored)
+
+
 def _build_rows(records: Iterable[tuple[int, Mapping[str, Any]]], mapping_for: Any) -> tuple[
         list[dict[str, Any]], list[int], list[Rejection]]:
     rows, numbers, rejected = [], [], []
@@ -311,11 +321,7 @@ def read_geojson(path: Path) -> ParsedFile:
         if "id" in feat and "id" not in rec:
             rec["id"] = feat["id"]
         records.append((num, rec))
-    keys = {k for _, r in records for k in r}
-    _, ignored = _map_columns(sorted(keys))
-    rows, numbers, more = _build_rows(records, field_for)
-    return ParsedFile(tuple(rows), tuple(numbers), tuple(sorted(rejected + more, key=lambda r: r.row)),
-                      "geojson", ignored)
+    return _parsed_records(records, rejected, field_for, "geojson")
 
 
 # --------------------------------------------------------------------------- KML
@@ -415,11 +421,7 @@ def read_kml(path: Path) -> ParsedFile:
         if plain and "notes" not in mapped and desc:
             rec["notes"] = desc
         records.append((num, rec))
-    keys = {k for _, r in records for k in r}
-    _, ignored = _map_columns(sorted(keys))
-    rows, numbers, more = _build_rows(records, field_for)
-    return ParsedFile(tuple(rows), tuple(numbers), tuple(sorted(rejected + more, key=lambda r: r.row)),
-                      "kml", ignored)
+    return _parsed_records(records, rejected, field_for, "kml")
 
 
 # --------------------------------------------------------------------- GeoPackage

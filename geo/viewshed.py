@@ -47,6 +47,13 @@ EARTH_RADIUS_M = 6378137.0
 CURVATURE_COEFF = 0.85714
 
 
+def _cells(elev: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """``elev[rows, cols]`` (broadcast index arrays), NaN where the index falls off the grid."""
+    nrows, ncols = elev.shape
+    inside = (rows >= 0) & (rows < nrows) & (cols >= 0) & (cols < ncols)
+    return np.where(inside, elev[np.clip(rows, 0, nrows - 1), np.clip(cols, 0, ncols - 1)], np.nan)
+
+
 def _ray_horizon(elev: np.ndarray, row: int, col: int, radius: int, cell_m: float,
                  z_obs: float, curv: float, major_axis: int) -> tuple[np.ndarray, np.ndarray]:
     """Horizon tangents along the rays whose major axis is ``major_axis`` (0 rows, 1 cols).
@@ -56,7 +63,6 @@ def _ray_horizon(elev: np.ndarray, row: int, col: int, radius: int, cell_m: floa
     terrain seen at steps 1..k−1 (−inf for k ≤ 1); and the per-ray length factor
     ``sqrt(1 + (t/R)²)`` of shape (2R+1,).
     """
-    nrows, ncols = elev.shape
     r = radius
     t = np.arange(-r, r + 1, dtype=np.float64)
     k = np.arange(1, r + 1, dtype=np.float64)
@@ -72,18 +78,10 @@ def _ray_horizon(elev: np.ndarray, row: int, col: int, radius: int, cell_m: floa
         kk = (sign * k).astype(np.int64)[None, :]
         if major_axis == 0:
             rr = row + kk + 0 * lo
-            c0, c1 = col + lo, col + lo + 1
-            inside0 = (rr >= 0) & (rr < nrows) & (c0 >= 0) & (c0 < ncols)
-            inside1 = (rr >= 0) & (rr < nrows) & (c1 >= 0) & (c1 < ncols)
-            z0 = np.where(inside0, elev[np.clip(rr, 0, nrows - 1), np.clip(c0, 0, ncols - 1)], np.nan)
-            z1 = np.where(inside1, elev[np.clip(rr, 0, nrows - 1), np.clip(c1, 0, ncols - 1)], np.nan)
+            z0, z1 = _cells(elev, rr, col + lo), _cells(elev, rr, col + lo + 1)
         else:
             cc = col + kk + 0 * lo
-            r0, r1 = row + lo, row + lo + 1
-            inside0 = (cc >= 0) & (cc < ncols) & (r0 >= 0) & (r0 < nrows)
-            inside1 = (cc >= 0) & (cc < ncols) & (r1 >= 0) & (r1 < nrows)
-            z0 = np.where(inside0, elev[np.clip(r0, 0, nrows - 1), np.clip(cc, 0, ncols - 1)], np.nan)
-            z1 = np.where(inside1, elev[np.clip(r1, 0, nrows - 1), np.clip(cc, 0, ncols - 1)], np.nan)
+            z0, z1 = _cells(elev, row + lo, cc), _cells(elev, row + lo + 1, cc)
         # exact hits on a cell (frac == 0) need only z0
         z1 = np.where(frac == 0, z0, z1)
         z = z0 * (1 - frac) + z1 * frac

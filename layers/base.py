@@ -115,46 +115,6 @@ def is_approximate(props: dict[str, Any], threshold_km: float = 2.0) -> bool:
     return props.get("confidence") == "approximate" or precision >= threshold_km
 
 
-def add_point(
-    group: folium.FeatureGroup,
-    lat: float,
-    lon: float,
-    props: dict[str, Any],
-    *,
-    color: str,
-    radius_px: float,
-    popup: str,
-    tooltip: str,
-    show_precision: bool = True,
-) -> None:
-    """Add one point symbol to ``group``; approximate ones get a hollow marker and a dashed
-    circle whose radius is the location precision (km)."""
-    approximate = is_approximate(props)
-    if approximate and show_precision:
-        folium.Circle(
-            location=(lat, lon),
-            radius=float(props.get("precision_km") or 0) * 1000.0,
-            color=color,
-            weight=1.5,
-            dash_array=APPROXIMATE_DASH,
-            fill=True,
-            fill_opacity=0.06,
-            interactive=False,
-        ).add_to(group)
-    folium.CircleMarker(
-        location=(lat, lon),
-        radius=radius_px,
-        color="#222222" if not approximate else color,
-        weight=1.5,
-        dash_array=APPROXIMATE_DASH if approximate else None,
-        fill=True,
-        fill_color=color,
-        fill_opacity=0.35 if approximate else 0.9,
-        popup=folium.Popup(popup, max_width=360),
-        tooltip=folium.Tooltip(tooltip),
-    ).add_to(group)
-
-
 def legend_for(entries: Sequence[LegendEntry]) -> list[LegendEntry]:
     """De-duplicated legend entries in first-seen order."""
     seen: dict[tuple[str, str, str], LegendEntry] = {}

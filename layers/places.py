@@ -43,12 +43,6 @@ PLACE_STYLES: dict[str, PlaceStyle] = {
 }
 
 
-def place_kinds(places: gpd.GeoDataFrame) -> list[str]:
-    """Kinds present in ``places``, in the order of :data:`PLACE_STYLES`."""
-    present = set(places["kind"]) if "kind" in places else set()
-    return [k for k in PLACE_STYLES if k in present]
-
-
 def places_layer(places: gpd.GeoDataFrame, kind: str, show_precision: bool = True) -> LayerBundle:
     """One FeatureGroup for the places of ``kind`` (EPSG:4326 points)."""
     style = PLACE_STYLES[kind]

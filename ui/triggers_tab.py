@@ -2,9 +2,8 @@
 
 Rules and scenarios come from ``data/triggers.json`` and ``data/scenarios.json``
 (via :mod:`geo.triggers`); thresholds are page widgets (keys ``trg_*``). :func:`render`
-returns the incident ids behind the trigger chosen for highlighting on the map;
-:func:`highlight_ids` gives the same ids from the widget state alone, for a map drawn
-before the tab in the same rerun.
+returns the incident ids behind the trigger chosen for highlighting on the map (the page
+draws the map after the tabs, so the highlight applies in the same rerun).
 """
 
 from __future__ import annotations
@@ -19,7 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from geo.errors import BorderMapError
-from geo.store import IncidentStore, default_db_path
+from geo.store import default_db_path
 from geo.triggers import (
     ATTACK_CRITERIA,
     AttackTrigger,
@@ -62,31 +61,6 @@ def _file_key(name: str) -> tuple[str, float]:
     return str(path), path.stat().st_mtime if path.is_file() else 0.0
 
 
-@st.cache_data(show_spinner="Reading the incident store…")
-def _store_records(path: str, revision: int) -> gpd.GeoDataFrame:
-    return IncidentStore(path).list()
-
-
-def _store_revision() -> int:
-    try:
-        return IncidentStore(default_db_path(None)).revision
-    except BorderMapError:
-        return -1
-
-
-def store_incidents() -> gpd.GeoDataFrame:
-    """The live records of the store (``BORDERMAP_DB`` or the default path), cached per revision.
-
-    A store not yet created yields the seed incidents it will hold (read-only).
-    """
-    try:
-        store = IncidentStore(default_db_path())
-        return _store_records(str(store.path), store.revision)
-    except BorderMapError as exc:
-        st.error(f"The incident store could not be read: {exc}")
-        return gpd.GeoDataFrame({"id": []}, geometry=gpd.GeoSeries([], crs=4326))
-
-
 def _current_rules() -> TriggerRules:
     """The shipped rules with the thresholds set by the widgets (if any were drawn yet)."""
     rules = _rules(*_file_key("triggers.json"))
@@ -94,18 +68,6 @@ def _current_rules() -> TriggerRules:
     return with_thresholds(rules, min_fatalities=ss.get("trg_min_fatalities"),
                            min_confidence=ss.get("trg_min_confidence"),
                            fatality_estimate=ss.get("trg_fatality_estimate"))
-
-
-def highlight_ids(incidents_gdf: gpd.GeoDataFrame, data: SceneData) -> list[str]:
-    """Ids behind the trigger chosen in the tab's radio (``[]`` for none), from widget state."""
-    choice = st.session_state.get("trg_highlight", _NONE)
-    if choice == _NONE or incidents_gdf.empty:
-        return []
-    try:
-        results = evaluate_triggers(incidents_gdf, _current_rules(), data.border)
-    except BorderMapError:
-        return []
-    return next((list(r.incident_ids) for r in results if str(r.id) == str(choice)), [])
 
 
 def _scenarios_table(scenarios: tuple[Scenario, ...]) -> None:
@@ -229,16 +191,16 @@ TIMELINE_MAX_POINTS = 2000
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _evaluate(revision_key: tuple[str, int, int], rules: TriggerRules, _incidents: gpd.GeoDataFrame,
+def _evaluate(revision_key: tuple[str, int, str], rules: TriggerRules, _incidents: gpd.GeoDataFrame,
               _border: Any) -> list[TriggerResult]:
-    """Trigger results, computed once per (store, revision, record count) and rules."""
+    """Trigger results, computed once per (store, record count, newest change) and rules."""
     return evaluate_triggers(_incidents, rules, _border)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _timeline(revision_key: tuple[str, int, int], rules: TriggerRules, selected: tuple[str, ...],
+def _timeline(revision_key: tuple[str, int, str], rules: TriggerRules, selected: tuple[str, ...],
               _incidents: gpd.GeoDataFrame) -> tuple[alt.LayerChart, str]:
-    """The timeline chart and its note, built once per (store revision, rules, highlight)."""
+    """The timeline chart and its note, built once per (data version, rules, highlight)."""
     plotted, note = _timeline_records(_incidents, list(selected))
     return timeline_chart(plotted, rules, list(selected)), note
 
@@ -269,7 +231,9 @@ def render(incidents_gdf: gpd.GeoDataFrame, data: SceneData) -> list[str]:
     _threshold_controls(base_rules)
     try:
         rules = _current_rules()
-        key = (str(default_db_path(None)), _store_revision(), len(incidents_gdf))
+        # the version of the records themselves: every write stamps updated_at
+        key = (str(default_db_path(None)), len(incidents_gdf),
+               str(incidents_gdf["updated_at"].max()) if "updated_at" in incidents_gdf and len(incidents_gdf) else "")
         results = _evaluate(key, rules, incidents_gdf, data.border)
     except BorderMapError as exc:
         st.error(f"The triggers could not be evaluated: {exc}")
