@@ -93,6 +93,7 @@ def main() -> None:
     map_options = replace(options, overlays=tuple(o for o in options.overlays if o != "incidents"))
     with map_slot:
         show_map(data, map_options, extra_bundles=bundles, extra_base_overlays=relief)
+    state.freeze_long_lived_objects()
     incident_sidebar.playback_tick(view)
 
 

@@ -589,17 +589,31 @@ class IncidentStore:
         df = pd.DataFrame.from_records([r[1:] for r in rows], columns=list(PUBLIC_COLUMNS))
         return _frame(df, geoms)
 
-    def list_updated_since(self, updated_at: str) -> gpd.GeoDataFrame:
-        """Records (deleted ones included) changed at or after ``updated_at`` (UTC ISO text).
+    def change_cursor(self) -> int:
+        """The id of the newest history entry (0 while there is none): a position in the
+        store's log of writes, to pass to :meth:`changed_since` later."""
+        with self._read() as conn:
+            if conn is None:
+                return 0
+            row = conn.execute(f'SELECT MAX(hid) FROM "{HISTORY_TABLE}"').fetchone()  # noqa: S608
+            return int(row[0] or 0)
 
-        With :meth:`count_live` this lets a caller refresh a cached :meth:`list` after a
-        write by reading only the rows that changed.
+    def changed_since(self, cursor: int) -> gpd.GeoDataFrame:
+        """Records (deleted ones included) written after history entry ``cursor``.
+
+        Every write (add, import, update, delete, undo) logs one history entry per record,
+        so with :meth:`change_cursor` and :meth:`count_live` a caller refreshes a cached
+        :meth:`list` by reading only what changed — exactly, however close in time the
+        writes were. Read the cursor *before* the list it stands for: a write in between is
+        then read twice, never missed.
         """
         with self._read() as conn:
             if conn is None:
                 return self._unwritten_seeds(include_deleted=True)
-            rows = conn.execute(f'SELECT geom, {", ".join(PUBLIC_COLUMNS)} FROM "{LAYER}" '  # noqa: S608
-                                "WHERE updated_at >= ? ORDER BY fid", (updated_at,)).fetchall()
+            rows = conn.execute(
+                f'SELECT geom, {", ".join(PUBLIC_COLUMNS)} FROM "{LAYER}" WHERE id IN '  # noqa: S608
+                f'(SELECT incident_id FROM "{HISTORY_TABLE}" WHERE hid > ?) ORDER BY fid', (int(cursor),)
+            ).fetchall()
         df = pd.DataFrame.from_records([r[1:] for r in rows], columns=list(PUBLIC_COLUMNS))
         return _frame(df, [r[0] for r in rows])
 

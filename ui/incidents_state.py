@@ -1,8 +1,8 @@
 """The incident store on the page: one store object per file, records cached per revision.
 
 ``store.revision`` counts committed writes, so a rerun that changes nothing costs one
-small SQLite read and a cache hit; after a write, the records are read again and only
-the new or moved ones are located against the border (see
+small SQLite read and a cache hit; after a write, only the records written since are read
+(the store's change cursor), and only new or moved ones are located against the border (see
 :func:`geo.incident_filters.locate_incidents`).
 """
 
@@ -49,12 +49,14 @@ def store() -> IncidentStore:
 
 
 class _LocationMemo:
-    """The last records (and their locations) of one store file, reused after the next write."""
+    """The last records (and their locations) of one store file, and the store's change
+    cursor they stand for; reused after the next write."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.last: pd.DataFrame | None = None
         self.records: gpd.GeoDataFrame | None = None
+        self.cursor = 0
 
 
 @st.cache_resource(show_spinner=False)
@@ -62,18 +64,23 @@ def _location_memo(path: str) -> _LocationMemo:
     return _LocationMemo()
 
 
-def _refresh(store_: IncidentStore, previous: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame:
-    """The live records: the previous list patched with the rows changed since its newest
-    ``updated_at`` (a full read when there is no previous list or the counts disagree)."""
-    if previous is None or previous.empty:
-        return store_.list()
-    changed = store_.list_updated_since(str(previous["updated_at"].max()))
-    kept = previous[~previous["id"].isin(changed["id"])]
-    merged = pd.concat([kept, changed[~changed["deleted"]]], ignore_index=True)
-    merged = gpd.GeoDataFrame(merged, geometry="geometry", crs=previous.crs)
-    if len(merged) != store_.count_live():
-        logger.info("incremental read disagreed with the store; reading every record")
-        return store_.list()
+def _refresh(store_: IncidentStore, memo: _LocationMemo) -> gpd.GeoDataFrame:
+    """The live records: the memo's list patched with the records written since its change
+    cursor (a full read when there is no list yet, the store's log went back — a replaced
+    file — or the counts disagree). Moves the memo's cursor on."""
+    cursor = store_.change_cursor()  # read first: a write after it is read again next time
+    previous = memo.records
+    if previous is None or previous.empty or cursor < memo.cursor:
+        merged = store_.list()
+    else:
+        changed = store_.changed_since(memo.cursor)
+        kept = previous[~previous["id"].isin(changed["id"].tolist())] if len(changed) else previous
+        merged = pd.concat([kept, changed[~changed["deleted"]]], ignore_index=True)
+        merged = gpd.GeoDataFrame(merged, geometry="geometry", crs=previous.crs)
+        if len(merged) != store_.count_live():
+            logger.info("incremental read disagreed with the store; reading every record")
+            merged = store_.list()
+    memo.cursor = cursor
     return merged
 
 
@@ -81,7 +88,7 @@ def _refresh(store_: IncidentStore, previous: gpd.GeoDataFrame | None) -> gpd.Ge
 def _records(path: str, revision: int) -> gpd.GeoDataFrame:
     memo = _location_memo(path)
     with memo.lock:
-        gdf = _refresh(_store(path), memo.records)
+        gdf = _refresh(_store(path), memo)
         memo.records = gdf
         located = locate_incidents(gdf, state.scene_data().border, memo.last)
         memo.last = located

@@ -61,6 +61,8 @@ def show_map(data: SceneData, options: SceneOptions, height: int = 620,
     view = current_view()
     m = localize_assets(build_scene_map(data, options, MapView(), extra_base_overlays, extra_bundles,
                                         draw=True))
-    result = st_folium(m, key=MAP_KEY, height=height, use_container_width=True,
+    # render=False: st_folium renders the Map (and so every layer) itself; rendering the whole
+    # Figure first as well would draw every layer twice
+    result = st_folium(m, key=MAP_KEY, height=height, use_container_width=True, render=False,
                        returned_objects=RETURNED_OBJECTS, center=view.center, zoom=view.zoom)
     return result or {}

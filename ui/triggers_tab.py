@@ -12,7 +12,6 @@ import logging
 from pathlib import Path
 from typing import Any
 
-import altair as alt
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
@@ -28,11 +27,11 @@ from geo.triggers import (
     evaluate_triggers,
     load_rules,
     load_scenarios,
-    record_markers,
     with_thresholds,
 )
 from layers.scene import SceneData
 from ui import state
+from ui.timeline import plotted_records, timeline_points, timeline_spec
 
 logger = logging.getLogger(__name__)
 
@@ -133,63 +132,6 @@ def _trigger_block(rules: TriggerRules, result: TriggerResult, incidents: gpd.Ge
                 st.markdown(f"- marker `{tag}`: {text}")
 
 
-def timeline_chart(incidents: gpd.GeoDataFrame, rules: TriggerRules, selected: list[str]) -> alt.LayerChart:
-    """Incidents and developments over time (y = fatalities), the fatality threshold as a rule.
-
-    Developments carrying a trigger marker get a dashed vertical rule; records in
-    ``selected`` are drawn larger with a black outline.
-    """
-    df = pd.DataFrame({
-        "date": pd.to_datetime(incidents["event_date"], errors="coerce"),
-        "fatalities": pd.to_numeric(incidents.get("fatalities"), errors="coerce").fillna(0).astype(float),
-        "record kind": incidents.get("record_kind", pd.Series("incident", index=incidents.index)).fillna(
-            "incident"),
-        "location": incidents.get("location", pd.Series("", index=incidents.index)).fillna(""),
-        "type": incidents.get("sub_event_type", pd.Series("", index=incidents.index)).fillna(""),
-        "id": incidents["id"].astype(str),
-    })
-    df["selected"] = df["id"].isin(selected)
-    own = {tag for t in rules.triggers if not isinstance(t, AttackTrigger) for tag in t.marker_tags}
-    # trigger markers (triggers 2 and 3) are carried by developments only: read just those rows
-    df["markers"] = ""
-    dev = (df["record kind"] == "development").to_numpy()
-    if dev.any():
-        tags = incidents.get("tags", pd.Series(None, index=incidents.index))[dev]
-        notes = incidents.get("notes", pd.Series(None, index=incidents.index))[dev]
-        df.loc[dev, "markers"] = [", ".join(sorted(record_markers(t, n) & own))
-                                  for t, n in zip(tags, notes, strict=True)]
-    df = df.dropna(subset=["date"])
-    points = alt.Chart(df).mark_point(filled=True, opacity=0.85).encode(
-        x=alt.X("date:T", title="event date"),
-        y=alt.Y("fatalities:Q", title="fatalities"),
-        color=alt.Color("record kind:N", scale=alt.Scale(domain=["incident", "development"],
-                                                          range=["#c0392b", "#2c7fb8"])),
-        shape=alt.Shape("record kind:N", scale=alt.Scale(domain=["incident", "development"],
-                                                          range=["circle", "triangle-up"])),
-        size=alt.condition("datum.selected", alt.value(260), alt.value(90)),
-        stroke=alt.condition("datum.selected", alt.value("black"), alt.value(None)),
-        tooltip=["date:T", "type:N", "location:N", "fatalities:Q", "markers:N"],
-    )
-    layers: list[Any] = [points]
-    attack = next((t for t in rules.triggers if isinstance(t, AttackTrigger)), None)
-    if attack is not None:
-        thr = pd.DataFrame({"y": [attack.min_fatalities],
-                            "label": [f"trigger {attack.id}: {attack.min_fatalities} killed"]})
-        layers.append(alt.Chart(thr).mark_rule(color="#c0392b", strokeDash=[6, 4]).encode(y="y:Q"))
-        layers.append(alt.Chart(thr).mark_text(align="left", dx=4, dy=-6, color="#c0392b").encode(
-            y="y:Q", text="label:N"))
-    marked = df[df["markers"] != ""]
-    if not marked.empty:
-        layers.append(alt.Chart(marked).mark_rule(color="#2c7fb8", strokeDash=[2, 3]).encode(
-            x="date:T", tooltip=["date:T", "markers:N"]))
-    return alt.layer(*layers).properties(height=280)
-
-
-#: Above this many records the timeline shows only those with deaths, developments and the
-#: highlighted ones (zero-fatality incidents would only pile up on the axis).
-TIMELINE_MAX_POINTS = 2000
-
-
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _evaluate(revision_key: tuple[str, int, str], rules: TriggerRules, _incidents: gpd.GeoDataFrame,
               _border: Any) -> list[TriggerResult]:
@@ -199,20 +141,11 @@ def _evaluate(revision_key: tuple[str, int, str], rules: TriggerRules, _incident
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _timeline(revision_key: tuple[str, int, str], rules: TriggerRules, selected: tuple[str, ...],
-              _incidents: gpd.GeoDataFrame) -> tuple[alt.LayerChart, str]:
-    """The timeline chart and its note, built once per (data version, rules, highlight)."""
-    plotted, note = _timeline_records(_incidents, list(selected))
-    return timeline_chart(plotted, rules, list(selected)), note
-
-
-def _timeline_records(incidents: gpd.GeoDataFrame, selected: list[str]) -> tuple[gpd.GeoDataFrame, str]:
-    if len(incidents) <= TIMELINE_MAX_POINTS:
-        return incidents, ""
-    fatal = pd.to_numeric(incidents.get("fatalities"), errors="coerce").fillna(0) > 0
-    development = incidents.get("record_kind", pd.Series("", index=incidents.index)) == "development"
-    keep = fatal | development | incidents["id"].astype(str).isin(selected)
-    return incidents[keep], (f" Of {len(incidents):,} records, the {int(keep.sum()):,} with deaths, the "
-                             "developments and the highlighted ones are plotted.")
+              _incidents: gpd.GeoDataFrame) -> tuple[pd.DataFrame, dict[str, Any], str]:
+    """The timeline's points, spec and note, built once per (data version, rules, highlight)."""
+    plotted, note = plotted_records(_incidents, list(selected))
+    points = timeline_points(plotted, rules, list(selected))
+    return points, timeline_spec(points, rules), note
 
 
 def render(incidents_gdf: gpd.GeoDataFrame, data: SceneData) -> list[str]:
@@ -249,8 +182,8 @@ def render(incidents_gdf: gpd.GeoDataFrame, data: SceneData) -> list[str]:
     if incidents_gdf.empty:
         st.info("The store holds no incidents yet.")
     else:
-        chart, note = _timeline(key, rules, tuple(selected), incidents_gdf)
-        st.altair_chart(chart, width="stretch")
+        points, spec, note = _timeline(key, rules, tuple(selected), incidents_gdf)
+        st.vega_lite_chart(points, spec, width="stretch")
         st.caption("Dashed red line: the fatality threshold of trigger 1. Dashed blue lines: developments "
                    "that carry a trigger marker. Outlined: the records behind the highlighted trigger." + note)
     return selected

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+
+import pyarrow as pa
 from streamlit.testing.v1 import AppTest
 
 from geo.store import IncidentStore
@@ -25,6 +28,13 @@ def test_tab_shows_scenarios_and_three_triggers(app_env):
     assert any("PARTLY MET" in w.value for w in at.warning)
     assert sum("NOT MET" in i.value for i in at.info) == 2
     assert at.session_state["highlight_ids"] == []
+    # the timeline: one point per seed record, the fatality threshold as a rule
+    chart = at.get("vega_lite_chart")[0].proto
+    spec = json.loads(chart.spec)
+    assert [layer["mark"]["type"] for layer in spec["layer"]][:3] == ["point", "rule", "text"]
+    assert spec["layer"][1]["data"]["values"][0]["y"] == 10
+    points = pa.ipc.open_stream(chart.data.data).read_all().to_pandas()
+    assert len(points) == 3 and {"date", "fatalities", "record kind", "selected"} <= set(points.columns)
 
 
 def test_highlight_and_threshold_controls(app_env):

@@ -262,17 +262,23 @@ def test_kill_during_import_leaves_store_unchanged(tmp_path: Path) -> None:
     assert count_rows(path) == 2
 
 
-def test_rows_changed_since_a_time_and_live_count(tmp_path):
+def test_records_changed_since_a_cursor_and_live_count(tmp_path):
     from geo.store import IncidentStore
 
     store = IncidentStore(tmp_path / "inc.gpkg", seed_path=None, create=True)
     base = {"event_date": "2025-06-01", "sub_event_type": "Armed clash", "source": "test",
             "latitude": 37.5, "longitude": 70.0}
+    # an import stamps every row with the same time: a cursor, unlike a time, tells them apart
+    store.import_rows([{**base, "location": f"p{i}"} for i in range(5)], "a")
+    cursor = store.change_cursor()
+    assert cursor >= 5
+    assert store.changed_since(cursor).empty
     first = store.add(base, "a")
-    stamp = str(store.list()["updated_at"].max())
     second = store.add({**base, "latitude": 37.6}, "a")
     store.delete(first, "a")
-    changed = store.list_updated_since(stamp)
+    changed = store.changed_since(cursor)
     assert set(changed["id"]) == {first, second}
     assert bool(changed.set_index("id").loc[first, "deleted"]) is True
-    assert store.count_live() == 1
+    assert store.count_live() == 6
+    assert store.change_cursor() == cursor + 3
+    assert len(store.changed_since(0)) == 7
