@@ -48,7 +48,17 @@ def template_safe_json(value: Any) -> str:
 
     For example ``{"note": "{{ 7*7 }}"}`` becomes ``{"note":"\\u007b{ 7*7 }}"}``.
     """
-    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return script_safe_json_text(json.dumps(value, separators=(",", ":"), ensure_ascii=False))
+
+
+def script_safe_json_text(text: str) -> str:
+    """JSON text made safe as :func:`template_safe_json` makes it (for text already serialised,
+    e.g. by geopandas). Outside strings JSON has none of the replaced characters or pairs, so
+    a parser reads the same values back.
+
+    >>> script_safe_json_text('{"name":"</script>{{x}}"}')
+    '{"name":"\\\\u003c/script\\\\u003e\\\\u007b{x}}"}'
+    """
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("'", "\\u0027")
     return _JINJA_OPENERS.sub(r"\\u007b", text)
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 
 import folium
+
+from layers.geojson import StyledGeoJson
 
 OFFLINE = "Offline (no tiles)"
 #: Map panes (created by layers.map.build_map): offline fills under relief images under overlays.
@@ -63,6 +66,22 @@ def tile_layer(name: str, show: bool) -> folium.TileLayer:
                             overlay=False, control=True, show=show)
 
 
+#: Where the offline basemap writes each country's name (lat, lon); others use the polygon's own point.
+LABEL_POSITIONS = {"CHN": (38.6, 77.0)}  # the clipped polygon's own point falls off-screen
+LABEL_CSS = "font:600 13px sans-serif;color:#555;white-space:nowrap;text-shadow:0 0 3px #fff"
+
+
+@lru_cache(maxsize=8)
+def country_labels(countries_json: str) -> tuple[tuple[float, float, str], ...]:
+    """(lat, lon, escaped name) of each country's label, from the GeoJSON text (cached per text)."""
+    labels = []
+    for feature in json.loads(countries_json)["features"]:
+        props = feature["properties"]
+        lat, lon = LABEL_POSITIONS.get(props["iso3"], (props["label_lat"], props["label_lon"]))
+        labels.append((lat, lon, props["name"]))
+    return tuple(labels)
+
+
 def offline_basemap(countries_json: str, show: bool) -> folium.FeatureGroup:
     """A base layer drawn from the country polygons: pale fills, outlines, names.
 
@@ -70,27 +89,11 @@ def offline_basemap(countries_json: str, show: bool) -> folium.FeatureGroup:
     (EPSG:4326, names already escaped). Needs no network; hillshade can be added on top.
     """
     group = folium.FeatureGroup(name=OFFLINE, overlay=False, control=True, show=show)
-    folium.GeoJson(
-        countries_json,
-        name="offline-countries",
-        style_function=lambda f: {
-            "fillColor": COUNTRY_FILLS.get(f["properties"]["iso3"], "#eeeeee"),
-            "color": "#7a7a7a", "weight": 1, "fillOpacity": 1.0,
-        },
-        interactive=False,
-        pane=BASEMAP_PANE,
+    outline = {"color": "#7a7a7a", "weight": 1, "fillOpacity": 1.0}
+    StyledGeoJson(
+        countries_json, "iso3",
+        styles={iso3: {**outline, "fillColor": color} for iso3, color in COUNTRY_FILLS.items()},
+        default_style={**outline, "fillColor": "#eeeeee"},
+        pane=BASEMAP_PANE, labels=country_labels(countries_json), label_style=LABEL_CSS,
     ).add_to(group)
-    for feature in json.loads(countries_json)["features"]:
-        props = feature["properties"]
-        lat, lon = props["label_lat"], props["label_lon"]
-        if props["iso3"] == "CHN":
-            lat, lon = 38.6, 77.0  # the clipped polygon's own point falls off-screen
-        folium.Marker(
-            location=(lat, lon),
-            icon=folium.DivIcon(
-                html=f"<div style='font:600 13px sans-serif;color:#555;white-space:nowrap;"
-                f"text-shadow:0 0 3px #fff'>{props['name']}</div>",
-                icon_size=(120, 18), icon_anchor=(60, 9)),
-            interactive=False,
-        ).add_to(group)
     return group

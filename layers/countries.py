@@ -7,6 +7,7 @@ import geopandas as gpd
 
 from geo.sanitize import escape_html
 from layers.base import LayerBundle, LegendEntry
+from layers.geojson import StyledGeoJson
 
 SIDE_COLORS = {"TJK": "#e0a526", "AFG": "#4f8f3a"}
 
@@ -28,15 +29,12 @@ def countries_geojson(countries: gpd.GeoDataFrame, tolerance_deg: float = DISPLA
 def countries_layer(countries_json: str) -> LayerBundle:
     """Tajikistan and Afghanistan tinted, neighbours outlined (GeoJSON text from countries_geojson)."""
     group = folium.FeatureGroup(name="Countries")
-    folium.GeoJson(
-        countries_json,
-        style_function=lambda f: {
-            "color": "#666666", "weight": 1,
-            "fillColor": SIDE_COLORS.get(f["properties"]["iso3"], "#999999"),
-            "fillOpacity": 0.10 if f["properties"]["iso3"] in SIDE_COLORS else 0.03,
-        },
-        tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False),
-        interactive=True,
+    outline = {"color": "#666666", "weight": 1}
+    StyledGeoJson(
+        countries_json, "iso3",
+        styles={iso3: {**outline, "fillColor": color, "fillOpacity": 0.10} for iso3, color in SIDE_COLORS.items()},
+        default_style={**outline, "fillColor": "#999999", "fillOpacity": 0.03},
+        interactive=True, tooltip_field="name",
     ).add_to(group)
     return LayerBundle([group], [
         LegendEntry("Tajikistan", SIDE_COLORS["TJK"], "fill"),

@@ -43,8 +43,8 @@ PLACE_STYLES: dict[str, PlaceStyle] = {
 }
 
 
-def places_layer(places: gpd.GeoDataFrame, kind: str, show_precision: bool = True) -> LayerBundle:
-    """One FeatureGroup for the places of ``kind`` (EPSG:4326 points)."""
+def place_symbols(places: gpd.GeoDataFrame, kind: str) -> tuple[PointSymbol, ...]:
+    """The point symbols (position, style, escaped popup and tooltip) of the places of ``kind``."""
     style = PLACE_STYLES[kind]
     subset = places[places["kind"] == kind]
     points = []
@@ -61,6 +61,15 @@ def places_layer(places: gpd.GeoDataFrame, kind: str, show_precision: bool = Tru
             approximate=approximate, precision_m=float(props.get("precision_km") or 0) * 1000,
             label=tooltip_text(props.get("name")) if kind == "town" else "",
         ))
+    return tuple(points)
+
+
+def places_layer(places: gpd.GeoDataFrame, kind: str, show_precision: bool = True,
+                 symbols: tuple[PointSymbol, ...] | None = None) -> LayerBundle:
+    """One FeatureGroup for the places of ``kind`` (EPSG:4326 points); ``symbols``, if given, are
+    those :func:`place_symbols` made of ``places`` (to build them once, not on every rerun)."""
+    style = PLACE_STYLES[kind]
+    points = place_symbols(places, kind) if symbols is None else symbols
     # towns are orientation only: no uncertainty circles around them
     group = points_group(style.title, points, show_precision and kind != "town")
     legend = [LegendEntry(style.title, style.color, "circle")]

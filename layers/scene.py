@@ -20,7 +20,8 @@ from layers.base import LayerBundle
 from layers.border import border_layer, reference_border_layer
 from layers.countries import countries_geojson, countries_layer
 from layers.map import MapView, build_map
-from layers.places import PLACE_STYLES, places_layer
+from layers.places import PLACE_STYLES, place_symbols, places_layer
+from layers.points import PointSymbol
 
 #: Overlay keys and their labels on the page, in drawing order (bottom → top).
 OVERLAYS: dict[str, str] = {
@@ -56,6 +57,11 @@ class SceneData:
     def basemap_json(self) -> str:
         """Coarser country polygons (≈1 km) for the offline basemap's background fills."""
         return countries_geojson(self.countries, tolerance_deg=0.01)
+
+    @cached_property
+    def place_symbols(self) -> dict[str, tuple[PointSymbol, ...]]:
+        """The map symbols of each kind of place, built once."""
+        return {kind: place_symbols(self.places, kind) for kind in PLACE_STYLES}
 
 
 @dataclass(frozen=True)
@@ -93,7 +99,7 @@ def overlay_bundle(data: SceneData, key: str, show_precision: bool = True) -> La
     if key == "countries":
         return countries_layer(data.countries_json)
     if key in PLACE_STYLES:
-        return places_layer(data.places, key, show_precision)
+        return places_layer(data.places, key, show_precision, data.place_symbols[key])
     if key == "incidents":
         from layers.incidents import incidents_layer
 

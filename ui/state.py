@@ -26,7 +26,7 @@ def data_dir() -> str:
 @st.cache_resource(show_spinner="Loading the shipped data…")
 def _scene_data(folder: str) -> SceneData:
     data = load_scene_data(Path(folder))
-    _ = data.countries_json, data.basemap_json  # serialise once, here, not on a user's rerun
+    _ = data.countries_json, data.basemap_json, data.place_symbols  # once, here, not on a user's rerun
     return data
 
 

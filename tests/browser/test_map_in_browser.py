@@ -33,6 +33,10 @@ def test_map_draws_border_and_markers_offline(offline_page, app_server, scene_da
     # one interactive circle per place (plus dashed precision circles and km marks)
     n_places = len(scene_data.places[scene_data.places["kind"] != "town"])
     assert frame.locator("path.leaflet-interactive").count() >= n_places
+    # the offline basemap: country fills in their own pane, under the overlays, and names
+    assert frame.locator('.leaflet-bm_basemap-pane path[fill="#f3e6c8"]').count() == 1  # Tajikistan
+    labels = frame.locator(".leaflet-marker-pane .leaflet-marker-icon").all_inner_texts()
+    assert {"Tajikistan", "Afghanistan"} <= {t.strip() for t in labels}
     # the legend and the controls are there
     assert frame.locator("#bm-legend").inner_text().count("border") >= 1
     assert frame.locator(".leaflet-control-layers").count() == 1
