@@ -95,6 +95,6 @@ class StyledGeoJson(RawMacroElement):
             "tooltipField": tooltip_field, "labels": [list(t) for t in labels], "labelStyle": label_style,
         })
 
-    def _get_self_bounds(self) -> list[list[float]]:
+    def _get_self_bounds(self) -> list[list[float | None]]:
         (south, west), (north, east) = geojson_bounds(self.text)
         return [[south, west], [north, east]]

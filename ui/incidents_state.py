@@ -84,7 +84,7 @@ def _refresh(store_: IncidentStore, memo: _LocationMemo) -> gpd.GeoDataFrame:
     return merged
 
 
-@st.cache_data(show_spinner="Reading incidents…", max_entries=4)
+@st.cache_resource(show_spinner="Reading incidents…", max_entries=4)
 def _records(path: str, revision: int) -> gpd.GeoDataFrame:
     memo = _location_memo(path)
     with memo.lock:
@@ -99,7 +99,10 @@ def _records(path: str, revision: int) -> gpd.GeoDataFrame:
 def records() -> gpd.GeoDataFrame:
     """Live (not deleted) records with ``side``, ``border_km`` and ``chainage_km`` (EPSG:4326)."""
     path = db_path()
-    return _records(path, _store(path).revision)
+    # a shallow copy: under pandas' copy-on-write no change made to it reaches the cached frame,
+    # which is shared by sessions (a resource cache, not st.cache_data: no pickling of 10,000s
+    # of records on every write and every rerun)
+    return _records(path, _store(path).revision).copy(deep=False)
 
 
 def current_user() -> str:
