@@ -66,8 +66,9 @@ def tile_layer(name: str, show: bool) -> folium.TileLayer:
                             overlay=False, control=True, show=show)
 
 
-#: Where the offline basemap writes each country's name (lat, lon); others use the polygon's own point.
-LABEL_POSITIONS = {"CHN": (38.6, 77.0)}  # the clipped polygon's own point falls off-screen
+#: Where the offline basemap writes a country's name (lat, lon); others use the polygon's own point.
+#: China's clipped polygon puts its own point off-screen; Afghanistan's fell under the scale bar.
+LABEL_POSITIONS = {"CHN": (38.6, 77.0), "AFG": (36.05, 67.6)}
 LABEL_CSS = "font:600 13px sans-serif;color:#555;white-space:nowrap;text-shadow:0 0 3px #fff"
 
 

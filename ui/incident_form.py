@@ -173,20 +173,37 @@ def point_preview(text: str, location: str | None, data: SceneData) -> tuple[flo
     return lat, lon
 
 
-def _reset_after_save() -> None:
+def _save(data: SceneData) -> None:
+    """Save the form as a new record. A callback of the save button: it runs before the page
+    script, so the single run that follows already draws the new marker."""
     ss = st.session_state
-    if ss.pop("_inc_reset", False):
-        for key in _ADD_KEYS:
-            ss.pop(key, None)
-    saved = ss.pop("_inc_saved", None)
-    if saved:
-        st.success(f"Saved {escape_markdown(saved)} — it is on the map. Undo it from the Incidents tab.")
+    try:
+        lat, lon = parse_coordinates(str(ss.get("inc_coords") or ""))
+        check_point(lat, lon, data.border)
+    except InvalidCoordinateError:
+        ss["_inc_error"] = "Not saved — coordinates: enter a valid point first (see above). Your entries are kept."
+        return
+    fields = collect_fields(_ADD)
+    fields.update(latitude=lat, longitude=lon, location=_blank_to_none(ss.get("inc_location") or ""))
+    try:
+        new_id = incidents_state.store().add(fields, by=incidents_state.current_user())
+    except BorderMapError as exc:
+        ss["_inc_error"] = (f"Not saved — {escape_markdown(exc)}. Your entries are kept: correct that field "
+                            "and save again.")
+        return
+    for key in _ADD_KEYS:  # an empty form for the next report (widgets not drawn yet: allowed)
+        ss.pop(key, None)
+    ss["_inc_saved"] = f"{fields['sub_event_type']} on {fields['event_date']} ({new_id[:8]})"
+    ss["inc_undo_id"] = new_id
+    ss["inc_selected"] = new_id
 
 
 def entry_panel(data: SceneData, map_result: Mapping[str, Any] | None) -> None:
     """The "Add incident" panel: coordinates with live preview, then the details form."""
     ss = st.session_state
-    _reset_after_save()
+    saved = ss.pop("_inc_saved", None)
+    if saved:
+        st.success(f"Saved {escape_markdown(saved)} — it is on the map. Undo it from the Incidents tab.")
     _use_click(map_result)
     ss.setdefault("inc_coords", "")
     ss.setdefault("inc_location", "")
@@ -195,25 +212,11 @@ def entry_panel(data: SceneData, map_result: Mapping[str, Any] | None) -> None:
     text = c1.text_input("Coordinates — any form, or click the map", key="inc_coords", max_chars=200,
                          placeholder="37°11'40\"N 68°36'19\"E · 37.1944, 68.6053 · 42S VG 64970 16511")
     location = c2.text_input("Location (as the report names it)", key="inc_location", max_chars=5000)
-    point = point_preview(text, location, data)
+    point_preview(text, location, data)
     with st.form("inc_add_form", clear_on_submit=False, enter_to_submit=False):
         detail_fields(_ADD, {"event_date": dt.date.today().isoformat(), "verification": "unverified"})
         st.text_input("Your name (kept in the record's history)", key="inc_by", max_chars=100)
-        submitted = st.form_submit_button("Save incident", type="primary", key="inc_save")
-    if not submitted:
-        return
-    if point is None:
-        st.error("Not saved — coordinates: enter a valid point first (see above). Your entries are kept.")
-        return
-    fields = collect_fields(_ADD)
-    fields.update(latitude=point[0], longitude=point[1], location=_blank_to_none(location))
-    try:
-        new_id = incidents_state.store().add(fields, by=incidents_state.current_user())
-    except BorderMapError as exc:
-        st.error(f"Not saved — {escape_markdown(exc)}. Your entries are kept: correct that field and save again.")
-        return
-    ss["_inc_saved"] = f"{fields['sub_event_type']} on {fields['event_date']} ({new_id[:8]})"
-    ss["_inc_reset"] = True
-    ss["inc_undo_id"] = new_id
-    ss["inc_selected"] = new_id
-    st.rerun()
+        st.form_submit_button("Save incident", type="primary", key="inc_save", on_click=_save, args=(data,))
+    error = ss.pop("_inc_error", None)
+    if error:
+        st.error(error)

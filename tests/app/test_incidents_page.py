@@ -121,6 +121,17 @@ def test_saving_adds_a_row_that_survives_a_restart(app, db):
     assert stored["fatalities"].isna().sum() == 1  # left blank: unknown, not zero
 
 
+def test_saving_without_a_valid_point_writes_nothing_and_keeps_the_entries(app, db):
+    revision = IncidentStore(db).revision
+    _fill(app, "97.1944, 68.6053", location="Farkhor", notes="kept")  # latitude > 90
+    app.button(key="inc_save").click()
+    _run(app)
+    assert any(e.startswith("Not saved — coordinates") for e in _messages(app.error))
+    assert IncidentStore(db).revision == revision
+    assert app.text_input(key="inc_coords").value == "97.1944, 68.6053"
+    assert app.text_area(key="inc_f_notes").value == "kept"
+
+
 @pytest.mark.parametrize(("field", "value", "named"), [
     ("event_date", "2025-02-30", "event_date"),
     ("fatalities", "-3", "fatalities"),
