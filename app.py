@@ -93,8 +93,9 @@ def main() -> None:
     map_options = replace(options, overlays=tuple(o for o in options.overlays if o != "incidents"))
     with map_slot:
         show_map(data, map_options, extra_bundles=bundles, extra_base_overlays=relief)
-    state.freeze_long_lived_objects()
     incident_sidebar.playback_tick(view)
 
 
 main()
+# after main(): the run's own objects are garbage by now, only the long-lived ones are kept
+state.freeze_long_lived_objects()

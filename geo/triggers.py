@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import logging
 import re
+from functools import lru_cache
 from collections.abc import Sequence
 from typing import Any
 
@@ -113,13 +114,16 @@ def _markers(gdf: pd.DataFrame) -> list[frozenset[str]]:
     has = (tags.notna() | notes.str.contains("#", regex=False).fillna(False)).to_numpy(dtype=bool)
     out: list[frozenset[str]] = [frozenset()] * len(gdf)
     t, n = tags.to_numpy(dtype=object, na_value=None), notes.to_numpy(dtype=object, na_value=None)
-    seen: dict[tuple[Any, Any], frozenset[str]] = {}
     for i in np.flatnonzero(has):
-        key = (t[i], n[i])
-        if key not in seen:
-            seen[key] = record_markers(*key)
-        out[i] = seen[key]
+        out[i] = _cached_markers(t[i], n[i])
     return out
+
+
+@lru_cache(maxsize=200_000)
+def _cached_markers(tags: str | None, notes: str | None) -> frozenset[str]:
+    """:func:`record_markers`, remembered across evaluations: after one write, only the new
+    record's text is parsed again."""
+    return record_markers(tags, notes)
 
 
 def _eligible(gdf: pd.DataFrame, kinds: Sequence[str], event_type: str | None = None) -> np.ndarray:

@@ -1,9 +1,11 @@
 /* Border Map incidents layer: many incidents drawn on one canvas from compact columns.
  *
- * Data (built by layers/incidents.py): coordinates as integers (degrees x 1e4), a style
- * group per point (size class, approximate flag, event type), and the popup fields as
- * columns of indices into de-duplicated string tables. Points are drawn by one
- * L.Renderer subclass on its own canvas; clicks are hit-tested against the columns and
+ * Data (built by layers/incidents.py): chunks of incidents (grouped by a hash of their id, so
+ * the page re-encodes only the chunk a write touched), each with coordinates as integers
+ * (degrees x 1e4), a style group per point (size class, approximate flag, event type; the
+ * same type numbering in every chunk), and the popup fields as columns of indices into
+ * de-duplicated string tables. The chunks are merged into one set of columns on load.
+ * Points are drawn by one L.Renderer subclass on its own canvas; clicks are hit-tested against the columns and
  * popups are built as DOM nodes with textContent -- no data string is ever parsed as HTML.
  * Styles: "points", "cluster" (grid aggregation on the same canvas) and "heatmap" (leaflet-heat).
  */
@@ -32,6 +34,60 @@
     for (var i = 0; i < n; i++) { bytes[i] = bin.charCodeAt(i); }
     var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
     return new Response(stream).text().then(JSON.parse);
+  }
+
+  /* Draw order of a style group: larger symbols first, then exact before approximate, then type. */
+  function drawKey(g) {
+    var size = Math.floor(g / 64);
+    return (15 - size) * 64 + (g % 64);
+  }
+
+  /* One set of columns from the decoded chunks: rows concatenated (string codes shifted into
+     the concatenated tables), then put in draw order with a stable counting sort. */
+  function merge(parts) {
+    if (parts.length === 1) { return parts[0]; }
+    var first = parts[0], n = 0, p, i, k;
+    for (p = 0; p < parts.length; p++) { n += parts[p].n; }
+    var d = {n: n, scale: first.scale, maxPrecisionM: first.maxPrecisionM, radii: first.radii,
+             types: first.types, dateCol: first.dateCol, locationCol: first.locationCol,
+             fatalitiesCol: first.fatalitiesCol, highlight: []};
+    var lat = new Array(n), lon = new Array(n), group = new Array(n), approx = new Array(n),
+        prec = new Array(n), cols = first.cols.map(function (c) {
+          return {key: c.key, label: c.label, kind: c.kind, v: new Array(n), table: c.table ? [] : undefined,
+                  truncated: false};
+        });
+    var at = 0;
+    for (p = 0; p < parts.length; p++) {
+      var q = parts[p];
+      for (i = 0; i < q.n; i++) {
+        lat[at + i] = q.lat[i]; lon[at + i] = q.lon[i]; group[at + i] = q.group[i];
+        approx[at + i] = q.approx[i]; prec[at + i] = q.precision_m[i];
+      }
+      for (i = 0; i < q.highlight.length; i++) { d.highlight.push(at + q.highlight[i]); }
+      for (k = 0; k < cols.length; k++) {
+        var c = q.cols[k], out = cols[k], v = c.v;
+        if (c.table) {
+          var off = out.table.length;
+          for (i = 0; i < q.n; i++) { out.v[at + i] = v[i] < 0 ? -1 : v[i] + off; }
+          for (i = 0; i < c.table.length; i++) { out.table.push(c.table[i]); }
+        } else {
+          for (i = 0; i < q.n; i++) { out.v[at + i] = v[i]; }
+        }
+        if (c.truncated) { out.truncated = true; }
+      }
+      at += q.n;
+    }
+    // counting sort by draw key (stable: chunk order, then each chunk's own order)
+    var counts = new Int32Array(16 * 64 + 1), keys = new Int32Array(n), pos = new Int32Array(n);
+    for (i = 0; i < n; i++) { keys[i] = drawKey(group[i]); counts[keys[i] + 1]++; }
+    for (k = 1; k < counts.length; k++) { counts[k] += counts[k - 1]; }
+    for (i = 0; i < n; i++) { pos[i] = counts[keys[i]]++; }
+    function permute(a) { var b = new Array(n); for (var j = 0; j < n; j++) { b[pos[j]] = a[j]; } return b; }
+    d.lat = permute(lat); d.lon = permute(lon); d.group = permute(group); d.approx = permute(approx);
+    d.precision_m = permute(prec);
+    d.cols = cols.map(function (c) { c.v = permute(c.v); return c; });
+    d.highlight = d.highlight.map(function (h) { return pos[h]; }).sort(function (a, b) { return a - b; });
+    return d;
   }
 
   /* Web-Mercator world pixel coordinates at zoom 0 (0..256), as Leaflet's EPSG:3857. */
@@ -481,9 +537,10 @@
     return layer;
   }
 
-  function load(group, payload, encoding, options) {
+  function load(group, chunks, options) {
     var timings = window.__bmTimings = {start: performance.now()};
-    return decode(payload, encoding).then(function (d) {
+    return Promise.all(chunks.map(function (c) { return decode(c[1], c[0]); })).then(function (parts) {
+      var d = merge(parts);
       timings.decoded = performance.now();
       var layer = addTo(group, d, options);
       timings.added = performance.now();

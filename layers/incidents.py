@@ -24,8 +24,11 @@ from __future__ import annotations
 
 import base64
 import gzip
+import hashlib
 import json
 import logging
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -72,9 +75,14 @@ COORD_SCALE = 10_000
 
 #: Above this size (bytes of JSON) the columns are sent gzip-compressed and base64-encoded.
 PLAIN_MAX_BYTES = 200_000
-#: Up to this much JSON (≈ 25,000 incidents) the payload is gzipped fast (level 1), above it
-#: small (level 6): the first keeps the rerun after a write short, the second the page small.
-FAST_GZIP_MAX_BYTES = 4_000_000
+#: Up to this many incidents the payload is gzipped fast (level 1), above it small (level 6):
+#: the first keeps the rerun after a write short (10,000 incidents with ACLED-length notes:
+#: 25 ms instead of 108 ms, 1.09 MB instead of 0.84 MB), the second keeps the 100,000-incident
+#: page under 8 MB.
+FAST_GZIP_MAX_INCIDENTS = 40_000
+#: The payload is cut into this many chunks by a hash of the incident id, each encoded on its
+#: own and cached by content: after a write the page encodes only the chunk that changed.
+CHUNK_COUNT = 16
 
 #: Characters of notes the page carries in all (notes are shortened evenly above it).
 NOTES_BUDGET_CHARS = 12_000_000
@@ -117,8 +125,7 @@ _HEAT_JS = ("leaflet-heat.js",
 _TEMPLATE = """
 {% macro script(this, kwargs) %}
 {{ this.library }}
-BmIncidents.load({{ this._parent.get_name() }}, {{ this.payload_json }}, {{ this.encoding|tojson }},
-                 {{ this.options|tojson }});
+BmIncidents.load({{ this._parent.get_name() }}, {{ this.payload_json }}, {{ this.options|tojson }});
 {% endmacro %}
 """
 
@@ -159,6 +166,18 @@ def _int_values(frame: pd.DataFrame, column: str, missing: int = -1) -> np.ndarr
     return np.where(ok, np.round(np.where(ok, numbers, 0)), missing).astype(np.int64)
 
 
+def notes_limit_for(n: int) -> int:
+    """Characters of notes each of ``n`` incidents may carry (:data:`NOTES_BUDGET_CHARS` shared
+    out, never below :data:`NOTES_MIN_CHARS`), rounded down to a step of a fixed ladder, so that
+    one incident more or less leaves the limit — and so every cached chunk — unchanged."""
+    share = NOTES_BUDGET_CHARS // max(n, 1)
+    return max([NOTES_MIN_CHARS, *(step for step in _NOTES_LADDER if step <= share)])
+
+
+#: The limits notes are cut to (characters): steps of about a quarter.
+_NOTES_LADDER = tuple(int(NOTES_MIN_CHARS * 1.25 ** k) for k in range(40))
+
+
 def _shorten(codes: np.ndarray, table: list[str], limit: int) -> tuple[np.ndarray, list[str], bool]:
     """Texts cut to ``limit`` characters at a word boundary, ending with '…' when cut."""
     if all(len(t) <= limit for t in table):
@@ -177,7 +196,8 @@ def _shorten(codes: np.ndarray, table: list[str], limit: int) -> tuple[np.ndarra
     return remap[codes], list(new), True
 
 
-def incident_columns(incidents: gpd.GeoDataFrame, highlight_ids: Sequence[str] = ()) -> dict[str, Any]:
+def incident_columns(incidents: gpd.GeoDataFrame, highlight_ids: Sequence[str] = (), *,
+                     type_names: Sequence[str] | None = None, notes_limit: int | None = None) -> dict[str, Any]:
     """The compact columns the layer's script draws from (pure; does not touch folium).
 
     Parameters
@@ -187,6 +207,12 @@ def incident_columns(incidents: gpd.GeoDataFrame, highlight_ids: Sequence[str] =
         with the columns of :meth:`geo.store.IncidentStore.list` (absent ones are blank).
     highlight_ids : sequence of str
         ``id`` values drawn on top with a thick outline.
+    type_names : sequence of str, optional
+        Known event types to number, in order (the types of a whole set of incidents, so
+        its chunks number them alike; then ``types`` always ends with the "other" entry).
+        Default: those present here.
+    notes_limit : int, optional
+        Characters of notes kept (default: :func:`notes_limit_for` the number of rows).
 
     Returns
     -------
@@ -217,12 +243,12 @@ def incident_columns(incidents: gpd.GeoDataFrame, highlight_ids: Sequence[str] =
     n = len(frame)
 
     etype_codes, etype_table = _string_codes(frame, "event_type")
-    known = [t for t in EVENT_TYPE_COLORS if t in etype_table]
+    known = list(type_names) if type_names is not None else [t for t in EVENT_TYPE_COLORS if t in etype_table]
     types = [[t, EVENT_TYPE_COLORS[t]] for t in known]
     to_type = np.array([known.index(t) if t in known else len(known) for t in etype_table] + [len(known)],
                        dtype=np.int64)
     tcode = to_type[etype_codes]
-    if (tcode == len(known)).any():
+    if type_names is not None or (tcode == len(known)).any():
         types.append([OTHER_LABEL, OTHER_COLOR])
 
     fatalities = _int_values(frame, "fatalities")
@@ -242,7 +268,7 @@ def incident_columns(incidents: gpd.GeoDataFrame, highlight_ids: Sequence[str] =
     wanted_codes = [k for k, v in enumerate(id_table) if v in wanted]
     highlight = np.flatnonzero(np.isin(id_codes[order], wanted_codes)).tolist() if wanted_codes else []
 
-    notes_limit = max(NOTES_MIN_CHARS, NOTES_BUDGET_CHARS // max(n, 1))
+    notes_limit = notes_limit if notes_limit is not None else notes_limit_for(n)
     cols = []
     for column, label, kind in POPUP_FIELDS:
         entry: dict[str, Any] = {"key": column, "label": label, "kind": kind}
@@ -276,39 +302,154 @@ def incident_columns(incidents: gpd.GeoDataFrame, highlight_ids: Sequence[str] =
     }
 
 
-def encode_columns(data: dict[str, Any]) -> tuple[Any, str]:
-    """``(payload, encoding)``: the dict itself ("json") or gzip+base64 text when large."""
+def encode_columns(data: dict[str, Any], level: int = 6) -> tuple[Any, str]:
+    """``(payload, encoding)``: the dict itself ("json") or, when large, gzip (``level``) + base64 text."""
     text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
     if len(text) <= PLAIN_MAX_BYTES:
         return data, "json"
-    # level 1 is 4× faster than 6 for ~3 % more bytes (10,000 incidents: 5 ms, 238 KB vs 22 ms, 230 KB):
-    # the page rebuilds this after every write; very large payloads are squeezed harder for size
-    level = 1 if len(text) <= FAST_GZIP_MAX_BYTES else 6
     packed = gzip.compress(text.encode("utf-8"), compresslevel=level, mtime=0)
     return base64.b64encode(packed).decode("ascii"), "gzip-base64"
 
 
 @dataclass(frozen=True)
-class IncidentPayload:
-    """Incidents prepared for the map: compact columns and their encoded form (cacheable)."""
+class EncodedChunk:
+    """One chunk of incidents as it goes into the page: script-safe JSON text of
+    ``[encoding, payload]`` (see :func:`encode_columns`), and what the legend needs of it."""
 
-    columns: dict[str, Any]
-    payload: Any
-    encoding: str
+    n: int
+    any_approximate: bool
+    highlighted: int
+    json_text: str
+
+
+def encode_chunk(columns: dict[str, Any], level: int) -> EncodedChunk:
+    """``columns`` (from :func:`incident_columns`) encoded as one chunk."""
+    payload, encoding = encode_columns(columns, level)
+    return EncodedChunk(n=columns["n"], any_approximate=any(columns["approx"]),
+                        highlighted=len(columns["highlight"]), json_text=template_safe_json([encoding, payload]))
+
+
+class ChunkCache:
+    """Encoded chunks by content key, the least recently used dropped beyond ``max_entries``
+    (thread-safe: the page's sessions share one)."""
+
+    def __init__(self, max_entries: int = 4 * CHUNK_COUNT) -> None:
+        self.max_entries = max_entries
+        self._chunks: OrderedDict[tuple[Any, ...], EncodedChunk] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    def get(self, key: tuple[Any, ...]) -> EncodedChunk | None:
+        with self._lock:
+            chunk = self._chunks.get(key)
+            if chunk is None:
+                self.misses += 1
+                return None
+            self.hits += 1
+            self._chunks.move_to_end(key)
+            return chunk
+
+    def put(self, key: tuple[Any, ...], chunk: EncodedChunk) -> None:
+        with self._lock:
+            self._chunks[key] = chunk
+            self._chunks.move_to_end(key)
+            while len(self._chunks) > self.max_entries:
+                self._chunks.popitem(last=False)
+
+
+@dataclass(frozen=True)
+class IncidentPayload:
+    """Incidents prepared for the map: encoded chunks (cacheable) and their totals."""
+
+    chunks: tuple[EncodedChunk, ...]
+    types: tuple[tuple[str, str], ...]
+
+    @property
+    def n(self) -> int:
+        """Incidents drawn."""
+        return sum(c.n for c in self.chunks)
+
+    @property
+    def encoding(self) -> str:
+        """How the chunks travel: "json" if every one is plain JSON, else "gzip-base64"."""
+        return "json" if all(c.json_text.startswith('["json"') for c in self.chunks) else "gzip-base64"
 
     @cached_property
     def payload_json(self) -> str:
-        """``payload`` as script-safe JSON text (as Jinja's ``tojson``: ``<``, ``>``, ``&``, ``'``
-        escaped, and no Jinja tag openers — see :func:`geo.sanitize.template_safe_json`), serialised
-        once rather than on every render of the map."""
-        return template_safe_json(self.payload)
+        """The chunks as one script-safe JSON array (``<``, ``>``, ``&``, ``'`` escaped, no Jinja
+        tag openers — see :func:`geo.sanitize.template_safe_json`), joined from each chunk's
+        cached text rather than serialised again."""
+        return "[" + ",".join(c.json_text for c in self.chunks) + "]"
 
 
-def prepare_incidents(incidents: gpd.GeoDataFrame, highlight_ids: Sequence[str] = ()) -> IncidentPayload:
-    """The expensive, data-only half of the layer: columns + encoding (no folium objects)."""
-    columns = incident_columns(incidents, highlight_ids)
-    payload, encoding = encode_columns(columns)
-    return IncidentPayload(columns, payload, encoding)
+def _row_keys(frame: gpd.GeoDataFrame) -> np.ndarray:
+    """A 64-bit hash per row of everything its symbol and popup show: the record's id and
+    version (``updated_at``) and position when the frame has them, else every shown column."""
+    xy = pd.DataFrame({"x": frame.geometry.x.to_numpy(), "y": frame.geometry.y.to_numpy()})
+    if {"id", "updated_at"} <= set(frame.columns):
+        shown = ["id", "updated_at"]
+    else:
+        shown = [c for c in (*(f for f, _, _ in POPUP_FIELDS), "confidence", "id") if c in frame.columns]
+    parts = pd.concat([frame[shown].reset_index(drop=True).astype(str), xy], axis=1)
+    return pd.util.hash_pandas_object(parts, index=False).to_numpy()
+
+
+def _chunk_numbers(frame: gpd.GeoDataFrame) -> np.ndarray:
+    if "id" not in frame.columns:
+        return np.arange(len(frame)) % CHUNK_COUNT
+    ids = frame["id"].astype(str).to_numpy(dtype=object)
+    return (pd.util.hash_array(ids) % CHUNK_COUNT).astype(np.int64)
+
+
+def prepare_incidents(incidents: gpd.GeoDataFrame, highlight_ids: Sequence[str] = (),
+                      cache: ChunkCache | None = None) -> IncidentPayload:
+    """The expensive, data-only half of the layer: the incidents as encoded chunks.
+
+    Rows go to one of :data:`CHUNK_COUNT` chunks by a hash of their id. With ``cache``, a
+    chunk whose rows, highlight, notes limit and type numbering are unchanged since an earlier
+    call is taken from it instead of being encoded again — after one incident is added,
+    one chunk is encoded.
+    """
+    if incidents.crs is None:
+        raise CRSError("incidents have no CRS; set it (incidents.set_crs(4326)) before drawing them")
+    frame = incidents if incidents.crs.to_epsg() == 4326 else incidents.to_crs(4326)
+    frame = frame[frame.geometry.notna().to_numpy()]
+    event_types = (frame["event_type"].astype(str).str.strip() if "event_type" in frame.columns
+                   else pd.Series("", index=frame.index))
+    present = set(event_types)
+    type_names = tuple(t for t in EVENT_TYPE_COLORS if t in present)
+    notes_limit = notes_limit_for(len(frame))
+    level = 1 if len(frame) <= FAST_GZIP_MAX_INCIDENTS else 6
+    wanted = {str(i) for i in highlight_ids}
+    ids = frame["id"].astype(str).to_numpy(dtype=object) if "id" in frame.columns else None
+    highlighted = (np.fromiter((i in wanted for i in ids), dtype=bool, count=len(ids))
+                   if wanted and ids is not None else np.zeros(len(frame), dtype=bool))
+    numbers = _chunk_numbers(frame)
+    keys = _row_keys(frame) if cache is not None else None
+    chunks = []
+    for number in range(CHUNK_COUNT):
+        rows = np.flatnonzero(numbers == number)
+        if not len(rows) and (chunks or number < CHUNK_COUNT - 1):
+            continue  # empty chunks are left out (one is kept when there are no incidents at all)
+        chunk_highlight = tuple(ids[rows[highlighted[rows]]]) if ids is not None and wanted else ()
+        key = None
+        if cache is not None and keys is not None:
+            digest = hashlib.blake2b(keys[rows].tobytes(), digest_size=16).digest()
+            key = (digest, chunk_highlight, notes_limit, type_names, level)
+            found = cache.get(key)
+            if found is not None:
+                chunks.append(found)
+                continue
+        columns = incident_columns(frame.iloc[rows], chunk_highlight, type_names=type_names,
+                                   notes_limit=notes_limit)
+        chunk = encode_chunk(columns, level)
+        if cache is not None and key is not None:
+            cache.put(key, chunk)
+        chunks.append(chunk)
+    types = tuple((t, EVENT_TYPE_COLORS[t]) for t in type_names)
+    if not event_types.isin(type_names).all():  # blank, missing or unknown types are drawn as "other"
+        types += ((OTHER_LABEL, OTHER_COLOR),)
+    return IncidentPayload(tuple(chunks), types)
 
 
 class IncidentLayer(JSCSSMixin, RawMacroElement):
@@ -332,7 +473,7 @@ class IncidentLayer(JSCSSMixin, RawMacroElement):
             if incidents is None:
                 raise InvalidInputError("IncidentLayer needs incidents or a prepared payload")
             prepared = prepare_incidents(incidents, highlight_ids)
-        self.columns, self.payload, self.encoding = prepared.columns, prepared.payload, prepared.encoding
+        self.prepared = prepared
         self.payload_json = prepared.payload_json
         self.options = {"style": style, "showPrecision": bool(show_precision), "heatMax": 8}
         self.library = _library()
@@ -340,17 +481,17 @@ class IncidentLayer(JSCSSMixin, RawMacroElement):
         self.default_css: list[tuple[str, str]] = []
 
 
-def _legend(columns: dict[str, Any], style: str) -> list[LegendEntry]:
-    if columns["n"] == 0:
+def _legend(prepared: IncidentPayload, style: str) -> list[LegendEntry]:
+    if prepared.n == 0:
         return []
     if style == "heatmap":
         return [LegendEntry("Incident density, weighted by fatalities (heatmap)", EVENT_TYPE_COLORS[
             "Explosions/Remote violence"], "fill")]
-    entries = [LegendEntry(f"Incident: {name}", color) for name, color in columns["types"]]
+    entries = [LegendEntry(f"Incident: {name}", color) for name, color in prepared.types]
     entries.append(LegendEntry("Incident size: fatalities 0 · 1–4 · 5–19 · 20–99 · 100+", "#999999"))
-    if any(columns["approx"]):
+    if any(c.any_approximate for c in prepared.chunks):
         entries.append(APPROXIMATE_LEGEND)
-    if columns["highlight"]:
+    if any(c.highlighted for c in prepared.chunks):
         entries.append(LegendEntry("Highlighted incident (thick black outline)", "#000000"))
     if style == "cluster":
         entries.append(LegendEntry("Incident cluster: count inside, colour of its commonest type; click to zoom",
@@ -380,6 +521,6 @@ def incidents_layer(incidents: gpd.GeoDataFrame | None, show_precision: bool = T
                             highlight_ids=highlight_ids, prepared=prepared)
     group = folium.FeatureGroup(name="Incidents")
     element.add_to(group)
-    logger.info("incidents layer: %d incidents, style %s, %s payload", element.columns["n"], style,
-                element.encoding)
-    return LayerBundle([group], _legend(element.columns, style))
+    logger.info("incidents layer: %d incidents in %d chunk(s), style %s, %s payload", element.prepared.n,
+                len(element.prepared.chunks), style, element.prepared.encoding)
+    return LayerBundle([group], _legend(element.prepared, style))

@@ -81,7 +81,7 @@ def build_map(
     Fullscreen(position="topleft").add_to(m)
     MeasureControl(position="topleft", primary_length_unit="kilometers", secondary_length_unit="meters",
                    primary_area_unit="sqkilometers").add_to(m)
-    MousePosition(position="bottomleft", separator=" , ", prefix="lat, lon:",
+    MousePosition(position="bottomleft", separator=" , ", prefix="lat, lon:", empty_string="lat, lon: –",
                   lat_formatter="function(n){return L.Util.formatNum(n,5);}",
                   lng_formatter="function(n){return L.Util.formatNum(n,5);}").add_to(m)
     if draw:  # analysts outline zones (polygons and rectangles) to save on the page

@@ -73,27 +73,54 @@ def history_table(incident_id: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _run_change(action: str, incident_id: str, **kwargs: Any) -> None:
-    """Apply a store change; on success remember it for undo and rerun, else show why."""
+def _run_change(action: str, incident_id: str, changes: dict[str, Any] | None = None) -> None:
+    """Apply a store change and leave the outcome for :func:`_feedback`; on success remember
+    the record for undo. A button callback: it runs before the page script, so the one run
+    that follows already shows the change (on the map, in the table and the history)."""
+    ss = st.session_state
     st_ = incidents_state.store()
     by = incidents_state.current_user()
     revision = st_.revision
     try:
         if action == "update":
-            st_.update(incident_id, kwargs["changes"], by=by)
+            st_.update(incident_id, changes or {}, by=by)
         elif action == "delete":
             st_.delete(incident_id, by=by)
         else:
             st_.undo(incident_id, by=by)
     except BorderMapError as exc:
-        st.error(f"Not {action}d — {escape_markdown(exc)}")
+        ss["_inc_feedback"] = ("error", f"Not {action}d — {escape_markdown(exc)}")
         return
     if st_.revision == revision:  # an edit that changed nothing: no revision, nothing to undo
-        st.info("Nothing changed: the record already holds these values.")
+        ss["_inc_feedback"] = ("info", "Nothing changed: the record already holds these values.")
         return
-    st.session_state["inc_undo_id"] = incident_id
-    st.session_state["_inc_done"] = f"{action.capitalize()} done on {incident_id[:8]}."
-    st.rerun()
+    ss["inc_undo_id"] = incident_id
+    ss["_inc_feedback"] = ("success", f"{action.capitalize()} done on {escape_markdown(incident_id[:8])}.")
+
+
+def _save_edit(incident_id: str) -> None:
+    """The edit form's save (a callback): coordinates parsed, then :func:`_run_change`."""
+    prefix = f"inc_e_{incident_id}_"
+    try:
+        lat, lon = parse_coordinates(st.session_state[prefix + "coords"])
+    except BorderMapError as exc:
+        st.session_state["_inc_feedback"] = (
+            "error", f"Not saved — coordinates: {escape_markdown(exc)}. Your entries are kept.")
+        return
+    changes = collect_fields(prefix, with_location=True)
+    changes.update(latitude=lat, longitude=lon)
+    _run_change("update", incident_id, changes=changes)
+
+
+def _feedback() -> None:
+    """What the last change did (left by :func:`_run_change`), shown once."""
+    kind, text = st.session_state.pop("_inc_feedback", (None, ""))
+    if kind == "success":
+        st.success(text)
+    elif kind == "info":
+        st.info(text)
+    elif kind == "error":
+        st.error(text)
 
 
 def _edit_form(rec: dict[str, Any]) -> None:
@@ -104,16 +131,8 @@ def _edit_form(rec: dict[str, Any]) -> None:
     with st.form(f"inc_edit_form_{rec['id']}", enter_to_submit=False):
         st.text_input("Coordinates — any form", key=key, max_chars=200)
         detail_fields(prefix, rec, with_location=True)
-        submitted = st.form_submit_button("Save changes", type="primary", key="inc_edit_save")
-    if submitted:
-        try:
-            lat, lon = parse_coordinates(st.session_state[key])
-        except BorderMapError as exc:
-            st.error(f"Not saved — coordinates: {escape_markdown(exc)}. Your entries are kept.")
-            return
-        changes = collect_fields(prefix, with_location=True)
-        changes.update(latitude=lat, longitude=lon)
-        _run_change("update", rec["id"], changes=changes)
+        st.form_submit_button("Save changes", type="primary", key="inc_edit_save", on_click=_save_edit,
+                              args=(rec["id"],))
 
 
 def _selected(incidents: gpd.GeoDataFrame, table_rows: list[int], labels: dict[str, str]) -> str | None:
@@ -150,12 +169,11 @@ def _export_buttons(incidents: gpd.GeoDataFrame) -> None:
 def incidents_tab(filtered: gpd.GeoDataFrame, total: int) -> None:
     """The filtered table, the selected record's actions and history, the exports."""
     ss = st.session_state
-    done = ss.pop("_inc_done", None)
-    if done:
-        st.success(escape_markdown(done))
+    _feedback()
     undo_id = ss.get("inc_undo_id")
-    if undo_id and st.button(f"↶ Undo my last change (record {undo_id[:8]})", key="inc_undo_last"):
-        _run_change("undo", undo_id)
+    if undo_id:
+        st.button(f"↶ Undo my last change (record {undo_id[:8]})", key="inc_undo_last", on_click=_run_change,
+                  args=("undo", undo_id))
     listed = filtered
     note = ""
     if len(filtered) > TABLE_MAX_ROWS:  # a table (and picker) of 10,000 rows costs every rerun
@@ -186,10 +204,9 @@ def _record_panel(incident_id: str) -> None:
         st.error(escape_markdown(exc))
         return
     c1, c2 = st.columns(2)
-    if c1.button("🗑 Delete this record", key="inc_delete"):
-        _run_change("delete", incident_id)
-    if c2.button("↶ Undo this record's last change", key="inc_undo_selected"):
-        _run_change("undo", incident_id)
+    c1.button("🗑 Delete this record", key="inc_delete", on_click=_run_change, args=("delete", incident_id))
+    c2.button("↶ Undo this record's last change", key="inc_undo_selected", on_click=_run_change,
+              args=("undo", incident_id))
     with st.expander("Edit this record", expanded=False):
         _edit_form(rec)
     st.markdown("**History of this record** (oldest first)")

@@ -21,7 +21,7 @@ import streamlit as st
 from geo.incident_filters import IncidentFilter, locate_incidents, with_locations
 from geo.store import IncidentStore, default_db_path
 from layers.base import LayerBundle
-from layers.incidents import IncidentPayload, incidents_layer, prepare_incidents
+from layers.incidents import ChunkCache, IncidentPayload, incidents_layer, prepare_incidents
 from ui import state
 
 logger = logging.getLogger(__name__)
@@ -122,11 +122,17 @@ def default_user() -> str:
     return os.environ.get(USER_ENV) or login or "analyst"
 
 
+@st.cache_resource(show_spinner=False)
+def _chunk_cache(path: str) -> ChunkCache:
+    return ChunkCache()
+
+
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _prepared(path: str, version: tuple[int, str], flt: IncidentFilter, highlight: tuple[str, ...],
               _incidents: gpd.GeoDataFrame) -> IncidentPayload:
-    """The map payload of the filtered incidents, once per (data version, filter, highlight)."""
-    return prepare_incidents(_incidents, highlight)
+    """The map payload of the filtered incidents, once per (data version, filter, highlight);
+    after a write only the chunk holding the changed record is encoded again."""
+    return prepare_incidents(_incidents, highlight, cache=_chunk_cache(path))
 
 
 def incidents_bundle(incidents: gpd.GeoDataFrame, show_precision: bool = True, style: str = "points",

@@ -164,6 +164,17 @@ def test_edit_history_delete_and_undo(app, db):
     history = next(d.value for d in app.dataframe if "changes" in d.value.columns)
     assert list(history["action"]) == ["import", "update"]
     assert "fatalities: 1 → 7" in history["changes"].iloc[1]
+    assert any(m.startswith("Update done on") for m in _messages(app.success))
+
+    app.button(key="inc_edit_save").click()  # saved again unchanged: no new revision, said so
+    _run(app)
+    assert any(m.startswith("Nothing changed") for m in _messages(app.info))
+    app.text_input(key=f"inc_e_{target}_coords").input("37.19, 268.6")
+    app.button(key="inc_edit_save").click()
+    _run(app)
+    assert any(m.startswith("Not saved — coordinates") for m in _messages(app.error))
+    assert app.text_input(key=f"inc_e_{target}_coords").value == "37.19, 268.6"  # kept to correct
+    assert len(IncidentStore(db).history(target)) == 2
 
     app.button(key="inc_delete").click()
     _run(app)

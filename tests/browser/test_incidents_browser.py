@@ -60,6 +60,11 @@ def test_every_incident_is_drawn_and_a_click_shows_its_fields(offline_page, tmp_
     _open(page, tmp_path, gdf, highlight_ids=["hostile-0", "hostile-1", "hostile-2", "hostile-3"])
     assert page.evaluate("window.__bmIncidentCount") == len(gdf)
     assert page.evaluate("window.__bmIncidentVisible") == len(gdf)  # the default view holds the border
+    # the chunks were merged into one draw order: larger symbols first, exact before approximate
+    order = page.evaluate("""() => { var g = window.__bmIncidentLayers[0]._d.group, out = [];
+        for (var i = 0; i < g.length; i++) { out.push([-Math.floor(g[i] / 64), g[i] % 64]); } return out; }""")
+    assert len(order) == len(gdf) and order == sorted(order)
+    assert page.evaluate("window.__bmIncidentLayers[0]._d.highlight.length") == 4
     popup = _click_incident(page, 37.3, 69.8)
     text = popup.inner_text()
     for label in ("Date", "Event type", "Actor 1", "Fatalities", "Source", "Notes", "Location precision"):

@@ -33,7 +33,8 @@ _SOURCES = ("Asia-Plus", "RFE/RL Tajik Service", "Pajhwok Afghan News", "Khaama 
             "Shamshad News", "Etilaatroz", "Radio Ozodi; Asia-Plus", "Pajhwok Afghan News; Tolo News")
 _ORIGINS = ("Across the border from Afghanistan", "Across the border from Tajikistan", "Local", "Unknown")
 _NATIONALS = ("AF", "TJ", "CN", "AF,TJ", "CN,TJ", "RU")
-_CONF = ("confirmed", "assessed", "claimed", "approximate")
+#: the store's vocabulary (geo.datasets.CONFIDENCE_VALUES): exact events assessed or claimed
+_CONF = ("assessed", "claimed", "approximate")
 _WORDS = ("night", "checkpoint", "convoy", "village", "market", "bridge", "river", "patrol", "district",
           "road", "mosque", "school", "border post", "mountain pass", "farmers", "traders", "drug shipment",
           "weapons cache", "mine", "gold prospectors", "herders", "fishermen", "customs office", "ferry")
@@ -122,7 +123,7 @@ def synthetic_incidents(n: int, seed: int = 0, border: Border | None = None) -> 
         "nationals": np.array(_NATIONALS, dtype=object)[rng.integers(0, len(_NATIONALS), n)],
         "origin": np.array(_ORIGINS, dtype=object)[rng.integers(0, len(_ORIGINS), n)],
         "confidence": np.where(geo_precision > 1, "approximate",
-                               np.array(_CONF[:3], dtype=object)[rng.integers(0, 3, n)]),
+                               np.array(_CONF[:2], dtype=object)[rng.integers(0, 2, n)]),
         "verification": np.where(rng.random(n) < 0.3, "verified", "unverified"),
         "record_kind": np.where(etype == "Strategic developments", "development", "incident"),
         "source_url": urls,

@@ -151,7 +151,7 @@ def test_page_size_grows_at_most_linearly_and_stays_under_8_mb_at_100k():
     sizes = {}
     for n in (10_000, 100_000):
         gdf = synthetic_incidents(n, seed=7)
-        sizes[n] = len(IncidentLayer(gdf).payload.encode())
+        sizes[n] = len(IncidentLayer(gdf).payload_json.encode())
         if n == 100_000:
             page = standalone_html(build_map([incidents_layer(gdf)], EMPTY_FC))
             assert len(page.encode()) < 8 * 1024 * 1024
