@@ -14,9 +14,13 @@ Styles
              cell with the count, coloured by the commonest event type; a click zooms in).
 ``heatmap``  density weighted by fatalities (vendored leaflet-heat).
 
-Safety: the columns reach the page through Jinja's ``tojson`` (``<``, ``>``, ``&`` and
-quotes escaped, so no text can end the script) or, above :data:`PLAIN_MAX_BYTES`, as
-gzip+base64 decoded in the browser; popups are built on click as DOM nodes whose text
+The columns travel in :data:`CHUNK_COUNT` chunks (rows grouped by a hash of their id), each
+encoded once and cached by content, so after a write the page encodes one chunk; the browser
+merges them into one draw order.
+
+Safety: each chunk reaches the page as script-safe JSON (:func:`geo.sanitize.template_safe_json`:
+``<``, ``>``, ``&`` and quotes escaped, so no text can end the script) or, above
+:data:`PLAIN_MAX_BYTES`, as gzip+base64 decoded in the browser; popups are built on click as DOM nodes whose text
 is set with ``textContent`` — no incident text is ever parsed as HTML or JavaScript.
 """
 
@@ -75,11 +79,10 @@ COORD_SCALE = 10_000
 
 #: Above this size (bytes of JSON) the columns are sent gzip-compressed and base64-encoded.
 PLAIN_MAX_BYTES = 200_000
-#: Up to this many incidents the payload is gzipped fast (level 1), above it small (level 6):
-#: the first keeps the rerun after a write short (10,000 incidents with ACLED-length notes:
-#: 25 ms instead of 108 ms, 1.09 MB instead of 0.84 MB), the second keeps the 100,000-incident
-#: page under 8 MB.
-FAST_GZIP_MAX_INCIDENTS = 40_000
+#: gzip level of the payload. 10,000 incidents with ACLED-length notes (4.1 MB of JSON):
+#: level 1 25 ms → 1.09 MB, level 4 37 ms → 0.94 MB, level 6 108 ms → 0.84 MB. Level 4:
+#: every rerun carries the payload to the browser, and a change of filters encodes it all.
+GZIP_LEVEL = 4
 #: The payload is cut into this many chunks by a hash of the incident id, each encoded on its
 #: own and cached by content: after a write the page encodes only the chunk that changed.
 CHUNK_COUNT = 16
@@ -302,7 +305,7 @@ def incident_columns(incidents: gpd.GeoDataFrame, highlight_ids: Sequence[str] =
     }
 
 
-def encode_columns(data: dict[str, Any], level: int = 6) -> tuple[Any, str]:
+def encode_columns(data: dict[str, Any], level: int = GZIP_LEVEL) -> tuple[Any, str]:
     """``(payload, encoding)``: the dict itself ("json") or, when large, gzip (``level``) + base64 text."""
     text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
     if len(text) <= PLAIN_MAX_BYTES:
@@ -322,9 +325,9 @@ class EncodedChunk:
     json_text: str
 
 
-def encode_chunk(columns: dict[str, Any], level: int) -> EncodedChunk:
+def encode_chunk(columns: dict[str, Any]) -> EncodedChunk:
     """``columns`` (from :func:`incident_columns`) encoded as one chunk."""
-    payload, encoding = encode_columns(columns, level)
+    payload, encoding = encode_columns(columns)
     return EncodedChunk(n=columns["n"], any_approximate=any(columns["approx"]),
                         highlighted=len(columns["highlight"]), json_text=template_safe_json([encoding, payload]))
 
@@ -419,14 +422,13 @@ def prepare_incidents(incidents: gpd.GeoDataFrame, highlight_ids: Sequence[str] 
     present = set(event_types)
     type_names = tuple(t for t in EVENT_TYPE_COLORS if t in present)
     notes_limit = notes_limit_for(len(frame))
-    level = 1 if len(frame) <= FAST_GZIP_MAX_INCIDENTS else 6
     wanted = {str(i) for i in highlight_ids}
     ids = frame["id"].astype(str).to_numpy(dtype=object) if "id" in frame.columns else None
     highlighted = (np.fromiter((i in wanted for i in ids), dtype=bool, count=len(ids))
                    if wanted and ids is not None else np.zeros(len(frame), dtype=bool))
     numbers = _chunk_numbers(frame)
     keys = _row_keys(frame) if cache is not None else None
-    chunks = []
+    chunks: list[EncodedChunk] = []
     for number in range(CHUNK_COUNT):
         rows = np.flatnonzero(numbers == number)
         if not len(rows) and (chunks or number < CHUNK_COUNT - 1):
@@ -435,14 +437,14 @@ def prepare_incidents(incidents: gpd.GeoDataFrame, highlight_ids: Sequence[str] 
         key = None
         if cache is not None and keys is not None:
             digest = hashlib.blake2b(keys[rows].tobytes(), digest_size=16).digest()
-            key = (digest, chunk_highlight, notes_limit, type_names, level)
+            key = (digest, chunk_highlight, notes_limit, type_names)
             found = cache.get(key)
             if found is not None:
                 chunks.append(found)
                 continue
         columns = incident_columns(frame.iloc[rows], chunk_highlight, type_names=type_names,
                                    notes_limit=notes_limit)
-        chunk = encode_chunk(columns, level)
+        chunk = encode_chunk(columns)
         if cache is not None and key is not None:
             cache.put(key, chunk)
         chunks.append(chunk)

@@ -127,9 +127,19 @@ def offline_page(browser):
 
 
 def settled_map(page, timeout_ms: int = 60_000):
-    """The map's frame once the page shows exactly one map (while Streamlit reruns, the old map
-    element can stand beside the new one for a moment), with Leaflet loaded in it."""
-    page.wait_for_function(f"() => document.querySelectorAll('{MAP_FRAME}').length === 1", timeout=timeout_ms)
+    """The map's frame once the page has settled with exactly one map (while Streamlit reruns,
+    the old map element can stand beside the new one for a moment), with Leaflet loaded in it.
+
+    Settled: no script run in progress and one map, still so a moment later.
+    """
+    one_map_idle = (f"() => document.querySelectorAll('{MAP_FRAME}').length === 1 && "
+                    "!document.querySelector('[data-testid=\"stStatusWidget\"]')")
+    deadline = time.monotonic() + timeout_ms / 1000
+    while True:
+        page.wait_for_function(one_map_idle, timeout=max(1, int((deadline - time.monotonic()) * 1000)))
+        page.wait_for_timeout(400)
+        if page.evaluate(one_map_idle) or time.monotonic() > deadline:
+            break
     frame = page.frame_locator(MAP_FRAME)
     frame.locator(".leaflet-container").wait_for(timeout=timeout_ms)
     return frame
