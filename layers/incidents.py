@@ -79,10 +79,13 @@ COORD_SCALE = 10_000
 
 #: Above this size (bytes of JSON) the columns are sent gzip-compressed and base64-encoded.
 PLAIN_MAX_BYTES = 200_000
-#: gzip level of the payload. 10,000 incidents with ACLED-length notes (4.1 MB of JSON):
-#: level 1 25 ms → 1.09 MB, level 4 37 ms → 0.94 MB, level 6 108 ms → 0.84 MB. Level 4:
-#: every rerun carries the payload to the browser, and a change of filters encodes it all.
-GZIP_LEVEL = 4
+#: gzip levels of the payload. 10,000 incidents with ACLED-length notes (4.1 MB of JSON):
+#: level 1 25 ms → 1.09 MB, level 4 37 ms → 0.94 MB, level 6 108 ms → 0.84 MB. Up to
+#: :data:`FAST_GZIP_MAX_INCIDENTS` level 4 (a change of filters encodes everything again),
+#: above it level 6, which keeps the 100,000-incident page well under 8 MB.
+GZIP_LEVEL = 6
+FAST_GZIP_LEVEL = 4
+FAST_GZIP_MAX_INCIDENTS = 25_000
 #: The payload is cut into this many chunks by a hash of the incident id, each encoded on its
 #: own and cached by content: after a write the page encodes only the chunk that changed.
 CHUNK_COUNT = 16
@@ -305,10 +308,12 @@ def incident_columns(incidents: gpd.GeoDataFrame, highlight_ids: Sequence[str] =
     }
 
 
-def encode_columns(data: dict[str, Any], level: int = GZIP_LEVEL) -> tuple[Any, str]:
-    """``(payload, encoding)``: the dict itself ("json") or, when large, gzip (``level``) + base64 text."""
+def encode_columns(data: dict[str, Any], level: int = GZIP_LEVEL,
+                   plain_max_bytes: int = PLAIN_MAX_BYTES) -> tuple[Any, str]:
+    """``(payload, encoding)``: the dict itself ("json") or, above ``plain_max_bytes`` of JSON,
+    gzip (``level``) + base64 text."""
     text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
-    if len(text) <= PLAIN_MAX_BYTES:
+    if len(text) <= plain_max_bytes:
         return data, "json"
     packed = gzip.compress(text.encode("utf-8"), compresslevel=level, mtime=0)
     return base64.b64encode(packed).decode("ascii"), "gzip-base64"
@@ -325,9 +330,10 @@ class EncodedChunk:
     json_text: str
 
 
-def encode_chunk(columns: dict[str, Any]) -> EncodedChunk:
-    """``columns`` (from :func:`incident_columns`) encoded as one chunk."""
-    payload, encoding = encode_columns(columns)
+def encode_chunk(columns: dict[str, Any], level: int = GZIP_LEVEL) -> EncodedChunk:
+    """``columns`` (from :func:`incident_columns`) encoded as one chunk of :data:`CHUNK_COUNT`
+    (plain JSON only while all of them together stay under :data:`PLAIN_MAX_BYTES`)."""
+    payload, encoding = encode_columns(columns, level, PLAIN_MAX_BYTES // CHUNK_COUNT)
     return EncodedChunk(n=columns["n"], any_approximate=any(columns["approx"]),
                         highlighted=len(columns["highlight"]), json_text=template_safe_json([encoding, payload]))
 
@@ -422,6 +428,7 @@ def prepare_incidents(incidents: gpd.GeoDataFrame, highlight_ids: Sequence[str] 
     present = set(event_types)
     type_names = tuple(t for t in EVENT_TYPE_COLORS if t in present)
     notes_limit = notes_limit_for(len(frame))
+    level = FAST_GZIP_LEVEL if len(frame) <= FAST_GZIP_MAX_INCIDENTS else GZIP_LEVEL
     wanted = {str(i) for i in highlight_ids}
     ids = frame["id"].astype(str).to_numpy(dtype=object) if "id" in frame.columns else None
     highlighted = (np.fromiter((i in wanted for i in ids), dtype=bool, count=len(ids))
@@ -437,14 +444,14 @@ def prepare_incidents(incidents: gpd.GeoDataFrame, highlight_ids: Sequence[str] 
         key = None
         if cache is not None and keys is not None:
             digest = hashlib.blake2b(keys[rows].tobytes(), digest_size=16).digest()
-            key = (digest, chunk_highlight, notes_limit, type_names)
+            key = (digest, chunk_highlight, notes_limit, type_names, level)
             found = cache.get(key)
             if found is not None:
                 chunks.append(found)
                 continue
         columns = incident_columns(frame.iloc[rows], chunk_highlight, type_names=type_names,
                                    notes_limit=notes_limit)
-        chunk = encode_chunk(columns)
+        chunk = encode_chunk(columns, level)
         if cache is not None and key is not None:
             cache.put(key, chunk)
         chunks.append(chunk)
