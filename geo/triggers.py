@@ -175,12 +175,17 @@ def _inside(gdf: gpd.GeoDataFrame, rows: np.ndarray, trig: AttackTrigger, border
     if border is None or not len(rows):
         return by_country
     lon, lat = _lon_lat(gdf, rows)
-    own, other = (border.tjk, border.afg) if trig.inside_side == "TJK" else (border.afg, border.tjk)
-    ok = np.isfinite(lon) & np.isfinite(lat)
-    on_own = np.zeros(len(rows), dtype=bool)
-    on_other = np.zeros(len(rows), dtype=bool)
-    on_own[ok] = shapely.contains_xy(own, lon[ok], lat[ok])
-    on_other[ok] = shapely.contains_xy(other, lon[ok], lat[ok])
+    other_side = "AFG" if trig.inside_side == "TJK" else "TJK"
+    if "side" in gdf.columns:  # already located (geo.incident_filters.locate_incidents): same polygons
+        side = gdf["side"].to_numpy(dtype=object)[rows]
+        on_own, on_other = side == trig.inside_side, side == other_side
+    else:
+        own, other = (border.tjk, border.afg) if trig.inside_side == "TJK" else (border.afg, border.tjk)
+        ok = np.isfinite(lon) & np.isfinite(lat)
+        on_own = np.zeros(len(rows), dtype=bool)
+        on_other = np.zeros(len(rows), dtype=bool)
+        on_own[ok] = shapely.contains_xy(own, lon[ok], lat[ok])
+        on_other[ok] = shapely.contains_xy(other, lon[ok], lat[ok])
     # the country field may overrule a point on the other side only within the point's own precision
     conflict = np.flatnonzero(by_country & on_other)
     if len(conflict):

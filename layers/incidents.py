@@ -391,23 +391,18 @@ class IncidentPayload:
         return "[" + ",".join(c.json_text for c in self.chunks) + "]"
 
 
-def _row_keys(frame: gpd.GeoDataFrame) -> np.ndarray:
+def _hashes(values: Any) -> np.ndarray:
+    return pd.util.hash_array(np.asarray(values, dtype=object))
+
+
+def _row_keys(frame: gpd.GeoDataFrame, id_hash: np.ndarray | None) -> np.ndarray:
     """A 64-bit hash per row of everything its symbol and popup show: the record's id and
     version (``updated_at``) and position when the frame has them, else every shown column."""
-    xy = pd.DataFrame({"x": frame.geometry.x.to_numpy(), "y": frame.geometry.y.to_numpy()})
-    if {"id", "updated_at"} <= set(frame.columns):
-        shown = ["id", "updated_at"]
-    else:
-        shown = [c for c in (*(f for f, _, _ in POPUP_FIELDS), "confidence", "id") if c in frame.columns]
-    parts = pd.concat([frame[shown].reset_index(drop=True).astype(str), xy], axis=1)
-    return pd.util.hash_pandas_object(parts, index=False).to_numpy()
-
-
-def _chunk_numbers(frame: gpd.GeoDataFrame) -> np.ndarray:
-    if "id" not in frame.columns:
-        return np.arange(len(frame)) % CHUNK_COUNT
-    ids = frame["id"].astype(str).to_numpy(dtype=object)
-    return (pd.util.hash_array(ids) % CHUNK_COUNT).astype(np.int64)
+    xy = pd.util.hash_array(frame.geometry.x.to_numpy()) ^ (pd.util.hash_array(frame.geometry.y.to_numpy()) * 3)
+    if id_hash is not None and "updated_at" in frame.columns:
+        return id_hash ^ (_hashes(frame["updated_at"].astype(str).to_numpy(dtype=object)) * 5) ^ (xy * 7)
+    shown = [c for c in (*(f for f, _, _ in POPUP_FIELDS), "confidence", "id") if c in frame.columns]
+    return pd.util.hash_pandas_object(frame[shown].astype(str), index=False).to_numpy() ^ (xy * 7)
 
 
 def prepare_incidents(incidents: gpd.GeoDataFrame, highlight_ids: Sequence[str] = (),
@@ -433,8 +428,9 @@ def prepare_incidents(incidents: gpd.GeoDataFrame, highlight_ids: Sequence[str] 
     ids = frame["id"].astype(str).to_numpy(dtype=object) if "id" in frame.columns else None
     highlighted = (np.fromiter((i in wanted for i in ids), dtype=bool, count=len(ids))
                    if wanted and ids is not None else np.zeros(len(frame), dtype=bool))
-    numbers = _chunk_numbers(frame)
-    keys = _row_keys(frame) if cache is not None else None
+    id_hash = _hashes(ids) if ids is not None else None
+    numbers = (id_hash % CHUNK_COUNT).astype(np.int64) if id_hash is not None else np.arange(len(frame)) % CHUNK_COUNT
+    keys = _row_keys(frame, id_hash) if cache is not None else None
     chunks: list[EncodedChunk] = []
     for number in range(CHUNK_COUNT):
         rows = np.flatnonzero(numbers == number)

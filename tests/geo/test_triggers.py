@@ -296,3 +296,18 @@ def test_result_status_is_checked():
     with pytest.raises(InvalidInputError, match="status"):
         TriggerResult(id=1, name="x", status="nearly", incident_ids=(), explanation="", criteria_met={})
     assert set(STATUSES) == {"not met", "partly met", "met"}
+
+
+def test_located_records_give_the_same_results_as_unlocated_ones(rules, border):
+    """The page passes records already located (a ``side`` column); the CLI may not."""
+    from geo.incident_filters import locate_incidents, with_locations
+    from tests.layers.synthetic_incidents import synthetic_incidents
+
+    gdf = synthetic_incidents(1500, seed=5)
+    gdf["nationals"] = "CN"  # many candidates for trigger 1, on both sides of the line
+    gdf["origin"] = "Across the border from Afghanistan"
+    located = with_locations(gdf, locate_incidents(gdf, border))
+    assert set(located["side"]) >= {"TJK", "AFG"}
+    for a, b in zip(evaluate_triggers(gdf, rules, border), evaluate_triggers(located, rules, border), strict=True):
+        assert (a.status, a.incident_ids, a.record_criteria) == (b.status, b.incident_ids, b.record_criteria)
+    assert evaluate_triggers(located, rules, border)[0].incident_ids  # the comparison was not vacuous
