@@ -109,8 +109,7 @@ class IncidentFilter:
         return any(getattr(self, f.name) for f in fields(self))
 
 
-def locate_incidents(incidents: gpd.GeoDataFrame, border: Border,
-                     previous: pd.DataFrame | None = None) -> pd.DataFrame:
+def locate_incidents(incidents: gpd.GeoDataFrame, border: Border) -> pd.DataFrame:
     """Side of the border, distance to it (km, geodesic) and nearest chainage (km) per record.
 
     Parameters
@@ -119,9 +118,6 @@ def locate_incidents(incidents: gpd.GeoDataFrame, border: Border,
         Records with ``id``, ``longitude`` and ``latitude`` (degrees, EPSG:4326).
     border : Border
         From :func:`geo.border.load_border`.
-    previous : DataFrame, optional
-        An earlier result of this function; rows whose ``id`` and coordinates are
-        unchanged are reused instead of located again.
 
     Returns
     -------
@@ -137,30 +133,16 @@ def locate_incidents(incidents: gpd.GeoDataFrame, border: Border,
     out = pd.DataFrame({"id": incidents["id"].astype(object).to_numpy(),
                         "longitude": incidents["longitude"].to_numpy(dtype=float),
                         "latitude": incidents["latitude"].to_numpy(dtype=float)})
-    todo = np.ones(len(out), dtype=bool)
     side = np.full(len(out), "other", dtype=object)
     border_km = np.full(len(out), np.nan)
     chainage_km = np.full(len(out), np.nan)
-    if previous is not None and len(previous):
-        prev = previous.drop_duplicates("id") if not previous["id"].is_unique else previous
-        pos = pd.Index(prev["id"]).get_indexer(out["id"])
-        rows = np.flatnonzero(pos >= 0)
-        src = pos[rows]
-        same = ((prev["longitude"].to_numpy(dtype=float)[src] == out["longitude"].to_numpy()[rows])
-                & (prev["latitude"].to_numpy(dtype=float)[src] == out["latitude"].to_numpy()[rows]))
-        rows, src = rows[same], src[same]
-        side[rows] = prev["side"].to_numpy()[src]
-        border_km[rows] = prev["border_km"].to_numpy(dtype=float)[src]
-        chainage_km[rows] = prev["chainage_km"].to_numpy(dtype=float)[src]
-        todo[rows] = False
-    finite = np.isfinite(out["longitude"].to_numpy()) & np.isfinite(out["latitude"].to_numpy())
-    work = todo & finite
+    work = np.isfinite(out["longitude"].to_numpy()) & np.isfinite(out["latitude"].to_numpy())
     if work.any():
         loc = locate_points(border, out["longitude"].to_numpy()[work], out["latitude"].to_numpy()[work])
         side[work] = loc["side"].to_numpy()
         border_km[work] = loc["distance_km"].to_numpy()
         chainage_km[work] = loc["chainage_km"].to_numpy()
-    logger.debug("located %d of %d incidents (%d reused)", int(work.sum()), len(out), int((~todo).sum()))
+    logger.debug("located %d of %d incidents (the others have no finite point)", int(work.sum()), len(out))
     out["side"] = side
     out["border_km"] = border_km
     out["chainage_km"] = chainage_km

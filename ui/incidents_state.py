@@ -2,7 +2,7 @@
 
 ``store.revision`` counts committed writes, so a rerun that changes nothing costs one
 small SQLite read and a cache hit; after a write, only the records written since are read
-(the store's change cursor), and only new or moved ones are located against the border (see
+(the store's change cursor) and located against the border (see
 :func:`geo.incident_filters.locate_incidents`).
 """
 
@@ -18,6 +18,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
+from geo.border import Border
 from geo.incident_filters import IncidentFilter, locate_incidents, with_locations
 from geo.store import IncidentStore, default_db_path
 from layers.base import LayerBundle
@@ -48,52 +49,54 @@ def store() -> IncidentStore:
     return _store(db_path())
 
 
-class _LocationMemo:
-    """The last records (and their locations) of one store file, and the store's change
-    cursor they stand for; reused after the next write."""
+class _RecordsMemo:
+    """The last located records of one store file and the store's change cursor they stand
+    for; patched after the next write."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.last: pd.DataFrame | None = None
         self.records: gpd.GeoDataFrame | None = None
         self.cursor = 0
 
 
 @st.cache_resource(show_spinner=False)
-def _location_memo(path: str) -> _LocationMemo:
-    return _LocationMemo()
+def _records_memo(path: str) -> _RecordsMemo:
+    return _RecordsMemo()
 
 
-def _refresh(store_: IncidentStore, memo: _LocationMemo) -> gpd.GeoDataFrame:
-    """The live records: the memo's list patched with the records written since its change
-    cursor (a full read when there is no list yet, the store's log went back — a replaced
-    file — or the counts disagree). Moves the memo's cursor on."""
+def _located(records: gpd.GeoDataFrame, border: Border) -> gpd.GeoDataFrame:
+    return with_locations(records, locate_incidents(records, border))
+
+
+def _refresh(store_: IncidentStore, memo: _RecordsMemo, border: Border) -> gpd.GeoDataFrame:
+    """The live records, located: the memo's list patched with the records written since its
+    change cursor, only those located against the border (a full read when there is no list
+    yet, the store's log went back — a replaced file — or the counts disagree). Moves the
+    memo's cursor on."""
     cursor = store_.change_cursor()  # read first: a write after it is read again next time
     previous = memo.records
     if previous is None or previous.empty or cursor < memo.cursor:
-        merged = store_.list()
+        merged = _located(store_.list(), border)
     else:
         changed = store_.changed_since(memo.cursor)
         kept = previous[~previous["id"].isin(changed["id"].tolist())] if len(changed) else previous
-        merged = pd.concat([kept, changed[~changed["deleted"]]], ignore_index=True)
-        merged = gpd.GeoDataFrame(merged, geometry="geometry", crs=previous.crs)
+        fresh = _located(changed[~changed["deleted"]], border)
+        merged = gpd.GeoDataFrame(pd.concat([kept, fresh], ignore_index=True), geometry="geometry",
+                                  crs=previous.crs)
         if len(merged) != store_.count_live():
             logger.info("incremental read disagreed with the store; reading every record")
-            merged = store_.list()
+            merged = _located(store_.list(), border)
     memo.cursor = cursor
     return merged
 
 
 @st.cache_resource(show_spinner="Reading incidents…", max_entries=4)
 def _records(path: str, revision: int) -> gpd.GeoDataFrame:
-    memo = _location_memo(path)
+    memo = _records_memo(path)
     with memo.lock:
-        gdf = _refresh(_store(path), memo)
-        memo.records = gdf
-        located = locate_incidents(gdf, state.scene_data().border, memo.last)
-        memo.last = located
-    logger.info("incidents at revision %d: %d records", revision, len(gdf))
-    return with_locations(gdf, located)
+        memo.records = _refresh(_store(path), memo, state.scene_data().border)
+    logger.info("incidents at revision %d: %d records", revision, len(memo.records))
+    return memo.records
 
 
 def records() -> gpd.GeoDataFrame:

@@ -6,7 +6,6 @@ import datetime as dt
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 import pytest
 
 from geo.errors import InvalidInputError
@@ -51,21 +50,6 @@ def test_locate_gives_side_distance_and_chainage(located):
     assert (located["border_km"].iloc[:2] < 30).all()
     assert located["border_km"].iloc[2] > 300
     assert ((located["chainage_km"] >= 0) & (located["chainage_km"] <= 1300)).all()
-
-
-def test_locate_reuses_previous_rows_and_relocates_moved_ones(incidents, border):
-    first = locate_incidents(incidents, border)
-    # poison the previous result: reused rows keep the poisoned value, so we can see reuse
-    previous = first.assign(side=["X1", "X2", "X3", "X4"])
-    moved = incidents.copy()
-    moved.loc[1, ["longitude", "latitude"]] = POINTS["tjk"]
-    again = locate_incidents(moved, border, previous)
-    assert list(again["side"]) == ["X1", "TJK", "X3", "X4"]
-    # a new record is located, the others reused
-    extra = pd.concat([incidents, incidents.iloc[[1]].assign(id="e")], ignore_index=True)
-    grown = locate_incidents(gpd.GeoDataFrame(extra, crs=4326), border, previous)
-    assert list(grown["side"]) == ["X1", "X2", "X3", "X4", "AFG"]
-    assert list(incidents["id"]) == ["a", "b", "c", "d"]  # input untouched
 
 
 def test_locate_empty_frame(border):
