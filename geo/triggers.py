@@ -70,8 +70,8 @@ from geo.trigger_rules import (
 
 __all__ = ["ATTACK_CRITERIA", "RULES_FILE", "SCENARIOS_FILE", "STATUSES", "AttackTrigger", "ConfidencePolicy",
            "DevelopmentTrigger", "Scenario", "TextMatch", "Threshold", "Trigger", "TriggerResult", "TriggerRules",
-           "evaluate_triggers", "load_rules", "load_scenarios", "record_markers", "rules_from_dict",
-           "with_thresholds"]
+           "cached_record_markers", "evaluate_triggers", "load_rules", "load_scenarios", "record_markers",
+           "rules_from_dict", "with_thresholds"]
 
 logger = logging.getLogger(__name__)
 
@@ -115,14 +115,14 @@ def _markers(gdf: pd.DataFrame) -> list[frozenset[str]]:
     out: list[frozenset[str]] = [frozenset()] * len(gdf)
     t, n = tags.to_numpy(dtype=object, na_value=None), notes.to_numpy(dtype=object, na_value=None)
     for i in np.flatnonzero(has):
-        out[i] = _cached_markers(t[i], n[i])
+        out[i] = cached_record_markers(t[i], n[i])
     return out
 
 
 @lru_cache(maxsize=200_000)
-def _cached_markers(tags: str | None, notes: str | None) -> frozenset[str]:
-    """:func:`record_markers`, remembered across evaluations: after one write, only the new
-    record's text is parsed again."""
+def cached_record_markers(tags: str | None, notes: str | None) -> frozenset[str]:
+    """:func:`record_markers` of text values, remembered across calls: after one write, only
+    the new record's text is parsed again."""
     return record_markers(tags, notes)
 
 

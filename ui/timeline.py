@@ -13,7 +13,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from geo.triggers import AttackTrigger, TriggerRules, record_markers
+from geo.triggers import AttackTrigger, TriggerRules, cached_record_markers
 
 #: Above this many records the timeline shows only those with deaths, developments and the
 #: highlighted ones (zero-fatality incidents would only pile up on the axis).
@@ -58,7 +58,7 @@ def timeline_points(incidents: pd.DataFrame, rules: TriggerRules, selected: list
     if dev.any():
         tags = incidents.get("tags", pd.Series(None, index=incidents.index))[dev]
         notes = incidents.get("notes", pd.Series(None, index=incidents.index))[dev]
-        df.loc[dev, "markers"] = [", ".join(sorted(record_markers(t, n) & own))
+        df.loc[dev, "markers"] = [", ".join(sorted(cached_record_markers(t, n) & own))
                                   for t, n in zip(tags, notes, strict=True)]
     return df.dropna(subset=["date"]).reset_index(drop=True)
 
