@@ -46,6 +46,7 @@ import shapely
 
 from geo.border import Border, locate_points
 from geo.errors import InvalidInputError
+from geo.record_chunks import ChunkCache, chunks
 from geo.trigger_rules import (
     ATTACK_CRITERIA,
     FATALITY_ESTIMATES,
@@ -213,19 +214,28 @@ def _ids(gdf: pd.DataFrame) -> list[str]:
     return [str(v) for v in gdf["id"].tolist()]
 
 
-def _evaluate_attack(gdf: gpd.GeoDataFrame, trig: AttackTrigger, policy: ConfidencePolicy,
-                     border: Border | None, markers: list[frozenset[str]]) -> TriggerResult:
-    ids = _ids(gdf)
+#: Per-record facts a trigger is judged on (name → one value per record, in the frame's order).
+Facts = dict[str, np.ndarray]
+
+
+def _attack_facts(gdf: gpd.GeoDataFrame, trig: AttackTrigger, policy: ConfidencePolicy,
+                  border: Border | None, markers: list[frozenset[str]]) -> Facts:
     eligible = _eligible(gdf, trig.record_kinds)
     target = _matches(gdf, trig.target, markers) & eligible
     origin = _matches(gdf, trig.origin, markers) & eligible
-    fatalities = _fatalities(gdf, trig.fatality_estimate)
-    enough = np.nan_to_num(fatalities, nan=-1.0) >= trig.min_fatalities
-    confident = _confident(gdf, policy, trig.min_confidence)
     # locate only the records that could count (the geometry test is the costly part)
     candidates = np.flatnonzero(target & origin)
     inside = np.zeros(len(gdf), dtype=bool)
     inside[candidates] = _inside(gdf, candidates, trig, border)
+    return {"eligible": eligible, "target": target, "origin": origin, "inside": inside,
+            "fatalities": _fatalities(gdf, trig.fatality_estimate),
+            "confident": _confident(gdf, policy, trig.min_confidence)}
+
+
+def _evaluate_attack(trig: AttackTrigger, facts: Facts, ids: list[str]) -> TriggerResult:
+    eligible, target, origin, inside = facts["eligible"], facts["target"], facts["origin"], facts["inside"]
+    fatalities, confident = facts["fatalities"], facts["confident"]
+    enough = np.nan_to_num(fatalities, nan=-1.0) >= trig.min_fatalities
 
     table = {"inside_tajikistan": inside, "targets_chinese": target, "afghan_origin": origin,
              "min_fatalities": enough & eligible, "min_confidence": confident & eligible}
@@ -238,7 +248,7 @@ def _evaluate_attack(gdf: gpd.GeoDataFrame, trig: AttackTrigger, policy: Confide
     def closest() -> dict[str, bool]:
         if not eligible.any():
             return dict.fromkeys(ATTACK_CRITERIA, False)
-        score = sum(v.astype(int) for v in table.values())
+        score = np.sum([v.astype(int) for v in table.values()], axis=0)
         order = np.lexsort((np.nan_to_num(fatalities, nan=0.0), score))
         return crit(int([i for i in order if eligible[i]][-1]))
 
@@ -270,15 +280,22 @@ def _evaluate_attack(gdf: gpd.GeoDataFrame, trig: AttackTrigger, policy: Confide
                          record_criteria={ids[i]: crit(int(i)) for i in rows})
 
 
-def _evaluate_development(gdf: pd.DataFrame, trig: DevelopmentTrigger, policy: ConfidencePolicy,
-                          all_markers: list[frozenset[str]]) -> TriggerResult:
-    ids = _ids(gdf)
+def _development_facts(gdf: pd.DataFrame, trig: DevelopmentTrigger, policy: ConfidencePolicy,
+                       all_markers: list[frozenset[str]]) -> Facts:
     eligible = _eligible(gdf, trig.record_kinds, trig.event_type)
-    own = set(trig.marker_tags)
-    markers = {int(i): all_markers[i] & own for i in np.flatnonzero(eligible) if all_markers[i]}
-    marked = [i for i, m in markers.items() if m]
-    dates = _text(gdf, "event_date").str.slice(0, 10).fillna("").tolist()
-    confident = _confident(gdf, policy, trig.min_confidence)
+    own = frozenset(trig.marker_tags)
+    markers = np.empty(len(gdf), dtype=object)
+    markers[:] = [all_markers[i] & own if eligible[i] else frozenset() for i in range(len(gdf))]
+    dates = np.empty(len(gdf), dtype=object)
+    dates[:] = _text(gdf, "event_date").str.slice(0, 10).fillna("").tolist()
+    return {"eligible": eligible, "markers": markers, "dates": dates,
+            "confident": _confident(gdf, policy, trig.min_confidence)}
+
+
+def _evaluate_development(trig: DevelopmentTrigger, facts: Facts, ids: list[str]) -> TriggerResult:
+    markers = {int(i): facts["markers"][i] for i in np.flatnonzero(facts["eligible"]) if facts["markers"][i]}
+    marked = list(markers)
+    dates, confident = facts["dates"], facts["confident"]
 
     # walk the sequence: each step needs a confident record dated no earlier than the previous step's
     chain: list[int] = []
@@ -324,7 +341,7 @@ def _evaluate_development(gdf: pd.DataFrame, trig: DevelopmentTrigger, policy: C
 
 
 def evaluate_triggers(incidents_gdf: pd.DataFrame, rules: TriggerRules,
-                      border: Border | None) -> list[TriggerResult]:
+                      border: Border | None, cache: ChunkCache | None = None) -> list[TriggerResult]:
     """Evaluate every trigger of ``rules`` over the incident record.
 
     Parameters
@@ -338,6 +355,9 @@ def evaluate_triggers(incidents_gdf: pd.DataFrame, rules: TriggerRules,
     border : Border or None
         Used to place points on the Tajik or Afghan side (:func:`geo.border.locate_points`);
         ``None``: the ``country`` field alone decides.
+    cache : ChunkCache, optional
+        Keeps the per-record facts chunk by chunk (:mod:`geo.record_chunks`), so after one
+        record is added or edited only its chunk is examined again.
 
     Returns
     -------
@@ -345,12 +365,44 @@ def evaluate_triggers(incidents_gdf: pd.DataFrame, rules: TriggerRules,
         In the order of ``rules.triggers``.
     """
     gdf = incidents_gdf.reset_index(drop=True)
-    markers = _markers(gdf)
-    out: list[TriggerResult] = []
-    for trig in rules.triggers:
-        if isinstance(trig, AttackTrigger):
-            out.append(_evaluate_attack(gdf, trig, rules.confidence, border, markers))
-        else:
-            out.append(_evaluate_development(gdf, trig, rules.confidence, markers))
+    ids = _ids(gdf)
+    facts = _facts(gdf, rules, border) if cache is None else _cached_facts(gdf, rules, border, cache)
+    out = [_evaluate_attack(trig, f, ids) if isinstance(trig, AttackTrigger) else
+           _evaluate_development(trig, f, ids) for trig, f in zip(rules.triggers, facts, strict=True)]
     logger.info("triggers over %d records: %s", len(gdf), ", ".join(f"{r.id}={r.status}" for r in out))
     return out
+
+
+def _facts(gdf: gpd.GeoDataFrame, rules: TriggerRules, border: Border | None) -> list[Facts]:
+    """The per-record facts of every trigger of ``rules``, in its order."""
+    markers = _markers(gdf)
+    return [_attack_facts(gdf, trig, rules.confidence, border, markers) if isinstance(trig, AttackTrigger)
+            else _development_facts(gdf, trig, rules.confidence, markers) for trig in rules.triggers]
+
+
+#: Record columns the facts read (what a frame without ids and versions is keyed on).
+_FACT_COLUMNS = ("id", "verification", "record_kind", "deleted", "event_type", "sub_event_type", "confidence",
+                 "nationals", "origin", "notes", "tags", "actor1", "actor2", "location", "country", "admin1",
+                 "fatalities", "fatalities_low", "fatalities_high", "precision_km", "event_date", "side")
+
+
+def _cached_facts(gdf: gpd.GeoDataFrame, rules: TriggerRules, border: Border | None,
+                  cache: ChunkCache) -> list[Facts]:
+    """:func:`_facts` worked out chunk by chunk, each chunk's from ``cache`` when its records,
+    the rules and the border are unchanged; put back together in the frame's order."""
+    if not isinstance(gdf, gpd.GeoDataFrame) or gdf.geometry.name not in gdf.columns or not len(gdf):
+        return _facts(gdf, rules, border)
+    border_key = None if border is None else (border.source, border.length_km)
+    out: list[Facts] | None = None
+    for chunk in chunks(gdf, _FACT_COLUMNS):
+        key = ("trigger-facts", chunk.digest, rules, border_key)
+        part = cache.get(key)
+        if part is None:
+            part = _facts(gdf.iloc[chunk.rows].reset_index(drop=True), rules, border)
+            cache.put(key, part)
+        if out is None:
+            out = [{name: np.empty(len(gdf), dtype=values.dtype) for name, values in f.items()} for f in part]
+        for whole, piece in zip(out, part, strict=True):
+            for name, values in piece.items():
+                whole[name][chunk.rows] = values
+    return out if out is not None else _facts(gdf, rules, border)

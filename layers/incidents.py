@@ -14,7 +14,7 @@ Styles
              cell with the count, coloured by the commonest event type; a click zooms in).
 ``heatmap``  density weighted by fatalities (vendored leaflet-heat).
 
-The columns travel in :data:`CHUNK_COUNT` chunks (rows grouped by a hash of their id), each
+The columns travel in chunks (:mod:`geo.record_chunks`: rows grouped by a hash of their id), each
 encoded once and cached by content, so after a write the page encodes one chunk; the browser
 merges them into one draw order.
 
@@ -28,11 +28,8 @@ from __future__ import annotations
 
 import base64
 import gzip
-import hashlib
 import json
 import logging
-import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -47,6 +44,7 @@ from branca.element import Template
 from folium.elements import JSCSSMixin
 
 from geo.errors import CRSError, InvalidInputError
+from geo.record_chunks import CHUNK_COUNT, ChunkCache, chunks
 from geo.sanitize import template_safe_json
 from layers.base import APPROXIMATE_LEGEND, MAX_DRAWN_PRECISION_KM, LayerBundle, LegendEntry
 from layers.raw import RawMacroElement
@@ -86,9 +84,7 @@ PLAIN_MAX_BYTES = 200_000
 GZIP_LEVEL = 6
 FAST_GZIP_LEVEL = 4
 FAST_GZIP_MAX_INCIDENTS = 25_000
-#: The payload is cut into this many chunks by a hash of the incident id, each encoded on its
-#: own and cached by content: after a write the page encodes only the chunk that changed.
-CHUNK_COUNT = 16
+
 
 #: Characters of notes the page carries in all (notes are shortened evenly above it).
 NOTES_BUDGET_CHARS = 12_000_000
@@ -330,40 +326,16 @@ class EncodedChunk:
     json_text: str
 
 
+#: What a frame without ids and versions is keyed on (see geo.record_chunks.row_keys).
+_CONTENT_COLUMNS = (*(field for field, _, _ in POPUP_FIELDS), "confidence", "id")
+
+
 def encode_chunk(columns: dict[str, Any], level: int = GZIP_LEVEL) -> EncodedChunk:
-    """``columns`` (from :func:`incident_columns`) encoded as one chunk of :data:`CHUNK_COUNT`
+    """``columns`` (from :func:`incident_columns`) encoded as one of :data:`CHUNK_COUNT` chunks
     (plain JSON only while all of them together stay under :data:`PLAIN_MAX_BYTES`)."""
     payload, encoding = encode_columns(columns, level, PLAIN_MAX_BYTES // CHUNK_COUNT)
     return EncodedChunk(n=columns["n"], any_approximate=any(columns["approx"]),
                         highlighted=len(columns["highlight"]), json_text=template_safe_json([encoding, payload]))
-
-
-class ChunkCache:
-    """Encoded chunks by content key, the least recently used dropped beyond ``max_entries``
-    (thread-safe: the page's sessions share one)."""
-
-    def __init__(self, max_entries: int = 4 * CHUNK_COUNT) -> None:
-        self.max_entries = max_entries
-        self._chunks: OrderedDict[tuple[Any, ...], EncodedChunk] = OrderedDict()
-        self._lock = threading.Lock()
-        self.hits = self.misses = 0
-
-    def get(self, key: tuple[Any, ...]) -> EncodedChunk | None:
-        with self._lock:
-            chunk = self._chunks.get(key)
-            if chunk is None:
-                self.misses += 1
-                return None
-            self.hits += 1
-            self._chunks.move_to_end(key)
-            return chunk
-
-    def put(self, key: tuple[Any, ...], chunk: EncodedChunk) -> None:
-        with self._lock:
-            self._chunks[key] = chunk
-            self._chunks.move_to_end(key)
-            while len(self._chunks) > self.max_entries:
-                self._chunks.popitem(last=False)
 
 
 @dataclass(frozen=True)
@@ -391,20 +363,6 @@ class IncidentPayload:
         return "[" + ",".join(c.json_text for c in self.chunks) + "]"
 
 
-def _hashes(values: Any) -> np.ndarray:
-    return pd.util.hash_array(np.asarray(values, dtype=object))
-
-
-def _row_keys(frame: gpd.GeoDataFrame, id_hash: np.ndarray | None) -> np.ndarray:
-    """A 64-bit hash per row of everything its symbol and popup show: the record's id and
-    version (``updated_at``) and position when the frame has them, else every shown column."""
-    xy = pd.util.hash_array(frame.geometry.x.to_numpy()) ^ (pd.util.hash_array(frame.geometry.y.to_numpy()) * 3)
-    if id_hash is not None and "updated_at" in frame.columns:
-        return id_hash ^ (_hashes(frame["updated_at"].astype(str).to_numpy(dtype=object)) * 5) ^ (xy * 7)
-    shown = [c for c in (*(f for f, _, _ in POPUP_FIELDS), "confidence", "id") if c in frame.columns]
-    return pd.util.hash_pandas_object(frame[shown].astype(str), index=False).to_numpy() ^ (xy * 7)
-
-
 def prepare_incidents(incidents: gpd.GeoDataFrame, highlight_ids: Sequence[str] = (),
                       cache: ChunkCache | None = None) -> IncidentPayload:
     """The expensive, data-only half of the layer: the incidents as encoded chunks.
@@ -428,33 +386,24 @@ def prepare_incidents(incidents: gpd.GeoDataFrame, highlight_ids: Sequence[str] 
     ids = frame["id"].astype(str).to_numpy(dtype=object) if "id" in frame.columns else None
     highlighted = (np.fromiter((i in wanted for i in ids), dtype=bool, count=len(ids))
                    if wanted and ids is not None else np.zeros(len(frame), dtype=bool))
-    id_hash = _hashes(ids) if ids is not None else None
-    numbers = (id_hash % CHUNK_COUNT).astype(np.int64) if id_hash is not None else np.arange(len(frame)) % CHUNK_COUNT
-    keys = _row_keys(frame, id_hash) if cache is not None else None
-    chunks: list[EncodedChunk] = []
-    for number in range(CHUNK_COUNT):
-        rows = np.flatnonzero(numbers == number)
-        if not len(rows) and (chunks or number < CHUNK_COUNT - 1):
-            continue  # empty chunks are left out (one is kept when there are no incidents at all)
-        chunk_highlight = tuple(ids[rows[highlighted[rows]]]) if ids is not None and wanted else ()
-        key = None
-        if cache is not None and keys is not None:
-            digest = hashlib.blake2b(keys[rows].tobytes(), digest_size=16).digest()
-            key = (digest, chunk_highlight, notes_limit, type_names, level)
-            found = cache.get(key)
-            if found is not None:
-                chunks.append(found)
-                continue
-        columns = incident_columns(frame.iloc[rows], chunk_highlight, type_names=type_names,
-                                   notes_limit=notes_limit)
-        chunk = encode_chunk(columns, level)
-        if cache is not None and key is not None:
-            cache.put(key, chunk)
-        chunks.append(chunk)
+    encoded: list[EncodedChunk] = []
+    for chunk in chunks(frame, _CONTENT_COLUMNS):
+        chunk_highlight = tuple(ids[chunk.rows[highlighted[chunk.rows]]]) if ids is not None and wanted else ()
+        key = (chunk.digest, chunk_highlight, notes_limit, type_names, level)
+        found = cache.get(key) if cache is not None else None
+        if found is None:
+            columns = incident_columns(frame.iloc[chunk.rows], chunk_highlight, type_names=type_names,
+                                       notes_limit=notes_limit)
+            found = encode_chunk(columns, level)
+            if cache is not None:
+                cache.put(key, found)
+        encoded.append(found)
+    if not encoded:  # no incidents: one empty chunk, so the page still gets a (blank) layer
+        encoded.append(encode_chunk(incident_columns(frame, type_names=type_names), level))
     types = tuple((t, EVENT_TYPE_COLORS[t]) for t in type_names)
     if not event_types.isin(type_names).all():  # blank, missing or unknown types are drawn as "other"
         types += ((OTHER_LABEL, OTHER_COLOR),)
-    return IncidentPayload(tuple(chunks), types)
+    return IncidentPayload(tuple(encoded), types)
 
 
 class IncidentLayer(JSCSSMixin, RawMacroElement):

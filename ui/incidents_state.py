@@ -20,9 +20,10 @@ import streamlit as st
 
 from geo.border import Border
 from geo.incident_filters import IncidentFilter, locate_incidents, with_locations
+from geo.record_chunks import ChunkCache
 from geo.store import IncidentStore, default_db_path
 from layers.base import LayerBundle
-from layers.incidents import ChunkCache, IncidentPayload, incidents_layer, prepare_incidents
+from layers.incidents import IncidentPayload, incidents_layer, prepare_incidents
 from ui import state
 
 logger = logging.getLogger(__name__)

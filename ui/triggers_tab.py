@@ -17,6 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from geo.errors import BorderMapError
+from geo.record_chunks import CHUNK_COUNT, ChunkCache
 from geo.store import default_db_path
 from geo.triggers import (
     ATTACK_CRITERIA,
@@ -132,11 +133,17 @@ def _trigger_block(rules: TriggerRules, result: TriggerResult, incidents: gpd.Ge
                 st.markdown(f"- marker `{tag}`: {text}")
 
 
+@st.cache_resource(show_spinner=False)
+def _facts_cache(path: str) -> ChunkCache:
+    return ChunkCache(max_entries=8 * CHUNK_COUNT)
+
+
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _evaluate(revision_key: tuple[str, int, str], rules: TriggerRules, _incidents: gpd.GeoDataFrame,
               _border: Any) -> list[TriggerResult]:
-    """Trigger results, computed once per (store, record count, newest change) and rules."""
-    return evaluate_triggers(_incidents, rules, _border)
+    """Trigger results, computed once per (store, record count, newest change) and rules; the
+    per-record facts are kept chunk by chunk, so after a write only one chunk is examined."""
+    return evaluate_triggers(_incidents, rules, _border, cache=_facts_cache(revision_key[0]))
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)

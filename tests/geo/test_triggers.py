@@ -311,3 +311,39 @@ def test_located_records_give_the_same_results_as_unlocated_ones(rules, border):
     for a, b in zip(evaluate_triggers(gdf, rules, border), evaluate_triggers(located, rules, border), strict=True):
         assert (a.status, a.incident_ids, a.record_criteria) == (b.status, b.incident_ids, b.record_criteria)
     assert evaluate_triggers(located, rules, border)[0].incident_ids  # the comparison was not vacuous
+
+
+def _same(a: list[TriggerResult], b: list[TriggerResult]) -> None:
+    for x, y in zip(a, b, strict=True):
+        assert (x.status, x.incident_ids, x.criteria_met, x.record_criteria, x.explanation) == (
+            y.status, y.incident_ids, y.criteria_met, y.record_criteria, y.explanation)
+
+
+def test_cached_facts_give_the_same_results_and_only_a_changed_chunk_is_examined(rules, border):
+    from geo.incident_filters import locate_incidents, with_locations
+    from geo.record_chunks import ChunkCache
+    from tests.layers.synthetic_incidents import synthetic_incidents
+
+    gdf = synthetic_incidents(2000, seed=9)
+    gdf["nationals"] = ["CN" if i % 3 == 0 else "TJ" for i in range(len(gdf))]
+    gdf["origin"] = "Across the border from Afghanistan"
+    gdf["tags"] = [("csto-invoked" if i % 50 == 0 else None) for i in range(len(gdf))]
+    gdf["updated_at"] = "2026-01-01T00:00:00.000Z"
+    located = with_locations(gdf, locate_incidents(gdf, border))
+    cache = ChunkCache()
+    first = evaluate_triggers(located, rules, border, cache)
+    _same(first, evaluate_triggers(located, rules, border))
+    assert {r.status for r in first} != {"not met"}  # the comparison is not vacuous
+    chunks_used = cache.misses
+    # one record edited: its chunk alone is examined again, and the outcome follows the edit
+    edited = located.copy()
+    row = edited.index[edited["nationals"].eq("CN") & edited["side"].eq("TJK")][0]
+    edited.loc[row, ["fatalities", "confidence", "updated_at"]] = [50, "assessed", "2026-02-01T00:00:00.000Z"]
+    again = evaluate_triggers(edited, rules, border, cache)
+    assert cache.misses == chunks_used + 1
+    _same(again, evaluate_triggers(edited, rules, border))
+    assert again[0].status == "met" and edited.loc[row, "id"] in again[0].incident_ids
+    # other thresholds are other facts: every chunk again, the same results as without a cache
+    strict = with_thresholds(rules, min_fatalities=100)
+    _same(evaluate_triggers(edited, strict, border, cache), evaluate_triggers(edited, strict, border))
+    assert cache.misses == 2 * chunks_used + 1

@@ -13,13 +13,8 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point
 
-from layers.incidents import (
-    CHUNK_COUNT,
-    ChunkCache,
-    incident_columns,
-    notes_limit_for,
-    prepare_incidents,
-)
+from geo.record_chunks import CHUNK_COUNT, ChunkCache
+from layers.incidents import incident_columns, notes_limit_for, prepare_incidents
 from tests.layers.synthetic_incidents import synthetic_incidents
 
 
