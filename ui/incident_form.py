@@ -201,10 +201,13 @@ def _save(data: SceneData) -> None:
 def entry_panel(data: SceneData, map_result: Mapping[str, Any] | None) -> None:
     """The "Add incident" panel: coordinates with live preview, then the details form."""
     ss = st.session_state
-    saved = ss.pop("_inc_saved", None)
-    if saved:
-        st.success(f"Saved {escape_markdown(saved)} — it is on the map. Undo it from the Incidents tab.")
     _use_click(map_result)
+    # the confirmation stays (the map's own rerun after it redraws would otherwise take it away)
+    # until the analyst starts on the next report
+    if ss.get("inc_coords"):
+        ss.pop("_inc_saved", None)
+    if saved := ss.get("_inc_saved"):
+        st.success(f"Saved {escape_markdown(saved)} — it is on the map. Undo it from the Incidents tab.")
     ss.setdefault("inc_coords", "")
     ss.setdefault("inc_location", "")
     ss.setdefault("inc_by", incidents_state.default_user())

@@ -89,13 +89,14 @@ def _run_change(action: str, incident_id: str, changes: dict[str, Any] | None = 
         else:
             st_.undo(incident_id, by=by)
     except BorderMapError as exc:
-        ss["_inc_feedback"] = ("error", f"Not {action}d — {escape_markdown(exc)}")
+        ss["_inc_feedback"] = ("error", f"Not {action}d — {escape_markdown(exc)}", revision)
         return
     if st_.revision == revision:  # an edit that changed nothing: no revision, nothing to undo
-        ss["_inc_feedback"] = ("info", "Nothing changed: the record already holds these values.")
+        ss["_inc_feedback"] = ("info", "Nothing changed: the record already holds these values.", revision)
         return
     ss["inc_undo_id"] = incident_id
-    ss["_inc_feedback"] = ("success", f"{action.capitalize()} done on {escape_markdown(incident_id[:8])}.")
+    ss["_inc_feedback"] = ("success", f"Last change: {action} done on {escape_markdown(incident_id[:8])}.",
+                           st_.revision)
 
 
 def _save_edit(incident_id: str) -> None:
@@ -105,7 +106,8 @@ def _save_edit(incident_id: str) -> None:
         lat, lon = parse_coordinates(st.session_state[prefix + "coords"])
     except BorderMapError as exc:
         st.session_state["_inc_feedback"] = (
-            "error", f"Not saved — coordinates: {escape_markdown(exc)}. Your entries are kept.")
+            "error", f"Not saved — coordinates: {escape_markdown(exc)}. Your entries are kept.",
+            incidents_state.store().revision)
         return
     changes = collect_fields(prefix, with_location=True)
     changes.update(latitude=lat, longitude=lon)
@@ -113,8 +115,12 @@ def _save_edit(incident_id: str) -> None:
 
 
 def _feedback() -> None:
-    """What the last change did (left by :func:`_run_change`), shown once."""
-    kind, text = st.session_state.pop("_inc_feedback", (None, ""))
+    """What the last change did (left by :func:`_run_change`), shown until the store changes
+    again (so the map's own rerun after it redraws does not take it away)."""
+    kind, text, revision = st.session_state.get("_inc_feedback", (None, "", None))
+    if revision is not None and revision != incidents_state.store().revision:
+        st.session_state.pop("_inc_feedback", None)
+        return
     if kind == "success":
         st.success(text)
     elif kind == "info":

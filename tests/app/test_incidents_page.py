@@ -113,6 +113,11 @@ def test_saving_adds_a_row_that_survives_a_restart(app, db):
     assert new["notes"] == XSS  # stored as typed; st.dataframe shows text, never HTML
     assert app.text_input(key="inc_coords").value == ""  # the form is cleared for the next report
     assert any("Saved" in s for s in _messages(app.success))
+    _run(app)  # another rerun (the map reporting its view) keeps the confirmation…
+    assert any("Saved" in s for s in _messages(app.success))
+    app.text_input(key="inc_coords").input("37.5, 70.1")  # …until the next report is begun
+    _run(app)
+    assert not any("Saved" in s for s in _messages(app.success))
     # a new session (the app restarted) reads the same file
     again = _app()
     assert len(_table(again)) == 4
@@ -164,7 +169,9 @@ def test_edit_history_delete_and_undo(app, db):
     history = next(d.value for d in app.dataframe if "changes" in d.value.columns)
     assert list(history["action"]) == ["import", "update"]
     assert "fatalities: 1 → 7" in history["changes"].iloc[1]
-    assert any(m.startswith("Update done on") for m in _messages(app.success))
+    assert any(m.startswith("Last change: update done on") for m in _messages(app.success))
+    _run(app)  # another rerun (the map reporting its view) keeps the confirmation
+    assert any(m.startswith("Last change: update done on") for m in _messages(app.success))
 
     app.button(key="inc_edit_save").click()  # saved again unchanged: no new revision, said so
     _run(app)

@@ -65,6 +65,9 @@ def test_click_fills_form_save_draws_marker_popup_is_inert(offline_page, entry_s
     page.wait_for_function(
         f"() => document.querySelector('{MAP_FRAME}').contentWindow.__bmIncidentCount > {n_before}",
         timeout=60_000)
+    # the confirmation outlasts the map's own rerun after it redrew
+    page.wait_for_timeout(1500)
+    assert page.get_by_text("it is on the map").first.is_visible()
     # the new marker sits where we clicked: click it
     frame.locator(".leaflet-container").click(position={"x": x, "y": y})
     popup = frame.locator(".leaflet-popup-content")
