@@ -85,14 +85,15 @@ def main() -> None:
     with t_about:
         tabs.about_data(data)
     exports.render(replace(data, incidents=shown), options, map_view.current_view(), map_view.current_bbox())
-    bundles = [*relief_legend, *coverage_bundles]
+    incidents = None
     if "incidents" in options.overlays:  # drawn from the store, filtered, not from the shipped data
         selected = st.session_state.get("inc_selected")
         highlight = (*trigger_ids, *((selected,) if selected else ()))
-        bundles.insert(0, inc.incidents_bundle(shown, options.show_precision, view.style, highlight, view.flt))
+        incidents = inc.incidents_bundle(shown, options.show_precision, view.style, highlight, view.flt)
     map_options = replace(options, overlays=tuple(o for o in options.overlays if o != "incidents"))
     with map_slot:
-        show_map(data, map_options, extra_bundles=bundles, extra_base_overlays=relief)
+        show_map(data, map_options, extra_bundles=[*relief_legend, *coverage_bundles],
+                 extra_base_overlays=relief, live_bundle=incidents)
     incident_sidebar.playback_tick(view)
 
 

@@ -14,8 +14,10 @@ import logging
 import mimetypes
 import re
 from pathlib import Path
+from typing import TypeVar
 
 import folium
+from branca.element import Element
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +37,9 @@ _RENAMES = {
     "jquery.min.js": "jquery.min.js",
     "jquery-3.7.1.min.js": "jquery.min.js",
 }
+
+
+_E = TypeVar("_E", bound=Element)
 
 
 def vendored_name(url: str) -> str | None:
@@ -58,8 +63,9 @@ def _localize(pairs: list[tuple[str, str]], prefix: str) -> list[tuple[str, str]
     return out
 
 
-def localize_assets(m: folium.Map, prefix: str = SERVED_PREFIX) -> folium.Map:
-    """Point every element of ``m`` at vendored assets (instance attributes; classes untouched).
+def localize_assets(m: _E, prefix: str = SERVED_PREFIX) -> _E:
+    """Point every element of ``m`` (a map, or a layer sent on its own) at vendored assets
+    (instance attributes; classes untouched).
 
     Returns ``m`` for chaining.
     """

@@ -50,12 +50,15 @@ def build_map(
     view: MapView | None = None,
     extra_base_overlays: Sequence[folium.map.Layer] = (),
     draw: bool = False,
+    live: bool = False,
 ) -> folium.Map:
     """A folium Map with every basemap (``basemap`` shown first; the offline one drawn from
     ``countries_json``), the overlays of ``bundles``,
     LayerControl, Fullscreen, MeasureControl, MousePosition and a legend.
 
     ``extra_base_overlays`` (e.g. a hillshade image) are added right above the basemap.
+    ``live=True``: layers are also sent apart from the map (the page's incidents), so the
+    layer switcher is left to the caller and the legend keeps a slot for those layers' lines.
     """
     if basemap not in BASEMAP_NAMES:
         raise ValueError(f"basemap must be one of {', '.join(BASEMAP_NAMES)}; got {basemap!r}")
@@ -89,7 +92,13 @@ def build_map(
              draw_options={"polyline": False, "circle": False, "marker": False, "circlemarker": False,
                            "polygon": {"allowIntersection": False, "showArea": True}, "rectangle": True},
              edit_options={"edit": False, "remove": True}).add_to(m)
-    folium.LayerControl(collapsed=True, position="topright").add_to(m)
-    if entries:
-        Legend(legend_for(entries)).add_to(m)
+    if not live:  # with layers sent apart, the page sends the layer switcher too (layer_control_for)
+        layer_control_for().add_to(m)
+    if entries or live:
+        Legend(legend_for(entries), live_slot=live).add_to(m)
     return m
+
+
+def layer_control_for() -> folium.LayerControl:
+    """The map's layer switcher (basemaps and overlays), collapsed at the top right."""
+    return folium.LayerControl(collapsed=True, position="topright")

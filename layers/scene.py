@@ -116,12 +116,13 @@ def scene_bundles(data: SceneData, options: SceneOptions) -> list[LayerBundle]:
 
 def build_scene_map(data: SceneData, options: SceneOptions, view: MapView | None = None,
                     extra_base_overlays: Sequence[folium.map.Layer] = (),
-                    extra_bundles: Sequence[LayerBundle] = (), draw: bool = False) -> folium.Map:
+                    extra_bundles: Sequence[LayerBundle] = (), draw: bool = False,
+                    live: bool = False) -> folium.Map:
     """The full map for ``options``: basemaps, chosen overlays, controls, legend.
 
     ``extra_bundles`` (analysis results such as coverage gaps, drawn on top) and
     ``extra_base_overlays`` (images such as hillshade, drawn right above the basemap) come
-    from the page's other features.
+    from the page's other features. ``live``: see :func:`layers.map.build_map`.
     """
     bundles = [*scene_bundles(data, options), *extra_bundles]
-    return build_map(bundles, data.basemap_json, options.basemap, view, extra_base_overlays, draw)
+    return build_map(bundles, data.basemap_json, options.basemap, view, extra_base_overlays, draw, live)

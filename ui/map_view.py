@@ -17,7 +17,8 @@ from streamlit_folium import st_folium
 from geo.crs import REGION_BOUNDS
 from layers.assets import localize_assets
 from layers.base import LayerBundle
-from layers.map import MapView
+from layers.legend import LiveLegend
+from layers.map import MapView, layer_control_for
 from layers.scene import SceneData, SceneOptions, build_scene_map
 
 #: Only the events the page uses come back from the browser.
@@ -55,14 +56,25 @@ def current_bbox() -> tuple[float, float, float, float] | None:
 
 def show_map(data: SceneData, options: SceneOptions, height: int = 620,
              extra_bundles: Sequence[LayerBundle] = (),
-             extra_base_overlays: Sequence[folium.map.Layer] = ()) -> dict[str, Any]:
+             extra_base_overlays: Sequence[folium.map.Layer] = (),
+             live_bundle: LayerBundle | None = None) -> dict[str, Any]:
     """Render the map for ``options`` plus the page's analysis layers, at the view the user left
-    it; return what st_folium returns."""
+    it; return what st_folium returns.
+
+    ``live_bundle`` (the incidents) is sent apart from the map: when only it changes — a saved,
+    edited or filtered incident — the map in the browser stays as it is and swaps that layer,
+    instead of being loaded afresh (a blank map for a moment after every write).
+    """
     view = current_view()
     m = localize_assets(build_scene_map(data, options, MapView(), extra_base_overlays, extra_bundles,
-                                        draw=True))
+                                        draw=True, live=True))
+    # always a live layer (an empty one when the incidents are off), so the legend's live lines clear
+    groups = live_bundle.groups if live_bundle is not None else [folium.FeatureGroup(name="Incidents",
+                                                                                      control=False)]
+    LiveLegend(live_bundle.legend if live_bundle is not None else []).add_to(groups[0])
     # render=False: st_folium renders the Map (and so every layer) itself; rendering the whole
     # Figure first as well would draw every layer twice
     result = st_folium(m, key=MAP_KEY, height=height, use_container_width=True, render=False,
-                       returned_objects=RETURNED_OBJECTS, center=view.center, zoom=view.zoom)
+                       returned_objects=RETURNED_OBJECTS, center=view.center, zoom=view.zoom,
+                       feature_group_to_add=[localize_assets(g) for g in groups], layer_control=layer_control_for())
     return result or {}

@@ -47,6 +47,8 @@ def test_click_fills_form_save_draws_marker_popup_is_inert(offline_page, entry_s
     page.wait_for_function(f"() => document.querySelector('{MAP_FRAME}').contentWindow.__bmIncidentCount >= 0",
                            timeout=30_000)
     n_before = page.evaluate(f"() => document.querySelector('{MAP_FRAME}').contentWindow.__bmIncidentCount")
+    # a mark in the map's window: it survives only if the map is not loaded afresh by the save
+    page.evaluate(f"() => {{ document.querySelector('{MAP_FRAME}').contentWindow.__beforeSave = 1; }}")
     frame.locator(".leaflet-container").click(position={"x": x, "y": y})
 
     coords = page.locator(COORDS)
@@ -68,6 +70,10 @@ def test_click_fills_form_save_draws_marker_popup_is_inert(offline_page, entry_s
     # the confirmation outlasts the map's own rerun after it redrew
     page.wait_for_timeout(1500)
     assert page.get_by_text("it is on the map").first.is_visible()
+    # only the incidents layer was swapped: same map window, and its legend lines follow the layer
+    assert page.evaluate(f"() => document.querySelector('{MAP_FRAME}').contentWindow.__beforeSave") == 1
+    live = _map_frame(page).evaluate("() => document.getElementById('bm-legend-live').innerText")
+    assert "Incident: Battles" in live and "Highlighted incident" in live
     # the new marker sits where we clicked: click it
     frame.locator(".leaflet-container").click(position={"x": x, "y": y})
     popup = frame.locator(".leaflet-popup-content")
