@@ -27,7 +27,6 @@ CHUNK_COUNT = 16
 class Chunk:
     """Row positions (in the frame's order) of one chunk, and a digest of their content."""
 
-    number: int
     rows: np.ndarray
     digest: bytes
 
@@ -66,7 +65,7 @@ def chunks(frame: gpd.GeoDataFrame, content_columns: tuple[str, ...] = ()) -> It
     for number in range(CHUNK_COUNT):
         rows = np.flatnonzero(numbers == number)
         if len(rows):
-            yield Chunk(number, rows, hashlib.blake2b(keys[rows].tobytes(), digest_size=16).digest())
+            yield Chunk(rows, hashlib.blake2b(keys[rows].tobytes(), digest_size=16).digest())
 
 
 class ChunkCache:

@@ -199,6 +199,18 @@ class IncidentStoreProtocol(Protocol):
         """All (live) records as a point GeoDataFrame in EPSG:4326."""
         ...
 
+    def count_live(self) -> int:
+        """Number of live (not deleted) records."""
+        ...
+
+    def change_cursor(self) -> int:
+        """A position in the store's log of writes (grows with every write)."""
+        ...
+
+    def changed_since(self, cursor: int) -> gpd.GeoDataFrame:
+        """Records (deleted ones included) written after ``cursor``, as :meth:`list` returns them."""
+        ...
+
     def import_rows(self, rows: Iterable[Mapping[str, Any]], by: str, *,
                     row_numbers: Sequence[int] | None = None) -> ImportReport:
         """Validate rows; add the valid, new ones in one transaction."""
