@@ -7,7 +7,8 @@ incident keeps the map where the analyst left it, and snapshots show that same v
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import folium
@@ -29,6 +30,38 @@ MAP_KEY = "main_map"
 def _state() -> dict[str, Any]:
     value = st.session_state.get(MAP_KEY)
     return value if isinstance(value, dict) else {}
+
+
+@dataclass(frozen=True)
+class MapEvent:
+    """What the map reported to this script run, read once (see :func:`read_map_event`).
+
+    ``click`` is the last click, on the map or on a marker, as (lat, lon) degrees EPSG:4326 rounded
+    to 1e-6; ``drawing`` the GeoJSON Feature last drawn with the draw tool; ``view`` the centre and
+    zoom; ``bbox`` (W, S, E, N) degrees of what the map showed, clipped to the region.
+    """
+
+    click: tuple[float, float] | None = None
+    drawing: Mapping[str, Any] | None = None
+    view: MapView = field(default_factory=MapView)
+    bbox: tuple[float, float, float, float] | None = None
+
+
+def _click(state: Mapping[str, Any]) -> tuple[float, float] | None:
+    click = state.get("last_clicked")
+    try:
+        return (round(float(click["lat"]), 6), round(float(click["lng"]), 6))  # type: ignore[index]
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def read_map_event() -> MapEvent:
+    """The map's report for this run: the one place that reads the map's return value."""
+    state = _state()
+    drawing = state.get("last_active_drawing")
+    return MapEvent(click=_click(state),
+                    drawing=drawing if isinstance(drawing, dict) and drawing.get("geometry") else None,
+                    view=current_view(), bbox=current_bbox())
 
 
 def current_view() -> MapView:
