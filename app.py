@@ -93,7 +93,8 @@ def main() -> None:
     map_options = replace(options, overlays=tuple(o for o in options.overlays if o != "incidents"))
     with map_slot:
         show_map(data, map_options, extra_bundles=[*relief_legend, *coverage_bundles],
-                 extra_base_overlays=relief, live_bundle=incidents)
+                 extra_base_overlays=relief,
+                 live_bundles=[incidents] if incidents is not None else [])
     incident_sidebar.playback_tick(view)
 
 

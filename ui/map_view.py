@@ -90,21 +90,22 @@ def current_bbox() -> tuple[float, float, float, float] | None:
 def show_map(data: SceneData, options: SceneOptions, height: int = 620,
              extra_bundles: Sequence[LayerBundle] = (),
              extra_base_overlays: Sequence[folium.map.Layer] = (),
-             live_bundle: LayerBundle | None = None) -> dict[str, Any]:
+             live_bundles: Sequence[LayerBundle] = ()) -> dict[str, Any]:
     """Render the map for ``options`` plus the page's analysis layers, at the view the user left
     it; return what st_folium returns.
 
-    ``live_bundle`` (the incidents) is sent apart from the map: when only it changes — a saved,
-    edited or filtered incident — the map in the browser stays as it is and swaps that layer,
-    instead of being loaded afresh (a blank map for a moment after every write).
+    ``live_bundles`` (the incidents, the page's pin and preview marker) are sent apart from the map:
+    when only they change — a saved, edited or filtered incident, a click — the map in the browser
+    stays as it is and swaps those layers, instead of being loaded afresh (a blank map for a moment
+    after every write).
     """
     view = current_view()
     m = localize_assets(build_scene_map(data, options, MapView(), extra_base_overlays, extra_bundles,
                                         draw=True, live=True))
-    # always a live layer (an empty one when the incidents are off), so the legend's live lines clear
-    groups = live_bundle.groups if live_bundle is not None else [folium.FeatureGroup(name="Incidents",
-                                                                                      control=False)]
-    LiveLegend(live_bundle.legend if live_bundle is not None else []).add_to(groups[0])
+    # always a live layer (an empty one when nothing is live), so the legend's live lines clear
+    groups = [g for bundle in live_bundles for g in bundle.groups] or [
+        folium.FeatureGroup(name="Incidents", control=False)]
+    LiveLegend([entry for bundle in live_bundles for entry in bundle.legend]).add_to(groups[0])
     # render=False: st_folium renders the Map (and so every layer) itself; rendering the whole
     # Figure first as well would draw every layer twice
     result = st_folium(m, key=MAP_KEY, height=height, use_container_width=True, render=False,

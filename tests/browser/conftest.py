@@ -22,6 +22,18 @@ from tests.conftest import ROOT
 
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 
+#: Screenshots of the browser tests, kept after the run for a person to look at
+#: (``BORDERMAP_SCREENSHOTS`` overrides; the folder is ignored by git).
+SCREENSHOT_DIR = Path(os.environ.get("BORDERMAP_SCREENSHOTS") or ROOT / "test-artifacts" / "screenshots")
+
+
+def save_screenshot(page, name: str, **kwargs) -> Path:
+    """Write a PNG of ``page`` (a Playwright page or locator) as ``SCREENSHOT_DIR/name.png``."""
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOT_DIR / f"{name}.png"
+    page.screenshot(path=str(path), **kwargs)
+    return path
+
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-dev-shm-usage"]
 
