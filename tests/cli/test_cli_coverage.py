@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.cli import main
+from cli import main
 
 REPO = Path(__file__).resolve().parents[2]
 REAL_DEM = REPO / ".." / "shared" / "dem" / "tajik_afghan_border_dem.tif"

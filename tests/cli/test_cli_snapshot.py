@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from geo.cli import main
+from cli import main
 
 REPO = Path(__file__).resolve().parents[2]
 BORDER_RGB = np.array((214, 39, 40))

@@ -13,8 +13,8 @@ import pytest
 import rasterio
 from affine import Affine
 
+from cli import main
 from geo import dem_fetch
-from geo.cli import main
 from geo.crs import REGION_BOUNDS
 from tests.geo.dem_fixtures import serve_directory, write_dem
 from tests.geo.test_dem_fetch import make_tile

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.cli import main
+from cli import main
 from geo.store import IncidentStore
 
 REPO = Path(__file__).resolve().parents[2]

@@ -129,7 +129,7 @@ def test_source_text_is_escaped_in_the_map_html():
 
 def test_layer_and_geo_import_boundaries():
     code = (
-        "import sys; import geo.terrain, geo.dem_io, geo.dem_fetch, geo.cli.terrain_cmd; "
+        "import sys; import geo.terrain, geo.dem_io, geo.dem_fetch, cli.terrain_cmd; "
         "assert 'folium' not in sys.modules and 'streamlit' not in sys.modules, 'geo imports UI'; "
         "import layers.terrain; assert 'streamlit' not in sys.modules, 'layers imports streamlit'"
     )

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import dataclasses
 
+from cli.output import emit
 from geo.border import load_border
-from geo.cli.output import emit
 from geo.coords import check_point, parse_coordinates
 
 

@@ -46,7 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
     subparsers = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for name in COMMAND_MODULES:
-        module = importlib.import_module(f"geo.cli.{name}")
+        module = importlib.import_module(f"cli.{name}")
         module.register(subparsers)
     return parser
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from cli.output import emit
 from geo import datasets
 from geo.border import OFFICIAL_BREAKDOWN_KM, OFFICIAL_LENGTH_KM, hausdorff_km, load_border
-from geo.cli.output import emit
 
 
 def border_info() -> dict[str, Any]:

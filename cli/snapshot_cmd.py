@@ -21,7 +21,7 @@ from typing import Any
 
 import geopandas as gpd
 
-from geo.cli.output import emit
+from cli.output import emit
 from geo.crs import to_storage
 from geo.errors import DataFileError, InvalidInputError
 

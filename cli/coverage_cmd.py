@@ -15,10 +15,10 @@ from typing import Any
 
 import geopandas as gpd
 
+from cli.output import emit
 from geo import datasets, dem_io
 from geo.assets import Asset, anchor_assets_from_places, assets_from_geojson
 from geo.border import load_border
-from geo.cli.output import emit
 from geo.coverage import MODELS, CoverageParams, compute_coverage, coverage_gaps, headline, rank_gaps
 from geo.dem import Dem
 from geo.errors import DataFileError, InvalidInputError, TerrainUnavailableError

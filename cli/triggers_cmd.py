@@ -12,8 +12,8 @@ from __future__ import annotations
 import argparse
 import logging
 
+from cli.output import emit
 from geo.border import load_border
-from geo.cli.output import emit
 from geo.errors import InvalidInputError
 from geo.store import IncidentStore, default_db_path
 from geo.triggers import AttackTrigger, evaluate_triggers, load_rules, with_thresholds

@@ -8,7 +8,7 @@ import json
 import os
 from typing import Any
 
-from geo.cli.output import emit
+from cli.output import emit
 from geo.export import EXPORT_FORMATS, incidents_to_geojson, write_incidents
 from geo.importers import import_file, preview_file
 from geo.store import IncidentStore, default_db_path

@@ -12,9 +12,9 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+from cli.output import emit
 from geo import dem_fetch, dem_io
 from geo.border import Border, load_border
-from geo.cli.output import emit
 from geo.crs import REGION_BOUNDS
 from geo.terrain import Illumination, profile_along_border
 
