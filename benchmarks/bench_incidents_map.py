@@ -110,10 +110,11 @@ def main() -> None:
 
     from playwright.sync_api import sync_playwright
 
-    from layers.scene import load_scene_data
+    from geo.scene_data import load_scene_data
+    from layers.scene import basemap_json
     from tests.layers.synthetic_incidents import synthetic_incidents
 
-    countries_json = load_scene_data().basemap_json
+    countries_json = basemap_json(load_scene_data())
     results: dict[tuple[str, int], dict[str, float]] = {}
     tmp = Path(tempfile.mkdtemp(prefix="bench_incidents_"))
     with sync_playwright() as p:

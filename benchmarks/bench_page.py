@@ -34,8 +34,9 @@ def main() -> None:
     import folium
     from streamlit.testing.v1 import AppTest
 
+    from geo.scene_data import load_scene_data
     from layers.assets import localize_assets
-    from layers.scene import SceneOptions, build_scene_map, load_scene_data
+    from layers.scene import SceneOptions, build_scene_map
 
     data = load_scene_data()
     rows: list[tuple[str, float, str, float | None]] = []

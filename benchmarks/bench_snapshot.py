@@ -40,8 +40,9 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     from geo import datasets
+    from geo.scene_data import load_scene_data
     from layers.basemaps import OFFLINE
-    from layers.scene import SceneOptions, load_scene_data
+    from layers.scene import SceneOptions
     from layers.snapshot import CHROMIUM_ARGS, find_browser, snapshot_html, snapshot_png
     from layers.static_map import static_bytes, static_map
 

@@ -136,7 +136,8 @@ def run_snapshot(args: argparse.Namespace) -> int:
     """Write the snapshot asked for by ``args``; return the exit status."""
     import dataclasses
 
-    from layers.scene import SceneOptions, load_scene_data
+    from geo.scene_data import load_scene_data
+    from layers.scene import SceneOptions
     from layers.snapshot import clamp_size
 
     out, fmt = check_out_path(args.out)

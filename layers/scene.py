@@ -1,21 +1,18 @@
 """The standard scene: which overlays exist, built from the shipped data and the store.
 
 The page, the CLI snapshot and the tests all build the map through
-:func:`build_scene_map`, so they show the same layers.
+:func:`build_scene_map`, so they show the same layers. The data itself
+(:class:`geo.scene_data.SceneData`, :func:`geo.scene_data.load_scene_data`) lives in ``geo``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from functools import cached_property
-from pathlib import Path
+from dataclasses import dataclass
 
 import folium
-import geopandas as gpd
 
-from geo import datasets
-from geo.border import Border, load_border
+from geo.scene_data import SceneData, load_scene_data
 from layers.base import LayerBundle
 from layers.border import border_layer, reference_border_layer
 from layers.countries import countries_geojson, countries_layer
@@ -37,31 +34,34 @@ OVERLAYS: dict[str, str] = {
 }
 DEFAULT_OVERLAYS: tuple[str, ...] = tuple(k for k in OVERLAYS if k != "reference_border")
 
+#: SceneData and load_scene_data are re-exported for callers written before they moved to geo/.
+__all__ = [
+    "DEFAULT_OVERLAYS", "OVERLAYS", "SceneData", "SceneOptions", "basemap_json", "build_scene_map",
+    "countries_json", "load_scene_data", "overlay_bundle", "prepare_scene", "scene_bundles",
+    "scene_place_symbols",
+]
 
-@dataclass(frozen=True)
-class SceneData:
-    """Everything the standard layers are drawn from (all EPSG:4326)."""
 
-    border: Border
-    countries: gpd.GeoDataFrame
-    reference_border: gpd.GeoDataFrame
-    places: gpd.GeoDataFrame
-    incidents: gpd.GeoDataFrame = field(default_factory=lambda: gpd.GeoDataFrame(geometry=[], crs=4326))
+def countries_json(data: SceneData) -> str:
+    """The country polygons as GeoJSON text (names escaped), serialised once per scene."""
+    return data.derived("countries_json", lambda d: countries_geojson(d.countries))
 
-    @cached_property
-    def countries_json(self) -> str:
-        """The country polygons as GeoJSON text (names escaped), serialised once."""
-        return countries_geojson(self.countries)
 
-    @cached_property
-    def basemap_json(self) -> str:
-        """Coarser country polygons (≈1 km) for the offline basemap's background fills."""
-        return countries_geojson(self.countries, tolerance_deg=0.01)
+def basemap_json(data: SceneData) -> str:
+    """Coarser country polygons (≈1 km) for the offline basemap's background fills."""
+    return data.derived("basemap_json", lambda d: countries_geojson(d.countries, tolerance_deg=0.01))
 
-    @cached_property
-    def place_symbols(self) -> dict[str, tuple[PointSymbol, ...]]:
-        """The map symbols of each kind of place, built once."""
-        return {kind: place_symbols(self.places, kind) for kind in PLACE_STYLES}
+
+def scene_place_symbols(data: SceneData) -> dict[str, tuple[PointSymbol, ...]]:
+    """The map symbols of each kind of place, built once per scene."""
+    return data.derived("place_symbols", lambda d: {kind: place_symbols(d.places, kind) for kind in PLACE_STYLES})
+
+
+def prepare_scene(data: SceneData) -> None:
+    """Build the scene's serialised layers now (e.g. once per process, not on a user's rerun)."""
+    countries_json(data)
+    basemap_json(data)
+    scene_place_symbols(data)
 
 
 @dataclass(frozen=True)
@@ -78,17 +78,6 @@ class SceneOptions:
             raise ValueError(f"unknown overlay(s) {unknown}; known: {', '.join(OVERLAYS)}")
 
 
-def load_scene_data(data_dir: Path = datasets.DATA_DIR) -> SceneData:
-    """Read the shipped layers (raises DataFileError naming a missing/corrupt file)."""
-    places = datasets.load_layer(datasets.PLACES_FILE, data_dir)
-    return SceneData(
-        border=load_border(data_dir),
-        countries=datasets.load_layer(datasets.COUNTRIES_FILE, data_dir),
-        reference_border=datasets.load_layer(datasets.REFERENCE_BORDER_FILE, data_dir),
-        places=places,
-    )
-
-
 def overlay_bundle(data: SceneData, key: str, show_precision: bool = True) -> LayerBundle:
     """Build one overlay by key."""
     if key == "border":
@@ -97,9 +86,9 @@ def overlay_bundle(data: SceneData, key: str, show_precision: bool = True) -> La
         ref = data.reference_border.iloc[0]
         return reference_border_layer(ref.geometry, str(ref["source"]), float(ref["length_km"]))
     if key == "countries":
-        return countries_layer(data.countries_json)
+        return countries_layer(countries_json(data))
     if key in PLACE_STYLES:
-        return places_layer(data.places, key, show_precision, data.place_symbols[key])
+        return places_layer(data.places, key, show_precision, scene_place_symbols(data)[key])
     if key == "incidents":
         from layers.incidents import incidents_layer
 
@@ -125,4 +114,4 @@ def build_scene_map(data: SceneData, options: SceneOptions, view: MapView | None
     from the page's other features. ``live``: see :func:`layers.map.build_map`.
     """
     bundles = [*scene_bundles(data, options), *extra_bundles]
-    return build_map(bundles, data.basemap_json, options.basemap, view, extra_base_overlays, draw, live)
+    return build_map(bundles, basemap_json(data), options.basemap, view, extra_base_overlays, draw, live)

@@ -31,11 +31,12 @@ from branca.element import MacroElement, Template
 
 from geo.crs import REGION_BOUNDS
 from geo.errors import BrowserNotFoundError, InvalidInputError, RenderError
+from geo.scene_data import SceneData
 from layers.assets import standalone_html
 from layers.basemaps import OFFLINE
 from layers.border import BORDER_COLOR
 from layers.map import MapView
-from layers.scene import SceneData, SceneOptions, build_scene_map
+from layers.scene import SceneOptions, build_scene_map
 
 logger = logging.getLogger(__name__)
 

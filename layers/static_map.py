@@ -36,13 +36,14 @@ from geo import terrain
 from geo.crs import GEOD
 from geo.dem import Dem
 from geo.errors import InvalidInputError
+from geo.scene_data import SceneData
 from layers.base import APPROXIMATE_LEGEND, MAX_DRAWN_PRECISION_KM, LegendEntry, is_approximate
 from layers.basemaps import COUNTRY_FILLS as BASE_FILLS  # the offline basemap's fills
 from layers.border import BORDER_COLOR, REFERENCE_COLOR
 from layers.countries import SIDE_COLORS
 from layers.incidents import EVENT_TYPE_COLORS, OTHER_COLOR
 from layers.places import PLACE_STYLES
-from layers.scene import SceneData, SceneOptions
+from layers.scene import SceneOptions
 from layers.snapshot import BBox, validate_bbox
 
 logger = logging.getLogger(__name__)

@@ -36,7 +36,7 @@ def border():
 @pytest.fixture(scope="session")
 def scene_data():
     """The shipped scene data (border, countries, reference line, places)."""
-    from layers.scene import load_scene_data
+    from geo.scene_data import load_scene_data
 
     return load_scene_data()
 

@@ -19,7 +19,7 @@ from geo.coverage import CoverageParams, CoverageResult, compute_coverage
 from geo.dem import Dem
 from geo.errors import BorderMapError
 from geo.paths import user_data_dir
-from layers.scene import SceneData
+from geo.scene_data import SceneData
 from ui import state
 from ui import terrain as terrain_ui
 

@@ -35,9 +35,9 @@ from geo.assets import (
 from geo.coverage import MODELS, CoverageResult, gap_terrain, headline, rank_gaps
 from geo.errors import BorderMapError, InvalidInputError
 from geo.sanitize import csv_safe
+from geo.scene_data import SceneData
 from layers.base import LayerBundle
 from layers.coverage import assets_layer, coverage_layer
-from layers.scene import SceneData
 from ui import deployment_panel, state
 from ui import terrain as terrain_ui
 from ui.coverage_data import SCENARIOS_ENV, asset_key, cached_coverage, load_dem, scenarios_dir

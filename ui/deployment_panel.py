@@ -24,10 +24,10 @@ from geo.coverage import CoverageResult
 from geo.dem import Dem
 from geo.deployment import STATUS, DeploymentParams, deployment_zones, zones_from_geojson, zones_to_geojson
 from geo.errors import BorderMapError, InvalidInputError
+from geo.scene_data import SceneData
 from geo.zone_store import ZoneStore
 from layers.base import LayerBundle
 from layers.coverage import HYPOTHESIS_LABEL, deployment_layer, drawn_zones_layer
-from layers.scene import SceneData
 from ui import incidents_state as inc
 from ui import state
 from ui import terrain as terrain_ui

@@ -12,8 +12,9 @@ from datetime import date
 import streamlit as st
 
 from geo.errors import BorderMapError, BrowserNotFoundError
+from geo.scene_data import SceneData
 from layers.map import MapView
-from layers.scene import SceneData, SceneOptions
+from layers.scene import SceneOptions
 from layers.snapshot import MAX_PX, MIN_PX, BBox, snapshot_filename, snapshot_html, snapshot_png
 from layers.static_map import static_bytes, static_map
 

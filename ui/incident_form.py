@@ -18,9 +18,9 @@ from geo.coords import check_point, parse_coordinates
 from geo.datasets import CONFIDENCE_VALUES
 from geo.errors import BorderMapError, InvalidCoordinateError
 from geo.incidents import EVENT_TAXONOMY, VERIFICATION_VALUES
+from geo.scene_data import SceneData
 from geo.stated_place import far_from_stated_place
 from geo.terrain import elevation_at, slope_at
-from layers.scene import SceneData
 from ui import incidents_state
 from ui import terrain as terrain_ui
 from ui.markdown import escape_markdown

@@ -16,11 +16,12 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.crs import REGION_BOUNDS
+from geo.scene_data import SceneData
 from layers.assets import localize_assets
 from layers.base import LayerBundle
 from layers.legend import LiveLegend
 from layers.map import MapView, layer_control_for
-from layers.scene import SceneData, SceneOptions, build_scene_map
+from layers.scene import SceneOptions, build_scene_map
 
 #: Only the events the page uses come back from the browser.
 RETURNED_OBJECTS = ["last_clicked", "last_active_drawing", "center", "zoom", "bounds"]

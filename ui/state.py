@@ -15,7 +15,8 @@ from pathlib import Path
 import streamlit as st
 
 from geo import datasets
-from layers.scene import SceneData, load_scene_data
+from geo.scene_data import SceneData, load_scene_data
+from layers.scene import prepare_scene
 
 
 def data_dir() -> str:
@@ -26,7 +27,7 @@ def data_dir() -> str:
 @st.cache_resource(show_spinner="Loading the shipped data…")
 def _scene_data(folder: str) -> SceneData:
     data = load_scene_data(Path(folder))
-    _ = data.countries_json, data.basemap_json, data.place_symbols  # once, here, not on a user's rerun
+    prepare_scene(data)  # once, here, not on a user's rerun
     return data
 
 

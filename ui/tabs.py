@@ -7,8 +7,8 @@ import streamlit as st
 
 from geo.border import OFFICIAL_BREAKDOWN_KM, OFFICIAL_LENGTH_KM, hausdorff_km, segment_border
 from geo.sanitize import csv_safe
+from geo.scene_data import SceneData
 from layers.places import PLACE_STYLES
-from layers.scene import SceneData
 from ui import state
 
 

@@ -18,6 +18,7 @@ import streamlit as st
 
 from geo.errors import BorderMapError
 from geo.record_chunks import CHUNK_COUNT, ChunkCache
+from geo.scene_data import SceneData
 from geo.store import default_db_path
 from geo.triggers import (
     ATTACK_CRITERIA,
@@ -30,7 +31,6 @@ from geo.triggers import (
     load_scenarios,
     with_thresholds,
 )
-from layers.scene import SceneData
 from ui import state
 from ui.timeline import plotted_records, timeline_points, timeline_spec
 

@@ -16,6 +16,7 @@ from layers.coverage import assets_layer, drawn_zones_layer
 from layers.incidents import incidents_layer
 from layers.map import build_map
 from layers.places import places_layer
+from layers.scene import basemap_json
 
 PAYLOADS = ["{{ 123456*2 }}", "{% for i in range(3) %}Zq{% endfor %}", "{# hidden #}visible",
             "{{ cycler.__init__.__globals__.os.getcwd() }}"]
@@ -23,7 +24,7 @@ EVALUATED = ["246912", "ZqZqZq"]
 
 
 def _render(bundles, scene_data) -> str:
-    return standalone_html(build_map(bundles, scene_data.basemap_json))
+    return standalone_html(build_map(bundles, basemap_json(scene_data)))
 
 
 def _assert_inert(html: str, text: str) -> None:
