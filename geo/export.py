@@ -7,6 +7,9 @@
 * KML: a Placemark per incident with ``TimeStamp``, every field in ``ExtendedData``
   (exact values, for re-import) and a balloon that shows only the HTML-escaped
   ``name`` and ``description`` (Google Earth renders description text as HTML).
+  Characters XML 1.0 cannot carry (controls other than tab/newline/CR, lone
+  surrogates, U+FFFE, U+FFFF) are written as U+FFFD, so the file is always
+  well-formed; carriage returns travel as ``&#13;`` so that they survive parsing.
 
 ``*_bytes`` functions return the file content (for a download button);
 :func:`write_incidents` writes a file atomically after checking its name.
@@ -21,6 +24,7 @@ import json
 import logging
 import math
 import os
+import re
 import tempfile
 import unicodedata
 import xml.etree.ElementTree as ET
@@ -42,6 +46,17 @@ EXPORT_FORMATS: dict[str, tuple[str, ...]] = {
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 _BAD_CHARS = set('<>:"|?*\\')
 _KML_NS = "http://www.opengis.net/kml/2.2"
+#: Characters outside XML 1.0's ``Char`` production.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(value: Any) -> str:
+    """``value`` as text XML 1.0 can carry: each illegal character becomes U+FFFD.
+
+    >>> xml_text("a\\ufffeb\\x01c")
+    'a\ufffdb\ufffdc'
+    """
+    return _XML_ILLEGAL.sub("\ufffd", str(value))
 
 
 def _plain(value: Any) -> Any:
@@ -130,7 +145,7 @@ def incidents_to_kml_bytes(gdf: gpd.GeoDataFrame, name: str = "Border Map incide
     q = f"{{{_KML_NS}}}"
     kml = ET.Element(f"{q}kml")
     doc = ET.SubElement(kml, f"{q}Document")
-    ET.SubElement(doc, f"{q}name").text = name
+    ET.SubElement(doc, f"{q}name").text = xml_text(name)
     style = ET.SubElement(doc, f"{q}Style", id="incident")
     balloon = ET.SubElement(style, f"{q}BalloonStyle")
     ET.SubElement(balloon, f"{q}text").text = "<b>$[name]</b><br/>$[description]"
@@ -141,26 +156,26 @@ def incidents_to_kml_bytes(gdf: gpd.GeoDataFrame, name: str = "Border Map incide
             continue
         pm = ET.SubElement(doc, f"{q}Placemark")
         if rec.get("id"):
-            pm.set("id", "incident-" + str(rec["id"]))
-        ET.SubElement(pm, f"{q}name").text = escape_html(_placemark_name(rec))
-        ET.SubElement(pm, f"{q}description").text = escape_html(rec.get("notes") or "")
+            pm.set("id", xml_text("incident-" + str(rec["id"])))
+        ET.SubElement(pm, f"{q}name").text = xml_text(escape_html(_placemark_name(rec)))
+        ET.SubElement(pm, f"{q}description").text = xml_text(escape_html(rec.get("notes") or ""))
         if rec.get("event_date"):
             ts = ET.SubElement(pm, f"{q}TimeStamp")
-            ET.SubElement(ts, f"{q}when").text = str(rec["event_date"])
+            ET.SubElement(ts, f"{q}when").text = xml_text(rec["event_date"])
         ET.SubElement(pm, f"{q}styleUrl").text = "#incident"
         ext = ET.SubElement(pm, f"{q}ExtendedData")
         for c in cols:
             if rec[c] is None:
                 continue
-            data = ET.SubElement(ext, f"{q}Data", name=str(c))
+            data = ET.SubElement(ext, f"{q}Data", name=xml_text(c))
             value = rec[c]
-            ET.SubElement(data, f"{q}value").text = (str(int(value)) if isinstance(value, bool)
-                                                    else str(value))
+            ET.SubElement(data, f"{q}value").text = xml_text(int(value) if isinstance(value, bool) else value)
         point = ET.SubElement(pm, f"{q}Point")
         ET.SubElement(point, f"{q}coordinates").text = f"{pt[0]!r},{pt[1]!r}"
     if skipped:
         logger.warning("KML export: %d incident(s) without a valid point skipped", skipped)
-    return ET.tostring(kml, encoding="utf-8", xml_declaration=True)
+    # a literal CR in text is read back as LF by every XML parser; as a reference it survives
+    return ET.tostring(kml, encoding="utf-8", xml_declaration=True).replace(b"\r", b"&#13;")
 
 
 def safe_output_path(path: str | os.PathLike[str], fmt: str) -> Path:

@@ -31,6 +31,7 @@ import numpy as np
 from geo.coords import parse_coordinates
 from geo.errors import DataFileError, InvalidCoordinateError, InvalidInputError
 from geo.incidents import BOOKKEEPING_FIELDS, CONTENT_FIELDS, ImportReport, Rejection, validate_incident
+from geo.sanitize import csv_unsafe
 
 if TYPE_CHECKING:
     from geo.store import IncidentStoreProtocol
@@ -54,7 +55,6 @@ _ALIASES = {
     "lat_lon": _COORDS,
 }
 _KEEP = frozenset(CONTENT_FIELDS) | {"id", "deleted"}
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
 @dataclass(frozen=True)
@@ -115,13 +115,6 @@ def _check_size(path: Path) -> None:
                             f"{MAX_IMPORT_BYTES / 1e6:,.0f} MB — split it into smaller files")
 
 
-def _uncsv(cell: str) -> str:
-    """Undo :func:`geo.sanitize.csv_safe` so an exported CSV re-imports unchanged."""
-    if len(cell) > 1 and cell[0] == "'" and cell[1:].startswith(_FORMULA_PREFIXES):
-        return cell[1:]
-    return cell
-
-
 def _finish_row(row: dict[str, Any]) -> dict[str, Any]:
     """Resolve a free-text coordinates column into latitude/longitude."""
     text = row.pop(_COORDS, None)
@@ -178,10 +171,8 @@ def _build_rows(records: Iterable[tuple[int, Mapping[str, Any]]], mapping_for: A
             if target is None or target in row:
                 continue
             v = _clean_value(value)
-            if isinstance(v, str):
-                v = _uncsv(v)
-                if v == "":
-                    continue
+            if isinstance(v, str) and v == "":
+                continue
             row[target] = v
         if _is_deleted(row.pop("deleted", None)):
             rejected.append(Rejection(num, "the record is marked deleted in the source"))
@@ -248,7 +239,7 @@ def read_csv(path: Path) -> ParsedFile:
             for i, target in index:
                 cell = cells[i]
                 if cell:
-                    row[target] = _uncsv(cell) if cell[0] == "'" else cell
+                    row[target] = csv_unsafe(cell) if cell[0] == "'" else cell
             if _is_deleted(row.pop("deleted", None)):
                 rejected.append(Rejection(num, "the record is marked deleted in the source"))
                 continue

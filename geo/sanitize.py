@@ -75,6 +75,17 @@ def csv_safe(value: Any) -> Any:
     >>> csv_safe(-3)
     -3
     """
-    if isinstance(value, str) and value.startswith(_FORMULA_PREFIXES):
-        return "'" + value
+    if isinstance(value, str) and value.lstrip("'").startswith(_FORMULA_PREFIXES):
+        return "'" + value  # also "'=x" → "''=x", so that reading back (csv_unsafe) is exact
     return value
+
+
+def csv_unsafe(cell: str) -> str:
+    """Undo :func:`csv_safe` on a cell read back from a CSV written by it (exact inverse).
+
+    >>> csv_unsafe("'=1+1"), csv_unsafe("''=1"), csv_unsafe("'plain")
+    ('=1+1', "'=1", "'plain")
+    """
+    if cell.startswith("'") and cell.lstrip("'").startswith(_FORMULA_PREFIXES):
+        return cell[1:]
+    return cell

@@ -77,7 +77,7 @@ def popup_html(title: Any, rows: Iterable[tuple[str, Any]], link: Any = None) ->
             f"<td>{escape_html(format_value(value))}</td></tr>"
         )
     parts.append("</table>")
-    url = str(link or "")
+    url = "" if is_missing(link) else str(link)
     if url.startswith(("https://", "http://")):
         safe = escape_html(url)
         parts.append(f"<a href='{safe}' target='_blank' rel='noopener noreferrer'>{safe}</a>")
@@ -87,15 +87,15 @@ def popup_html(title: Any, rows: Iterable[tuple[str, Any]], link: Any = None) ->
 
 def tooltip_text(*values: Any) -> str:
     """Escaped tooltip text joined with ' · '."""
-    return " · ".join(escape_html(format_value(v)) for v in values if v not in (None, ""))
+    return " · ".join(escape_html(format_value(v)) for v in values if not is_missing(v) and v != "")
 
 
 def precision_rows(props: dict[str, Any]) -> list[tuple[str, Any]]:
     """The provenance rows every popup ends with."""
     precision = props.get("precision_km")
     label = props.get("precision_label")
-    precision_text = f"± {format_value(precision)} km" if precision is not None else None
-    if label:
+    precision_text = f"± {format_value(precision)} km" if not is_missing(precision) else None
+    if not is_missing(label) and label:
         precision_text = f"{precision_text} ({label})"
     return [
         ("Location precision", precision_text),
@@ -107,12 +107,17 @@ def precision_rows(props: dict[str, Any]) -> list[tuple[str, Any]]:
 
 
 def is_approximate(props: dict[str, Any], threshold_km: float = 2.0) -> bool:
-    """True if a feature's location is approximate (flagged so, or precision ≥ threshold)."""
+    """True if a feature's location is approximate (flagged so, or precision ≥ threshold km).
+
+    Blank values (None, NaN, ``pd.NA``) count as not flagged and no stated precision.
+    """
+    if isinstance(props.get("confidence"), str) and props["confidence"] == "approximate":
+        return True
     try:
-        precision = float(props.get("precision_km") or 0)
+        precision = float(props.get("precision_km"))  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        precision = 0.0
-    return props.get("confidence") == "approximate" or precision >= threshold_km
+        return False
+    return precision >= threshold_km  # NaN compares False
 
 
 def legend_for(entries: Sequence[LegendEntry]) -> list[LegendEntry]:

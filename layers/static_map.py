@@ -97,6 +97,19 @@ def data_as_of(data: SceneData) -> str | None:
     return max(valid) if valid else None
 
 
+def _count(value: object) -> float:
+    """A non-negative finite number for marker sizing; 0 for blank (None, NaN, ``pd.NA``) or text.
+
+    >>> _count(None), _count(float("nan")), _count(3), _count("x")
+    (0.0, 0.0, 3.0, 0.0)
+    """
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return 0.0
+    return number if math.isfinite(number) and number > 0 else 0.0
+
+
 def _is_iso_date(text: str) -> bool:
     try:
         date.fromisoformat(text)
@@ -163,7 +176,7 @@ def _draw_points(ax, frame: gpd.GeoDataFrame, colors: list[str], radii: list[flo
         approx = is_approximate(props)
         any_approx |= approx
         if approx:
-            precision_km = float(props.get("precision_km") or 0)
+            precision_km = _count(props.get("precision_km"))
             if show_precision and 0 < precision_km <= MAX_DRAWN_PRECISION_KM:
                 ring = _geodesic_circle(geom.x, geom.y, precision_km)
                 ax.fill(ring[:, 0], ring[:, 1], facecolor=color, alpha=0.08, zorder=zorder - 1)
@@ -391,8 +404,8 @@ def static_map(data: SceneData, options: SceneOptions, bbox: BBox | None = None,
                                 fontsize=7 * k, va="center", color="#222222", zorder=11, path_effects=_HALO)
     incidents = data.incidents
     if "incidents" in options.overlays and len(incidents):
-        types = [str(t or "") for t in incidents.get("event_type", [""] * len(incidents))]
-        fatal = [float(f or 0) for f in incidents.get("fatalities", [0] * len(incidents))]
+        types = [t if isinstance(t, str) else "" for t in incidents.get("event_type", [""] * len(incidents))]
+        fatal = [_count(f) for f in incidents.get("fatalities", [0] * len(incidents))]
         any_approx |= _draw_points(ax, incidents, [EVENT_TYPE_COLORS.get(t, OTHER_COLOR) for t in types],
                                    [(6 + min(f, 20.0) ** 0.5 * 2.5) * k for f in fatal],
                                    show_precision=options.show_precision, zorder=10)

@@ -10,10 +10,25 @@ import geopandas as gpd
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED_DEM = ROOT.parent / "shared" / "dem" / "tajik_afghan_border_dem.tif"
 
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+
+#: Test folders whose every test drives the page (AppTest) or a browser: all ``slow``.
+_SLOW_DIRS = ("app", "browser")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark every browser test and every test under tests/app or tests/browser ``slow``.
+
+    So that ``pytest -m "not slow"`` is the quick loop without each module having to
+    remember the marker; other slow tests carry ``@pytest.mark.slow`` themselves.
+    """
+    for item in items:
+        parts = Path(str(item.fspath)).relative_to(ROOT / "tests").parts
+        if parts[0] in _SLOW_DIRS or item.get_closest_marker("browser") is not None:
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(autouse=True)
@@ -23,6 +38,18 @@ def _isolated_user_data(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
     for name in ("BORDERMAP_DB", "BORDERMAP_DEM", "BORDERMAP_SCENARIOS", "BORDERMAP_DATA_DIR"):
         monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(scope="session")
+def region_dem(tmp_path_factory) -> Path:
+    """A synthetic regional DEM file (EPSG:4326, 0.025° cells, the whole border, realistic relief).
+
+    Stands in for a real DEM in the end-to-end tests; built once per run, see
+    :func:`tests.geo.dem_fixtures.write_region_dem`.
+    """
+    from tests.geo.dem_fixtures import write_region_dem
+
+    return write_region_dem(tmp_path_factory.mktemp("dem") / "region_dem.tif")
 
 
 @pytest.fixture(scope="session")

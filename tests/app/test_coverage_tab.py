@@ -7,7 +7,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import ROOT, SHARED_DEM
+from tests.conftest import ROOT
 
 APP = str(ROOT / "app.py")
 
@@ -177,10 +177,9 @@ def test_shape_drawn_on_the_map_is_saved_as_a_zone(tmp_path):
 
 
 @pytest.fixture()
-def real_dem(monkeypatch):
-    if not SHARED_DEM.is_file():
-        pytest.skip(f"the shared coarse DEM is absent ({SHARED_DEM.name}); terrain models not tested")
-    monkeypatch.setenv("BORDERMAP_DEM", str(SHARED_DEM))
+def real_dem(monkeypatch, region_dem):
+    """The page finds the synthetic regional DEM as it would a real one (BORDERMAP_DEM)."""
+    monkeypatch.setenv("BORDERMAP_DEM", str(region_dem))
 
 
 def test_with_a_dem_sight_model_and_deployment_zones_work(real_dem):

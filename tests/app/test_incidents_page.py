@@ -233,14 +233,10 @@ def test_filters_narrow_the_table_and_the_style_choice_reruns(app):
     assert any("0 of 3 records" in c.value for c in app.caption)
 
 
-def test_preview_shows_elevation_and_slope_when_a_dem_is_loaded(db, monkeypatch):
-    from tests.conftest import SHARED_DEM
-
-    if not SHARED_DEM.is_file():
-        pytest.skip(f"the shared coarse DEM is absent ({SHARED_DEM.name})")
-    monkeypatch.setenv("BORDERMAP_DEM", str(SHARED_DEM))
+def test_preview_shows_elevation_and_slope_when_a_dem_is_loaded(db, monkeypatch, region_dem):
+    monkeypatch.setenv("BORDERMAP_DEM", str(region_dem))
     at = _app()
-    at.text_input(key="inc_coords").input("37.49, 71.55")  # Khorog, ~2,100 m in the Pamirs
+    at.text_input(key="inc_coords").input("37.49, 71.55")  # Khorog, in the mountains of the synthetic DEM
     m = _metrics(_run(at))
     elevation = float(m["Elevation (DEM)"].removesuffix(" m").replace(",", ""))
     assert 1500 < elevation < 3500

@@ -6,6 +6,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import ROOT
 
 
@@ -14,6 +16,7 @@ def run_cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
                           timeout=120, env=env)
 
 
+@pytest.mark.slow
 def test_border_info_json():
     proc = run_cli("border", "info", "--json")
     assert proc.returncode == 0, proc.stderr
@@ -25,12 +28,14 @@ def test_border_info_json():
     assert doc["official_length_km"] == 1344.15
 
 
+@pytest.mark.slow
 def test_border_info_human():
     proc = run_cli("border", "info")
     assert proc.returncode == 0
     assert "km" in proc.stdout and "official" in proc.stdout
 
 
+@pytest.mark.slow
 def test_unknown_subcommand_exits_2_without_traceback():
     proc = run_cli("border", "nonsense")
     assert proc.returncode == 2

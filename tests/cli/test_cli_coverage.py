@@ -12,7 +12,6 @@ import pytest
 from cli import main
 
 REPO = Path(__file__).resolve().parents[2]
-REAL_DEM = REPO / ".." / "shared" / "dem" / "tajik_afghan_border_dem.tif"
 
 
 def _assets_file(tmp_path: Path, features: list[dict] | None = None) -> Path:
@@ -124,6 +123,7 @@ def test_bad_assets_exit_2(capsys, tmp_path):
     assert code == 2 and "does not exist" in err
 
 
+@pytest.mark.slow
 def test_json_is_the_only_stdout_in_a_subprocess(tmp_path):
     env = {"PATH": "/usr/bin:/bin", "XDG_DATA_HOME": str(tmp_path / "xdg"), "HOME": str(tmp_path)}
     proc = subprocess.run(
@@ -138,32 +138,25 @@ def test_json_is_the_only_stdout_in_a_subprocess(tmp_path):
     _check_contract(json.loads(proc.stdout))
 
 
-needs_dem = pytest.mark.skipif(
-    not REAL_DEM.is_file(), reason="the shared coarse DEM (../shared/dem) is absent"
-)
-
-
-@needs_dem
-def test_end_to_end_with_real_dem(capsys, tmp_path, monkeypatch):
+def test_end_to_end_with_region_dem(capsys, tmp_path, monkeypatch, region_dem):
     assets = str(_assets_file(tmp_path))
     _, radius, _ = _run(capsys, "coverage", "--assets", assets, "--model", "radius", "--json")
     # --dem given explicitly
     code, sight, err = _run(
-        capsys, "coverage", "--assets", assets, "--model", "sight", "--dem", str(REAL_DEM), "--json"
+        capsys, "coverage", "--assets", assets, "--model", "sight", "--dem", str(region_dem), "--json"
     )
     assert code == 0, err
     _check_contract(sight)
-    assert sight["dem"].startswith(REAL_DEM.name)
+    assert sight["dem"].startswith(region_dem.name)
     assert sight["covered_km"] <= radius["covered_km"]  # line of sight within r never beats radius r
     # the same DEM found through BORDERMAP_DEM
-    monkeypatch.setenv("BORDERMAP_DEM", str(REAL_DEM))
+    monkeypatch.setenv("BORDERMAP_DEM", str(region_dem))
     code, travel, err = _run(capsys, "coverage", "--assets", assets, "--model", "travel", "--json")
     assert code == 0, err
     _check_contract(travel)
 
 
-@needs_dem
-def test_deployment_end_to_end(capsys, tmp_path):
+def test_deployment_end_to_end(capsys, tmp_path, region_dem):
     places = tmp_path / "places.geojson"
     feats = [
         {
@@ -198,7 +191,7 @@ def test_deployment_end_to_end(capsys, tmp_path):
         capsys,
         "deployment",
         "--dem",
-        str(REAL_DEM),
+        str(region_dem),
         "--places",
         str(places),
         "--max-slope",
@@ -223,7 +216,7 @@ def test_deployment_end_to_end(capsys, tmp_path):
             }
         )
     )
-    code, _, err = _run(capsys, "deployment", "--dem", str(REAL_DEM), "--places", str(places), "--json")
+    code, _, err = _run(capsys, "deployment", "--dem", str(region_dem), "--places", str(places), "--json")
     assert code == 2 and "garrison" in err
 
 

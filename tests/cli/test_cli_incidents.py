@@ -124,6 +124,7 @@ def test_export_refuses_unsafe_name(capsys: pytest.CaptureFixture[str], tmp_path
     assert code == 2 and "must end with .kml" in err
 
 
+@pytest.mark.slow
 def test_real_command_line(tmp_path: Path) -> None:
     db = tmp_path / "p.gpkg"
     proc = subprocess.run([sys.executable, "-m", "geo", "incidents", "add", "--lat", "37.19",

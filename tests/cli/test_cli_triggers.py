@@ -101,6 +101,7 @@ def test_unknown_confidence_is_a_usage_error(capsys, tmp_path):
     assert "--min-confidence" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_module_entry_point_prints_one_json_document(tmp_path):
     env = {**os.environ, "BORDERMAP_DB": str(tmp_path / "env.gpkg")}
     proc = subprocess.run([sys.executable, "-m", "geo", "triggers", "--json"], cwd=REPO, env=env,

@@ -212,6 +212,7 @@ _WRITER = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 def test_concurrent_writers_lose_nothing(tmp_path: Path) -> None:
     path = tmp_path / "shared.gpkg"
     procs = [subprocess.Popen([sys.executable, "-c", _WRITER, str(REPO), str(path), str(w), "25"],

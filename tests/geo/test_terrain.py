@@ -23,7 +23,6 @@ from geo.dem import Dem
 from geo.errors import CRSError, DataFileError, InvalidInputError, TerrainUnavailableError
 from tests.geo.dem_fixtures import ARCSEC3, metric_transform, rough_surface, write_dem
 
-REAL_DEM = Path(__file__).resolve().parents[2] / ".." / "shared" / "dem" / "tajik_afghan_border_dem.tif"
 GDALDEM = shutil.which("gdaldem")
 needs_gdaldem = pytest.mark.skipif(GDALDEM is None, reason="gdaldem (Debian gdal-bin) is not installed")
 
@@ -341,25 +340,33 @@ def test_segment_terrain_adds_columns_without_mutating():
 
 
 @pytest.fixture(scope="module")
-def real_dem() -> Dem:
-    if not REAL_DEM.is_file():
-        pytest.skip(f"shared real DEM {REAL_DEM.name} not found in ../shared/dem/; end-to-end check skipped")
-    return dem_io.read_dem(REAL_DEM)
+def region(region_dem) -> Dem:
+    """The synthetic regional DEM (tests/geo/dem_fixtures.py) read as the app reads a real one."""
+    return dem_io.read_dem(region_dem)
 
 
-def test_real_dem_profile_rises_from_amu_darya_to_pamirs(real_dem):
-    prof = terrain.profile_along_border(real_dem, load_border(), step_km=1.0)
+def test_region_dem_profile_rises_from_amu_darya_to_pamirs(region):
+    prof = terrain.profile_along_border(region, load_border(), step_km=1.0)
     assert prof.elevation_m.notna().all()
     assert prof.elevation_m.iloc[:5].max() < 600  # Amu Darya lowlands near Termez
-    assert prof.elevation_m.iloc[-5:].min() > 3500  # Pamirs at the Chinese tripoint
+    assert prof.elevation_m.iloc[-5:].min() > 2500  # Pamirs at the Chinese tripoint
     assert 3000 < prof.corridor_max_m.max() < 7500
+    # the valley along the line: the border runs below the highest ground beside it
+    assert (prof.corridor_max_m >= prof.elevation_m - 1e-6).all()
+    assert (prof.corridor_max_m - prof.elevation_m).median() > 50
 
 
-def test_real_dem_reference_places(real_dem):
-    assert terrain.elevation_at(real_dem, 68.78, 38.56) == pytest.approx(812, abs=120)  # Dushanbe
-    assert terrain.elevation_at(real_dem, 67.28, 37.22) == pytest.approx(300, abs=40)  # Termez
-    segs = terrain.segment_terrain(real_dem, segment_border(load_border(), 50.0))
-    assert segs.elev_mean_m.iloc[0] < 800 and segs.elev_mean_m.iloc[-1] > 3500
+def test_region_dem_reference_places_and_metadata(region):
+    assert "synthetic test relief" in region.source  # the file's SOURCE tag travels with the DEM
+    assert np.isnan(region.elevation[0, 0])  # its no-data corner became NaN
+    # plains at Termez, foothills at Dushanbe, mountains at Khorog (the fixture's base ± its hills)
+    termez = terrain.elevation_at(region, 67.28, 37.22)
+    dushanbe = terrain.elevation_at(region, 68.78, 38.56)
+    khorog = terrain.elevation_at(region, 71.55, 37.49)
+    assert 150 <= termez < 500 < dushanbe < 1500 < khorog < 4000
+    segs = terrain.segment_terrain(region, segment_border(load_border(), 50.0))
+    assert segs.elev_mean_m.iloc[0] < 800 and segs.elev_mean_m.iloc[-1] > 3000
+    assert segs.slope_max_deg.iloc[-1] > segs.slope_max_deg.iloc[0]  # rougher in the Pamirs
 
 
 # ---------------------------------------------------------------------------

@@ -147,6 +147,7 @@ def test_heatmap_style_links_vendored_leaflet_heat(small):
     assert "L.heatLayer=function" in html and "cdn.jsdelivr" not in html
 
 
+@pytest.mark.slow
 def test_page_size_grows_at_most_linearly_and_stays_under_8_mb_at_100k():
     sizes = {}
     for n in (10_000, 100_000):

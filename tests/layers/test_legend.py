@@ -6,6 +6,7 @@ import json
 
 import folium
 
+from geo.sanitize import escape_html
 from layers.base import LegendEntry
 from layers.legend import Legend, LiveLegend, legend_html
 
@@ -16,7 +17,9 @@ def test_legend_escapes_labels_and_keeps_a_live_slot_only_when_asked():
     m = folium.Map(tiles=None)
     Legend([LegendEntry(HOSTILE, "#123456")], live_slot=True).add_to(m)
     html = m.get_root().render()
-    assert 'id="bm-legend-live"' in html and "<img src=x" not in html and "49" not in html
+    assert 'id="bm-legend-live"' in html and "<img src=x" not in html
+    # the label arrives as the escaped literal: "{{ 7*7 }}" was neither run (→ 49) nor dropped
+    assert escape_html(HOSTILE) in html and "&#123;&#123; 7*7 &#125;&#125;" in html
     plain = folium.Map(tiles=None)
     Legend([LegendEntry("Border", "#d62728", "line")]).add_to(plain)
     assert "bm-legend-live" not in plain.get_root().render()
