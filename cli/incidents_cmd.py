@@ -11,7 +11,7 @@ from typing import Any
 from cli.output import emit
 from geo.export import EXPORT_FORMATS, incidents_to_geojson, write_incidents
 from geo.importers import import_file, preview_file
-from geo.store import IncidentStore, default_db_path
+from geo.store import IncidentStoreProtocol, open_store
 
 #: Environment variable naming who makes changes (else the login name).
 USER_ENV = "BORDERMAP_USER"
@@ -29,8 +29,8 @@ def _who(args: argparse.Namespace) -> str:
         return "unknown"
 
 
-def _store(args: argparse.Namespace) -> IncidentStore:
-    return IncidentStore(default_db_path(args.db))
+def _store(args: argparse.Namespace) -> IncidentStoreProtocol:
+    return open_store(args.db)
 
 
 def _run_add(args: argparse.Namespace) -> int:
@@ -133,7 +133,8 @@ def _run_history(args: argparse.Namespace) -> int:
 
 
 def _common(p: argparse.ArgumentParser, by: bool = False) -> None:
-    p.add_argument("--db", help="incident store (.gpkg); default $BORDERMAP_DB, then the user data folder")
+    p.add_argument("--db", help="incident store: a .gpkg file or postgresql://USER@HOST:PORT/DB; "
+                                "default $BORDERMAP_DB, then the user data folder")
     p.add_argument("--json", action="store_true", help="print one JSON document")
     if by:
         p.add_argument("--by", help=f"who makes the change (default ${USER_ENV} or the login name)")

@@ -101,12 +101,14 @@ def parse_basemap(text: str | None) -> str:
 def load_incidents(db: str | None) -> tuple[gpd.GeoDataFrame, str]:
     """The live incidents of the store (``--db``, ``BORDERMAP_DB``, then the default path) and
     where they came from. A store not created yet holds the seed incidents."""
-    from geo.store import IncidentStore, default_db_path
+    from geo.store import default_db_path, is_postgres_url, open_store
 
+    if db and is_postgres_url(db):
+        return to_storage(open_store(db).list(), "incidents"), "PostGIS store"
     path = default_db_path(db)
     if db and not path.is_file():
         raise DataFileError(f"--db {db!r} does not exist; give an incident store (GeoPackage) path")
-    return to_storage(IncidentStore(path).list(), "incidents"), f"store {path.name}"
+    return to_storage(open_store(path).list(), "incidents"), f"store {path.name}"
 
 
 def _load_dem(value: str | None) -> Any:

@@ -15,7 +15,7 @@ import logging
 from cli.output import emit
 from geo.border import load_border
 from geo.errors import InvalidInputError
-from geo.store import IncidentStore, default_db_path
+from geo.store import open_store
 from geo.triggers import AttackTrigger, evaluate_triggers, load_rules, with_thresholds
 
 logger = logging.getLogger(__name__)
@@ -27,7 +27,7 @@ def _run(args: argparse.Namespace) -> int:
                                 f"got {args.min_fatalities}")
     rules = with_thresholds(load_rules(args.rules), min_fatalities=args.min_fatalities,
                             min_confidence=args.min_confidence, fatality_estimate=args.fatality_estimate)
-    incidents = IncidentStore(default_db_path(args.db)).list()
+    incidents = open_store(args.db).list()
     results = evaluate_triggers(incidents, rules, load_border())
     payload = {"triggers": [r.to_dict() for r in results]}
     width = max(len(r.name) for r in results)

@@ -50,3 +50,29 @@ class BrowserNotFoundError(BorderMapError, FileNotFoundError):
 
 class RenderError(BorderMapError, RuntimeError):
     """A snapshot could not be rendered (the browser failed or the map never drew)."""
+
+
+class EditConflictError(StoreError):
+    """A record changed since the version the editor saw (someone else edited it meanwhile).
+
+    Attributes: ``incident_id``, ``expected_version`` (what the editor saw),
+    ``current_version``, ``changed_by`` and ``changed_at`` (who made the newer version and
+    when, ISO UTC), ``yours`` (the values this edit wanted) and ``theirs`` (the stored values
+    of the same fields now).
+    """
+
+    def __init__(self, incident_id: str, expected_version: int, current_version: int, changed_by: str,
+                 changed_at: str, yours: dict[str, object], theirs: dict[str, object]) -> None:
+        self.incident_id = incident_id
+        self.expected_version = expected_version
+        self.current_version = current_version
+        self.changed_by = changed_by
+        self.changed_at = changed_at
+        self.yours = dict(yours)
+        self.theirs = dict(theirs)
+        differ = [k for k in self.yours if self.yours[k] != self.theirs.get(k)]
+        detail = "; ".join(f"{k} is now {self.theirs.get(k)!r}, yours {self.yours[k]!r}" for k in differ[:3])
+        super().__init__(
+            f"incident {incident_id!r} was changed by {changed_by} at {changed_at} since you opened it "
+            f"(version {current_version}, you had {expected_version})" + (f": {detail}" if detail else "")
+            + "; reload it, or overwrite deliberately")

@@ -44,7 +44,7 @@ import shapely
 
 from geo import datasets
 from geo.crs import STORAGE_CRS
-from geo.errors import IncidentNotFoundError, InvalidInputError, StoreError
+from geo.errors import EditConflictError, IncidentNotFoundError, InvalidInputError, StoreError
 from geo.incidents import (
     BOOKKEEPING_FIELDS,
     CONTENT_FIELDS,
@@ -61,7 +61,11 @@ logger = logging.getLogger(__name__)
 LAYER = "incidents"
 HISTORY_TABLE = "incident_history"
 META_TABLE = "bordermap_meta"
-SCHEMA_VERSION = 1
+ZONES_TABLE = "analyst_zones"
+#: Columns of an analyst zone besides its geometry, as :meth:`IncidentStore.list_zones` returns them.
+ZONE_COLUMNS: tuple[str, ...] = ("id", "name", "notes", "area_km2", "status", "created_at", "created_by",
+                                 "deleted")
+SCHEMA_VERSION = 2
 #: Environment variable naming the store file.
 DB_ENV = "BORDERMAP_DB"
 #: Seconds a writer waits for the lock before giving up.
@@ -71,13 +75,18 @@ IMPORT_CHUNK = 5000
 
 #: Columns of the ``incidents`` layer besides ``fid`` and ``geom``, in order.
 STORE_COLUMNS: tuple[str, ...] = ("id", *CONTENT_FIELDS, "created_at", "updated_at", "created_by",
-                                  "updated_by", "deleted", "dedup_key")
+                                  "updated_by", "deleted", "version", "dedup_key")
 #: Columns :meth:`IncidentStore.list` returns (besides geometry).
 PUBLIC_COLUMNS: tuple[str, ...] = STORE_COLUMNS[:-1]
+
+#: Plain records or history entries as dicts (an alias: ``list`` is a method name in the stores).
+RecordDicts = list[dict[str, Any]]
 
 _GP_POINT_HEADER = b"GP\x00\x01" + struct.pack("<i", 4326)
 _ENVELOPE_BYTES = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}
 _INT_COLUMNS = [c for c in CONTENT_FIELDS if FIELD_TYPES[c] == "int"]
+#: Fields the store alone sets: never taken from an edit or an imported row.
+STORE_ONLY_FIELDS: frozenset[str] = frozenset({*BOOKKEEPING_FIELDS, "version", "dedup_key"})
 
 
 # --------------------------------------------------------------------------- paths
@@ -175,15 +184,17 @@ class IncidentStoreProtocol(Protocol):
         """Validate and add one record; return its id."""
         ...
 
-    def update(self, incident_id: str, changes: Mapping[str, Any], by: str) -> None:
-        """Change fields of a live record."""
+    def update(self, incident_id: str, changes: Mapping[str, Any], by: str, *,
+               expected_version: int | None = None) -> int:
+        """Change fields of a live record; :class:`EditConflictError` when its version is no
+        longer ``expected_version`` (``None``: overwrite). Returns the new version."""
         ...
 
-    def delete(self, incident_id: str, by: str) -> None:
+    def delete(self, incident_id: str, by: str, *, expected_version: int | None = None) -> int:
         """Soft-delete a record (it stays in history; undo brings it back)."""
         ...
 
-    def undo(self, incident_id: str, by: str) -> None:
+    def undo(self, incident_id: str, by: str, *, expected_version: int | None = None) -> int:
         """Revert the last change made to one record."""
         ...
 
@@ -212,8 +223,37 @@ class IncidentStoreProtocol(Protocol):
         ...
 
     def import_rows(self, rows: Iterable[Mapping[str, Any]], by: str, *,
-                    row_numbers: Sequence[int] | None = None) -> ImportReport:
+                    row_numbers: Sequence[int] | None = None,
+                    on_progress: Callable[[int, int], None] | None = None) -> ImportReport:
         """Validate rows; add the valid, new ones in one transaction."""
+        ...
+
+    def insert_zone(self, zone: Mapping[str, Any], geom: shapely.Geometry) -> None:
+        """Write one validated analyst zone (see :mod:`geo.zone_store`)."""
+        ...
+
+    def delete_zone(self, zone_id: str) -> None:
+        """Soft-delete one analyst zone."""
+        ...
+
+    def list_zones(self, include_deleted: bool = False) -> gpd.GeoDataFrame:
+        """Analyst zones (:data:`ZONE_COLUMNS`, EPSG:4326)."""
+        ...
+
+    def records_for_copy(self) -> RecordDicts:
+        """Every record with all stored columns (for :mod:`geo.store_copy`)."""
+        ...
+
+    def history_entries(self, incident_ids: Sequence[str]) -> RecordDicts:
+        """History rows of these records, oldest first."""
+        ...
+
+    def insert_copies(self, records: Sequence[Mapping[str, Any]], history: Sequence[Mapping[str, Any]]) -> int:
+        """Insert copied records as they are, with their history; skip ids already stored."""
+        ...
+
+    def close(self) -> None:
+        """Release connections (a no-op for a GeoPackage)."""
         ...
 
 
@@ -231,6 +271,8 @@ def _empty_frame() -> gpd.GeoDataFrame:
             cols[name] = pd.Series([], dtype=dtypes[FIELD_TYPES[name]])
         elif name == "deleted":
             cols[name] = pd.Series([], dtype=bool)
+        elif name == "version":
+            cols[name] = pd.Series([], dtype="int64")
         else:
             cols[name] = pd.Series([], dtype=object)
     return gpd.GeoDataFrame(cols, geometry=gpd.GeoSeries([], crs=STORAGE_CRS))
@@ -260,14 +302,36 @@ INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, descript
     VALUES ('{META_TABLE}', 'attributes', '{META_TABLE}', 'Border Map store settings');
 INSERT OR IGNORE INTO "{META_TABLE}" (key, value) VALUES ('schema_version', '{SCHEMA_VERSION}');
 INSERT OR IGNORE INTO "{META_TABLE}" (key, value) VALUES ('revision', '0');
+""" + f"""
+CREATE TABLE IF NOT EXISTS "{ZONES_TABLE}" (
+    fid INTEGER PRIMARY KEY AUTOINCREMENT,
+    geom GEOMETRY,
+    id TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    notes TEXT,
+    area_km2 REAL,
+    status TEXT,
+    created_at TEXT NOT NULL,
+    created_by TEXT,
+    deleted INTEGER NOT NULL DEFAULT 0
+);
+INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, description, srs_id,
+                                     min_x, min_y, max_x, max_y)
+    VALUES ('{ZONES_TABLE}', 'features', '{ZONES_TABLE}',
+            'Analyst-drawn zones (hypotheses, not reports)', 4326, 66.5, 35.5, 75.5, 39.9);
+INSERT OR IGNORE INTO gpkg_geometry_columns (table_name, column_name, geometry_type_name, srs_id, z, m)
+    VALUES ('{ZONES_TABLE}', 'geom', 'GEOMETRY', 4326, 0, 0);
 """  # noqa: S608
+#: Schema 1 → 2: a version per record (conflict-safe edits), the zone table made with the store.
+_MIGRATE_1_2 = f'ALTER TABLE "{LAYER}" ADD COLUMN version INTEGER NOT NULL DEFAULT 1;' + _EXTRA_DDL
 
 _INSERT_SQL = (f'INSERT INTO "{LAYER}" (geom, {", ".join(STORE_COLUMNS)}) '  # noqa: S608
                f'VALUES (?, {", ".join("?" * len(STORE_COLUMNS))})')
 _HISTORY_SQL = (f'INSERT INTO "{HISTORY_TABLE}" (incident_id, action, at, by, undone, data) '  # noqa: S608
                 "VALUES (?, ?, ?, ?, 0, ?)")
 _UPDATE_SQL = (f'UPDATE "{LAYER}" SET geom = ?, '  # noqa: S608
-               + ", ".join(f"{c} = ?" for c in (*CONTENT_FIELDS, "updated_at", "updated_by", "deleted"))
+               + ", ".join(f"{c} = ?" for c in (*CONTENT_FIELDS, "updated_at", "updated_by", "deleted",
+                                                 "version"))
                + " WHERE id = ?")
 
 
@@ -307,6 +371,14 @@ class IncidentStore:
     def __repr__(self) -> str:
         return f"IncidentStore({str(self.path)!r})"
 
+    @property
+    def location(self) -> str:
+        """Where the store lives, for messages (the file path)."""
+        return str(self.path)
+
+    def close(self) -> None:
+        """Nothing to release: every method opens and closes its own connection."""
+
     # ---------------------------------------------------------------- plumbing
     def _connect(self, path: Path | None = None) -> sqlite3.Connection:
         try:
@@ -329,6 +401,26 @@ class IncidentStore:
                              "choose another --db file") from exc
         if row is None or int(row[0]) > SCHEMA_VERSION:
             raise StoreError(f"{str(self.path)!r} has an unknown store schema version {row!r}")
+        if int(row[0]) < SCHEMA_VERSION:
+            self._migrate(conn)
+
+    def _migrate(self, conn: sqlite3.Connection) -> None:
+        """Bring a schema-1 store to schema 2 (one transaction; concurrent openers queue)."""
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            row = conn.execute(f'SELECT value FROM "{META_TABLE}" WHERE key = ?',  # noqa: S608
+                               ("schema_version",)).fetchone()
+            if int(row[0]) == 1:
+                for statement in _MIGRATE_1_2.split(";"):
+                    if statement.strip():
+                        conn.execute(statement)
+                conn.execute(f'UPDATE "{META_TABLE}" SET value = ? WHERE key = ?',  # noqa: S608
+                             (str(SCHEMA_VERSION), "schema_version"))
+                logger.info("store %s upgraded to schema %d", self.path, SCHEMA_VERSION)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
 
     def _ensure_created(self) -> None:
         if self.path.exists():
@@ -416,16 +508,6 @@ class IncidentStore:
         finally:
             conn.close()
 
-    def write_transaction(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
-        """A connection inside ``BEGIN IMMEDIATE`` that commits (and bumps :attr:`revision`) on
-        success and rolls back on error; the store is created first if needed. For other
-        tables kept in the same GeoPackage (e.g. :mod:`geo.zone_store`)."""
-        return self._write()
-
-    def read_connection(self) -> contextlib.AbstractContextManager[sqlite3.Connection | None]:
-        """A read connection (None while the store file does not exist)."""
-        return self._read()
-
     @staticmethod
     def _extend_extent(conn: sqlite3.Connection, lons: Sequence[float], lats: Sequence[float]) -> None:
         if not lons:
@@ -462,10 +544,10 @@ class IncidentStore:
                deleted: bool, by: str, action: str) -> dict[str, Any]:
         rec = self._fetch(conn, incident_id)
         rec.update({k: content.get(k) for k in CONTENT_FIELDS})
-        rec.update(updated_at=_now(), updated_by=by, deleted=deleted)
+        rec.update(updated_at=_now(), updated_by=by, deleted=deleted, version=int(rec["version"]) + 1)
         conn.execute(_UPDATE_SQL, (point_blob(rec["longitude"], rec["latitude"]),
                                    *(rec[c] for c in CONTENT_FIELDS), rec["updated_at"], rec["updated_by"],
-                                   int(deleted), incident_id))
+                                   int(deleted), rec["version"], incident_id))
         conn.execute(_HISTORY_SQL, (incident_id, action, rec["updated_at"], by, self._snapshot(rec)))
         self._extend_extent(conn, [rec["longitude"]], [rec["latitude"]])
         return rec
@@ -491,7 +573,7 @@ class IncidentStore:
         now = _now()
         new_id = str(uuid.uuid4())
         rec.update(id=new_id, created_at=now, updated_at=now, created_by=by, updated_by=by, deleted=0,
-                   dedup_key=dedup_key(rec))
+                   version=1, dedup_key=dedup_key(rec))
         with self._write() as conn:
             conn.execute(_INSERT_SQL, self._row_values(rec))
             conn.execute(_HISTORY_SQL, (new_id, "add", now, by, self._snapshot(rec)))
@@ -499,63 +581,61 @@ class IncidentStore:
         logger.info("added incident %s", new_id)
         return new_id
 
-    def update(self, incident_id: str, changes: Mapping[str, Any], by: str) -> None:
+    def update(self, incident_id: str, changes: Mapping[str, Any], by: str, *,
+               expected_version: int | None = None) -> int:
         """Change fields of a live record; the result is validated as a whole.
+
+        ``expected_version`` is the ``version`` the editor saw (from :meth:`get` or
+        :meth:`list`); when the record has changed since, nothing is written and
+        :class:`EditConflictError` says who changed it, when, and both values. ``None``
+        overwrites whatever is stored (a deliberate overwrite). Returns the record's version
+        after the edit (unchanged when the edit changed nothing: no revision then).
 
         Raises :class:`IncidentNotFoundError` for an unknown id and :class:`StoreError`
         for a deleted record (undo the deletion first).
         """
-        bad = [k for k in changes if k in BOOKKEEPING_FIELDS or k == "dedup_key"]
-        if bad:
-            raise InvalidInputError(f"field {bad[0]!r} is set by the store and cannot be changed")
+        check_editable_fields(changes)
         by = _who(by)
         with self._write() as conn:
             current = self._fetch(conn, incident_id)
+            check_version(current, expected_version, changes)
             if current["deleted"]:
                 raise StoreError(f"incident {incident_id!r} is deleted; undo the deletion before editing it")
-            merged = {k: current[k] for k in CONTENT_FIELDS}
-            if "event_type" in changes and "sub_event_type" not in changes:
-                merged["sub_event_type"] = None
-            if "fatalities" in changes and "fatalities_best" not in changes:
-                merged["fatalities_best"] = None
-            merged.update(changes)
-            rec = validate_incident(merged)
-            if all(rec[k] == current[k] for k in CONTENT_FIELDS):
+            rec = merge_changes(current, changes)
+            if rec is None:
                 conn.execute("ROLLBACK")  # nothing changed: no revision
-                return
-            self._apply(conn, incident_id, rec, False, by, "update")
+                return int(current["version"])
+            return int(self._apply(conn, incident_id, rec, False, by, "update")["version"])
 
-    def delete(self, incident_id: str, by: str) -> None:
-        """Soft-delete a record: it disappears from :meth:`list` but stays in the file and history."""
+    def delete(self, incident_id: str, by: str, *, expected_version: int | None = None) -> int:
+        """Soft-delete a record: it disappears from :meth:`list` but stays in the file and history.
+
+        ``expected_version`` as in :meth:`update`. Returns the new version."""
         by = _who(by)
         with self._write() as conn:
             current = self._fetch(conn, incident_id)
+            check_version(current, expected_version, {"deleted": True})
             if current["deleted"]:
                 raise StoreError(f"incident {incident_id!r} is already deleted")
-            self._apply(conn, incident_id, current, True, by, "delete")
+            return int(self._apply(conn, incident_id, current, True, by, "delete")["version"])
 
-    def undo(self, incident_id: str, by: str) -> None:
+    def undo(self, incident_id: str, by: str, *, expected_version: int | None = None) -> int:
         """Revert the last change to one record (repeatable, back to its creation).
 
-        Undoing the creation (add or import) soft-deletes the record. Raises
-        :class:`StoreError` when there is nothing left to undo.
+        Undoing the creation (add or import) soft-deletes the record. ``expected_version``
+        as in :meth:`update`. Raises :class:`StoreError` when there is nothing left to undo.
+        Returns the new version.
         """
         by = _who(by)
         with self._write() as conn:
-            self._fetch(conn, incident_id)
+            current = self._fetch(conn, incident_id)
+            check_version(current, expected_version, {})
             rows = conn.execute(
                 f'SELECT hid, data FROM "{HISTORY_TABLE}" WHERE incident_id = ? AND undone = 0 '  # noqa: S608
                 "AND action != 'undo' ORDER BY hid", (incident_id,)).fetchall()
-            if not rows:
-                raise StoreError(f"nothing left to undo for incident {incident_id!r}")
-            last_hid, last_data = rows[-1]
-            if len(rows) >= 2:
-                state = json.loads(rows[-2][1])
-                deleted = bool(state.get("deleted"))
-            else:
-                state, deleted = json.loads(last_data), True
+            last_hid, state, deleted = undo_target(incident_id, [(h, json.loads(d)) for h, d in rows])
             conn.execute(f'UPDATE "{HISTORY_TABLE}" SET undone = 1 WHERE hid = ?', (last_hid,))  # noqa: S608
-            self._apply(conn, incident_id, state, deleted, by, "undo")
+            return int(self._apply(conn, incident_id, state, deleted, by, "undo")["version"])
 
     def history(self, incident_id: str) -> list[dict[str, Any]]:
         """Every revision of one record, oldest first.
@@ -636,6 +716,93 @@ class IncidentStore:
                 return len(self._unwritten_seeds(include_deleted=False))
             return int(conn.execute(f'SELECT COUNT(*) FROM "{LAYER}" WHERE deleted = 0').fetchone()[0])  # noqa: S608
 
+    # ------------------------------------------------------------ analyst zones
+    def insert_zone(self, zone: Mapping[str, Any], geom: shapely.Geometry) -> None:
+        """Write one already validated zone (fields :data:`ZONE_COLUMNS`, EPSG:4326 polygon);
+        an id already stored is left as it is. :class:`geo.zone_store.ZoneStore` validates."""
+        with self._write() as conn:
+            conn.execute(
+                f'INSERT OR IGNORE INTO "{ZONES_TABLE}" (geom, {", ".join(ZONE_COLUMNS)}) '  # noqa: S608
+                f'VALUES (?, {", ".join("?" * len(ZONE_COLUMNS))})',
+                (geometry_blob(geom), *(_zone_value(zone, c) for c in ZONE_COLUMNS)))
+
+    def delete_zone(self, zone_id: str) -> None:
+        """Soft-delete one zone (it stays in the file, flagged)."""
+        with self._write() as conn:
+            cur = conn.execute(f'UPDATE "{ZONES_TABLE}" SET deleted = 1 WHERE id = ? AND deleted = 0',  # noqa: S608
+                               (str(zone_id),))
+            if cur.rowcount == 0:
+                raise InvalidInputError(f"no zone with id {zone_id!r}")
+
+    def list_zones(self, include_deleted: bool = False) -> gpd.GeoDataFrame:
+        """Zones as a GeoDataFrame (:data:`ZONE_COLUMNS`, EPSG:4326), oldest first."""
+        with self._read() as conn:
+            rows = [] if conn is None else conn.execute(
+                f'SELECT geom, {", ".join(ZONE_COLUMNS)} FROM "{ZONES_TABLE}"'  # noqa: S608
+                + ("" if include_deleted else " WHERE deleted = 0") + " ORDER BY fid").fetchall()
+        return zone_frame([r[1:] for r in rows], [geometry_from_blob(r[0]) for r in rows])
+
+    # ------------------------------------------------------------ copying
+    def history_entries(self, incident_ids: Sequence[str]) -> RecordDicts:
+        """History rows of these records, oldest first: ``incident_id, action, at, by,
+        undone, data`` (``data``: the record as a dict) — what :mod:`geo.store_copy` moves."""
+        out: RecordDicts = []
+        with self._read() as conn:
+            if conn is None:
+                return out
+            for start in range(0, len(incident_ids), 500):
+                part = list(incident_ids[start:start + 500])
+                rows = conn.execute(
+                    f'SELECT incident_id, action, at, by, undone, data FROM "{HISTORY_TABLE}" '  # noqa: S608
+                    f'WHERE incident_id IN ({", ".join("?" * len(part))}) ORDER BY hid', part).fetchall()
+                out += [{"incident_id": i, "action": a, "at": at, "by": b, "undone": bool(u),
+                         "data": json.loads(d)} for i, a, at, b, u, d in rows]
+        return out
+
+    def records_for_copy(self) -> RecordDicts:
+        """Every record (deleted ones too) with all stored columns (:data:`STORE_COLUMNS`),
+        oldest first; ``latitude``/``longitude`` follow the stored point."""
+        with self._read() as conn:
+            if conn is None:
+                return []
+            rows = conn.execute(f'SELECT geom, {", ".join(STORE_COLUMNS)} FROM "{LAYER}" '  # noqa: S608
+                                "ORDER BY fid").fetchall()
+        out = []
+        for row in rows:
+            rec = dict(zip(STORE_COLUMNS, row[1:], strict=True))
+            bounds = _bounds(row[0])
+            if bounds is not None:
+                rec["longitude"], rec["latitude"] = bounds[0], bounds[1]
+            rec["deleted"] = bool(rec["deleted"])
+            out.append(rec)
+        return out
+
+    def known_ids(self) -> set[str]:
+        """Ids of every record, deleted ones included."""
+        with self._read() as conn:
+            if conn is None:
+                return set()
+            return {r[0] for r in conn.execute(f'SELECT id FROM "{LAYER}"')}  # noqa: S608
+
+    def insert_copies(self, records: Sequence[Mapping[str, Any]], history: Sequence[Mapping[str, Any]]) -> int:
+        """Insert records copied from another store as they are (id, version, bookkeeping,
+        deleted flag kept) with their history, in one transaction; ids already here are
+        skipped. Returns how many records were inserted."""
+        with self._write() as conn:
+            known = _existing(conn, "id", [str(r["id"]) for r in records])
+            fresh = [r for r in records if str(r["id"]) not in known]
+            ids = {str(r["id"]) for r in fresh}
+            conn.executemany(_INSERT_SQL, [(point_blob(r["longitude"], r["latitude"]),
+                                            *(_copy_value(r, c) for c in STORE_COLUMNS)) for r in fresh])
+            conn.executemany(
+                f'INSERT INTO "{HISTORY_TABLE}" (incident_id, action, at, by, undone, data) '  # noqa: S608
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [(h["incident_id"], h["action"], h["at"], h["by"], int(bool(h["undone"])),
+                  json.dumps(h["data"], ensure_ascii=False, default=str)) for h in history
+                 if h["incident_id"] in ids])
+            self._extend_extent(conn, [r["longitude"] for r in fresh], [r["latitude"] for r in fresh])
+        return len(fresh)
+
     def _unwritten_seeds(self, include_deleted: bool) -> gpd.GeoDataFrame:
         """What a store not yet created holds: the seed incidents it will be created with."""
         if self.seed_path is None or not Path(self.seed_path).is_file():
@@ -669,22 +836,7 @@ class IncidentStore:
             record already in the store or earlier in the file) are skipped, not rejected.
         """
         by = _who(by)
-        rows = list(rows)
-        numbers = list(row_numbers) if row_numbers is not None else list(range(1, len(rows) + 1))
-        if len(numbers) != len(rows):
-            raise InvalidInputError(f"row_numbers has {len(numbers)} items for {len(rows)} rows")
-        rejected: list[Rejection] = []
-        valid: list[dict[str, Any]] = []
-        for num, row in zip(numbers, rows, strict=True):
-            content = {k: v for k, v in row.items() if k not in BOOKKEEPING_FIELDS and k != "dedup_key"}
-            try:
-                rec = validate_incident(content)
-            except InvalidInputError as exc:
-                rejected.append(Rejection(num, str(exc)))
-                continue
-            rec["dedup_key"] = dedup_key(rec)
-            rec["id"] = _uuid_or_none(row.get("id"))
-            valid.append(rec)
+        valid, rejected = validate_rows(rows, row_numbers)
         ids: list[str] = []
         duplicates = 0
         if valid:
@@ -699,17 +851,13 @@ class IncidentStore:
                     known_keys = _existing(conn, "dedup_key", [r["dedup_key"] for r in chunk])
                     known_ids = _existing(conn, "id", [r["id"] for r in chunk if r["id"]])
                     batch, history = [], []
-                    for rec in chunk:
-                        if (rec["dedup_key"] in known_keys or rec["dedup_key"] in seen_keys
-                                or (rec["id"] and (rec["id"] in known_ids or rec["id"] in seen_ids))):
-                            duplicates += 1
-                            continue
+                    fresh, skipped = select_new(chunk, known_keys | seen_keys, known_ids | seen_ids)
+                    duplicates += skipped
+                    for rec in fresh:
                         seen_keys.add(rec["dedup_key"])
-                        # no id given: derive it from the content, so the same row (e.g. a seed
-                        # incident) gets the same id in every store it is imported into
-                        rec["id"] = rec["id"] or str(uuid.uuid5(_IMPORT_ID_NAMESPACE, rec["dedup_key"]))
                         seen_ids.add(rec["id"])
-                        rec.update(created_at=now, updated_at=now, created_by=by, updated_by=by, deleted=0)
+                        rec.update(created_at=now, updated_at=now, created_by=by, updated_by=by, deleted=0,
+                                   version=1)
                         batch.append(self._row_values(rec))
                         history.append((rec["id"], "import", now, by, self._snapshot(rec)))
                         ids.append(rec["id"])
@@ -722,6 +870,129 @@ class IncidentStore:
         logger.info("import: %d added, %d duplicates, %d rejected", len(ids), duplicates, len(rejected))
         return ImportReport(imported=len(ids), duplicates=duplicates, rejected=tuple(rejected),
                             ids=tuple(ids))
+
+
+def validate_rows(rows: Iterable[Mapping[str, Any]], row_numbers: Sequence[int] | None
+                  ) -> tuple[RecordDicts, list[Rejection]]:
+    """Validate import rows: the valid records (with ``dedup_key`` and a kept UUID ``id`` or
+    ``None``) and the rejections (source row number, reason). Store-set fields are ignored."""
+    rows = list(rows)
+    numbers = list(row_numbers) if row_numbers is not None else list(range(1, len(rows) + 1))
+    if len(numbers) != len(rows):
+        raise InvalidInputError(f"row_numbers has {len(numbers)} items for {len(rows)} rows")
+    rejected: list[Rejection] = []
+    valid: RecordDicts = []
+    for num, row in zip(numbers, rows, strict=True):
+        content = {k: v for k, v in row.items() if k not in STORE_ONLY_FIELDS}
+        try:
+            rec = validate_incident(content)
+        except InvalidInputError as exc:
+            rejected.append(Rejection(num, str(exc)))
+            continue
+        rec["dedup_key"] = dedup_key(rec)
+        rec["id"] = _uuid_or_none(row.get("id"))
+        valid.append(rec)
+    return valid, rejected
+
+
+def select_new(chunk: Sequence[dict[str, Any]], known_keys: set[str], known_ids: set[str]
+               ) -> tuple[RecordDicts, int]:
+    """The records of ``chunk`` that are new (dedup key and id neither known nor repeated in
+    the chunk), each given its id, and how many were duplicates. A record without an id
+    gets one derived from its content, so the same row (e.g. a seed incident) gets the same
+    id in every store it is imported into."""
+    keys, ids = set(known_keys), set(known_ids)
+    fresh: RecordDicts = []
+    for rec in chunk:
+        if rec["dedup_key"] in keys or (rec["id"] and rec["id"] in ids):
+            continue
+        keys.add(rec["dedup_key"])
+        rec["id"] = rec["id"] or str(uuid.uuid5(_IMPORT_ID_NAMESPACE, rec["dedup_key"]))
+        ids.add(rec["id"])
+        fresh.append(rec)
+    return fresh, len(chunk) - len(fresh)
+
+
+def check_editable_fields(changes: Mapping[str, Any]) -> None:
+    """Refuse an edit of a field only the store sets (id, version, bookkeeping)."""
+    bad = [k for k in changes if k in STORE_ONLY_FIELDS]
+    if bad:
+        raise InvalidInputError(f"field {bad[0]!r} is set by the store and cannot be changed")
+
+
+def check_version(current: Mapping[str, Any], expected: int | None, yours: Mapping[str, Any]) -> None:
+    """Raise :class:`EditConflictError` when ``current`` is no longer at version ``expected``.
+
+    ``yours``: the values the refused edit wanted (shown beside the stored ones)."""
+    if expected is None:
+        return
+    try:
+        wanted = int(expected)
+    except (TypeError, ValueError):
+        raise InvalidInputError(f"expected version must be a whole number, got {expected!r}") from None
+    if int(current["version"]) == wanted:
+        return
+    theirs_keys = list(yours) or ["deleted"]
+    raise EditConflictError(str(current["id"]), wanted, int(current["version"]), str(current["updated_by"]),
+                            str(current["updated_at"]), dict(yours),
+                            {k: current.get(k) for k in theirs_keys})
+
+
+def merge_changes(current: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The validated content of ``current`` with ``changes`` applied; ``None`` if nothing changes.
+
+    Changing the event type clears a sub-event type not given with it; changing the
+    fatalities clears ``fatalities_best`` likewise."""
+    merged = {k: current[k] for k in CONTENT_FIELDS}
+    if "event_type" in changes and "sub_event_type" not in changes:
+        merged["sub_event_type"] = None
+    if "fatalities" in changes and "fatalities_best" not in changes:
+        merged["fatalities_best"] = None
+    merged.update(changes)
+    rec = validate_incident(merged)
+    if all(rec[k] == current[k] for k in CONTENT_FIELDS):
+        return None
+    return rec
+
+
+def undo_target(incident_id: str, entries: Sequence[tuple[int, dict[str, Any]]]
+                ) -> tuple[int, dict[str, Any], bool]:
+    """What undo restores, from the record's history entries not undone (oldest first, undos
+    left out): ``(entry to mark undone, state to restore, deleted)``. Undoing the creation
+    soft-deletes the record."""
+    if not entries:
+        raise StoreError(f"nothing left to undo for incident {incident_id!r}")
+    last_hid, last_data = entries[-1]
+    if len(entries) >= 2:
+        state = entries[-2][1]
+        return last_hid, state, bool(state.get("deleted"))
+    return last_hid, last_data, True
+
+
+def _zone_value(zone: Mapping[str, Any], column: str) -> Any:
+    value = zone.get(column)
+    if column == "deleted":
+        return int(bool(value))
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
+
+
+def _copy_value(rec: Mapping[str, Any], column: str) -> Any:
+    value = rec.get(column)
+    if column == "deleted":
+        return int(bool(value))
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def zone_frame(rows: Sequence[Sequence[Any]], geoms: Sequence[shapely.Geometry]) -> gpd.GeoDataFrame:
+    """Zone rows (:data:`ZONE_COLUMNS` order) and their geometries as a GeoDataFrame (EPSG:4326)."""
+    frame = pd.DataFrame.from_records(list(rows), columns=list(ZONE_COLUMNS))
+    frame["deleted"] = frame["deleted"].astype(bool)
+    frame["area_km2"] = frame["area_km2"].astype("float64")
+    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(list(geoms), index=frame.index, crs=STORAGE_CRS))
 
 
 def _existing(conn: sqlite3.Connection, column: str, values: Sequence[str]) -> set[str]:
@@ -753,13 +1024,20 @@ def _who(by: str) -> str:
 
 
 def _frame(df: pd.DataFrame, blobs: Sequence[bytes | None]) -> gpd.GeoDataFrame:
-    wkbs = np.array([_wkb(b) if b is not None else None for b in blobs], dtype=object)
-    geoms = shapely.from_wkb(wkbs) if len(wkbs) else np.array([], dtype=object)
+    return records_frame(df, [_wkb(b) if b is not None else None for b in blobs])
+
+
+def records_frame(df: pd.DataFrame, wkbs: Sequence[bytes | None]) -> gpd.GeoDataFrame:
+    """Stored rows (:data:`PUBLIC_COLUMNS`) and their points as WKB → the frame :meth:`list`
+    returns (nullable ints, ``latitude``/``longitude`` from the points, EPSG:4326)."""
+    arr = np.array(list(wkbs), dtype=object)
+    geoms = shapely.from_wkb(arr) if len(arr) else np.array([], dtype=object)
     for col in _INT_COLUMNS:
         df[col] = pd.array(df[col], dtype="Int64") if len(df) else pd.array([], dtype="Int64")
     for col in ("latitude", "longitude", "precision_km"):
         df[col] = df[col].astype("float64")
     df["deleted"] = df["deleted"].astype(bool)
+    df["version"] = df["version"].astype("int64")
     gdf = gpd.GeoDataFrame(df, geometry=gpd.GeoSeries(geoms, index=df.index, crs=STORAGE_CRS))
     if len(gdf):
         gdf["longitude"] = shapely.get_x(gdf.geometry.values)
@@ -767,12 +1045,23 @@ def _frame(df: pd.DataFrame, blobs: Sequence[bytes | None]) -> gpd.GeoDataFrame:
     return gdf
 
 
-def open_store(target: str | os.PathLike[str] | None = None, **kwargs: Any) -> IncidentStoreProtocol:
-    """Open the store named by a path (GeoPackage) or, later, a ``postgresql://`` URL.
+def is_postgres_url(text: str) -> bool:
+    """True for a ``postgresql://`` (or ``postgres://``) connection URL."""
+    return text.strip().lower().startswith(("postgresql://", "postgres://"))
 
-    ``None`` resolves through :func:`default_db_path`.
+
+def open_store(target: str | os.PathLike[str] | None = None, **kwargs: Any) -> IncidentStoreProtocol:
+    """Open the store named by a GeoPackage path or a ``postgresql://USER@HOST:PORT/DB`` URL.
+
+    ``None`` or ``""`` resolves through ``$BORDERMAP_DB``, then the user data dir (see
+    :func:`default_db_path`). Keyword arguments go to the backend (``seed_path``,
+    ``create``…). libpq's ``~/.pgpass`` and ``PGSERVICE`` apply to a URL.
     """
     text = os.fspath(target) if target is not None else ""
-    if text.startswith(("postgresql://", "postgres://")):
-        raise StoreError("a PostGIS store is not available yet; give a .gpkg file path with --db")
+    if not text:
+        text = os.environ.get(DB_ENV, "")
+    if is_postgres_url(text):
+        from geo.store_pg import PostgisStore
+
+        return PostgisStore(text.strip(), **kwargs)
     return IncidentStore(default_db_path(text or None), **kwargs)
