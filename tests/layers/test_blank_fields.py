@@ -107,7 +107,7 @@ def test_exports_write_blank_fields_as_empty(records, tmp_path):
 
 def test_readme_sequence_add_then_static_snapshot(tmp_path, capsys):
     """``incidents add`` with nothing optional, then ``snapshot --renderer static`` (README)."""
-    from geo.cli import main
+    from cli import main
 
     db = str(tmp_path / "s.gpkg")
     assert main(["incidents", "add", "--lat", "37.19", "--lon", "68.61", "--date", "2025-03-01",
