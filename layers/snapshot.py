@@ -32,6 +32,7 @@ from branca.element import MacroElement, Template
 from geo.crs import REGION_BOUNDS
 from geo.errors import BrowserNotFoundError, InvalidInputError, RenderError
 from geo.scene_data import SceneData
+from geo.settings import CHROMIUM_ENV, read_settings
 from layers.assets import standalone_html
 from layers.basemaps import OFFLINE
 from layers.border import BORDER_COLOR
@@ -41,7 +42,7 @@ from layers.scene import SceneOptions, build_scene_map
 logger = logging.getLogger(__name__)
 
 #: Environment variable naming the Chromium/Chrome executable to use.
-BROWSER_ENV = "BORDERMAP_CHROMIUM"
+BROWSER_ENV = CHROMIUM_ENV
 #: Executable names tried on the PATH, in order.
 BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome",
                  "chrome-headless-shell")
@@ -188,8 +189,7 @@ def find_browser(env: Mapping[str, str] | None = None, search_path: str | None =
         If ``BORDERMAP_CHROMIUM`` names a missing file, or no browser is found; the message
         says how to install one.
     """
-    env = os.environ if env is None else env
-    explicit = env.get(BROWSER_ENV)
+    explicit = read_settings(env).chromium
     if explicit:
         path = Path(explicit).expanduser()
         if path.is_file() and os.access(path, os.X_OK):
