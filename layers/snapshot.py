@@ -29,7 +29,8 @@ from pathlib import Path
 import folium
 from branca.element import MacroElement, Template
 
-from geo.crs import REGION_BOUNDS
+from geo.bbox import BBox as GeoBBox
+from geo.bbox import require_in_region
 from geo.errors import BrowserNotFoundError, InvalidInputError, RenderError
 from geo.scene_data import SceneData
 from geo.settings import CHROMIUM_ENV, read_settings
@@ -77,22 +78,7 @@ def validate_bbox(bbox: BBox) -> BBox:
         If the box is not four finite numbers with W < E and S < N, or does not overlap
         :data:`geo.crs.REGION_BOUNDS`.
     """
-    try:
-        w, s, e, n = (float(v) for v in bbox)
-    except (TypeError, ValueError) as exc:
-        raise InvalidInputError(f"bbox must be four numbers W,S,E,N in degrees, got {bbox!r}") from exc
-    if not all(abs(v) < 1e6 and v == v for v in (w, s, e, n)):
-        raise InvalidInputError(f"bbox must be finite degrees, got {bbox!r}")
-    if not (w < e and s < n):
-        raise InvalidInputError(
-            f"bbox must be W,S,E,N with W < E and S < N (degrees), got {w:g},{s:g},{e:g},{n:g}; "
-            "check the order (longitudes first)")
-    rw, rs, re_, rn = REGION_BOUNDS
-    if e <= rw or w >= re_ or n <= rs or s >= rn:
-        raise InvalidInputError(
-            f"bbox {w:g},{s:g},{e:g},{n:g} lies outside the region this map covers "
-            f"({rw:g},{rs:g},{re_:g},{rn:g} as W,S,E,N); if you typed lat,lon swap them to lon,lat")
-    return (w, s, e, n)
+    return require_in_region(GeoBBox.from_values(bbox)).as_tuple()
 
 
 def clamp_size(width: int, height: int) -> tuple[int, int, list[str]]:
