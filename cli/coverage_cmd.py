@@ -50,7 +50,7 @@ def _read_json(path_text: str, what: str) -> Any:
 
 def _places(path_text: str | None) -> gpd.GeoDataFrame | None:
     """Reference places: ``--places`` or the shipped file; None if absent (not an error)."""
-    path = Path(path_text) if path_text else datasets.DATA_DIR / datasets.PLACES_FILE
+    path = Path(path_text) if path_text else datasets.resolve_data_dir() / datasets.PLACES_FILE
     if not path.is_file():
         if path_text:
             raise DataFileError(f"places file {path_text!r} does not exist")

@@ -3,30 +3,21 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
-import os
 from typing import Any
 
 from cli.output import emit
 from geo.export import EXPORT_FORMATS, incidents_to_geojson, write_incidents
 from geo.importers import import_file, preview_file
+from geo.settings import CLI_USER, USER_ENV, read_settings
 from geo.store import IncidentStoreProtocol, open_store
-
-#: Environment variable naming who makes changes (else the login name).
-USER_ENV = "BORDERMAP_USER"
 
 
 def _who(args: argparse.Namespace) -> str:
+    """``--by``, else ``$BORDERMAP_USER``, else :data:`geo.settings.CLI_USER` (never the OS login)."""
     if getattr(args, "by", None):
         return str(args.by)
-    env = os.environ.get(USER_ENV)
-    if env:
-        return env
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
+    return read_settings().user or CLI_USER
 
 
 def _store(args: argparse.Namespace) -> IncidentStoreProtocol:
@@ -137,7 +128,7 @@ def _common(p: argparse.ArgumentParser, by: bool = False) -> None:
                                 "default $BORDERMAP_DB, then the user data folder")
     p.add_argument("--json", action="store_true", help="print one JSON document")
     if by:
-        p.add_argument("--by", help=f"who makes the change (default ${USER_ENV} or the login name)")
+        p.add_argument("--by", help=f"who makes the change (default ${USER_ENV}, else {CLI_USER!r})")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

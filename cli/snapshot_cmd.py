@@ -34,16 +34,10 @@ RENDERERS = ("browser", "static")
 
 def parse_bbox(text: str) -> tuple[float, float, float, float]:
     """``"W,S,E,N"`` (degrees) → a validated tuple (W < E, S < N, overlapping the region)."""
-    from layers.snapshot import validate_bbox
+    from geo.bbox import parse_bbox as parse
+    from geo.bbox import require_in_region
 
-    parts = [p.strip() for p in text.split(",")]
-    if len(parts) != 4:
-        raise InvalidInputError(f"--bbox must be four numbers W,S,E,N in degrees, got {text!r}")
-    try:
-        values = tuple(float(p) for p in parts)
-    except ValueError as exc:
-        raise InvalidInputError(f"--bbox must be four numbers W,S,E,N in degrees, got {text!r}") from exc
-    return validate_bbox(values)  # type: ignore[arg-type]
+    return require_in_region(parse(text, "--bbox"), "--bbox").as_tuple()
 
 
 def check_out_path(text: str) -> tuple[Path, str]:

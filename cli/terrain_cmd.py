@@ -14,6 +14,7 @@ from typing import Any, TextIO
 
 from cli.output import emit
 from geo import dem_fetch, dem_io
+from geo.bbox import parse_bbox
 from geo.border import Border, load_border
 from geo.crs import REGION_BOUNDS
 from geo.terrain import Illumination, profile_along_border
@@ -111,7 +112,7 @@ class ProgressBar:
 
 
 def _run_fetch(args: argparse.Namespace) -> int:
-    bbox = dem_fetch.parse_bbox(args.bbox)
+    bbox = parse_bbox(args.bbox, "--bbox").as_tuple()
     out = Path(args.out) if args.out else dem_io.default_dem_path()
     cache = Path(args.cache) if args.cache else dem_fetch.default_cache_dir()
     progress = None if args.quiet else ProgressBar(sys.stderr)

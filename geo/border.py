@@ -125,7 +125,7 @@ def build_border(line: LineString, tjk: Polygon | MultiPolygon, afg: Polygon | M
                   line_m=LineString(np.column_stack([xm, ym])), source=source)
 
 
-def load_border(data_dir: Path = datasets.DATA_DIR) -> Border:
+def load_border(data_dir: Path | None = None) -> Border:
     """Read the shipped border line and country polygons (``data/``).
 
     Raises

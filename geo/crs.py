@@ -16,6 +16,7 @@ import warnings
 import geopandas as gpd
 from pyproj import CRS, Geod
 
+from geo.bbox import REGION
 from geo.errors import CRSError
 
 STORAGE_CRS = CRS.from_epsg(4326)
@@ -24,8 +25,8 @@ METRIC_CRS = CRS.from_proj4(
 )
 GEOD = Geod(ellps="WGS84")
 
-#: The region the tool serves (lon/lat, EPSG:4326): W, S, E, N.
-REGION_BOUNDS = (66.5, 35.5, 75.5, 39.9)
+#: The region the tool serves (lon/lat, EPSG:4326): W, S, E, N (:data:`geo.bbox.REGION` as a tuple).
+REGION_BOUNDS = REGION.as_tuple()
 
 
 def require_crs(gdf: gpd.GeoDataFrame, name: str) -> CRS:
@@ -63,5 +64,4 @@ def warn_if_crs_differ(a: gpd.GeoDataFrame, b: gpd.GeoDataFrame, names: tuple[st
 
 def in_region(lon: float, lat: float) -> bool:
     """True if (lon, lat) in degrees lies inside :data:`REGION_BOUNDS`."""
-    w, s, e, n = REGION_BOUNDS
-    return w <= lon <= e and s <= lat <= n
+    return REGION.contains(lon, lat)

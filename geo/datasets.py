@@ -17,11 +17,13 @@ import geopandas as gpd
 
 from geo.crs import STORAGE_CRS
 from geo.errors import DataFileError
+from geo.settings import SHIPPED_DATA_DIR, read_settings
 
 logger = logging.getLogger(__name__)
 
-#: The repository's ``data/`` folder (shipped, read-only at run time).
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+#: The repository's ``data/`` folder (shipped, read-only at run time; ``BORDERMAP_DATA_DIR``
+#: points the page elsewhere, see :mod:`geo.settings`).
+DATA_DIR = SHIPPED_DATA_DIR
 
 BORDER_FILE = "border.geojson"
 COUNTRIES_FILE = "countries.geojson"
@@ -95,11 +97,17 @@ def _all_numbers(coords: Any) -> bool:
     return False
 
 
-def load_layer(name: str, data_dir: Path = DATA_DIR) -> gpd.GeoDataFrame:
+def resolve_data_dir(data_dir: Path | None = None) -> Path:
+    """``data_dir`` when given, else the shipped-data folder the settings name
+    (``BORDERMAP_DATA_DIR``, else :data:`DATA_DIR`), so the page and the CLI read the same files."""
+    return Path(data_dir) if data_dir is not None else read_settings().data_dir
+
+
+def load_layer(name: str, data_dir: Path | None = None) -> gpd.GeoDataFrame:
     """Read one shipped layer by file name (relative to ``data_dir``) with provenance checked."""
-    return read_geojson(data_dir / name, required=PROVENANCE_FIELDS)
+    return read_geojson(resolve_data_dir(data_dir) / name, required=PROVENANCE_FIELDS)
 
 
-def file_metadata(name: str, data_dir: Path = DATA_DIR) -> dict[str, Any]:
+def file_metadata(name: str, data_dir: Path | None = None) -> dict[str, Any]:
     """The top-level ``metadata`` member of a shipped GeoJSON file (empty if absent)."""
     return dict(load_layer(name, data_dir).attrs.get("metadata", {}))

@@ -60,6 +60,8 @@ from rasterio.errors import RasterioError
 from rasterio.warp import reproject
 from rasterio.windows import Window, from_bounds
 
+from geo.bbox import BBox
+from geo.bbox import parse_bbox as bbox_from_text
 from geo.errors import DataFileError, InvalidInputError, NetworkError
 
 logger = logging.getLogger(__name__)
@@ -129,31 +131,17 @@ def tile_url(lat: int, lon: int, base_url: str = DEFAULT_BASE_URL) -> str:
 
 
 def parse_bbox(text: str) -> tuple[float, float, float, float]:
-    """Parse ``"W,S,E,N"`` (degrees) and validate it.
+    """Parse ``"W,S,E,N"`` (degrees) and validate it (:func:`geo.bbox.parse_bbox`).
 
     >>> parse_bbox("66.5,35.5,75.5,39.9")
     (66.5, 35.5, 75.5, 39.9)
     """
-    parts = [p.strip() for p in str(text).split(",")]
-    try:
-        values = tuple(float(p) for p in parts)
-    except ValueError:
-        values = ()
-    if len(values) != 4:
-        raise InvalidInputError(f"bbox must be four numbers W,S,E,N in degrees, got {text!r}")
-    return validate_bbox(values)  # type: ignore[arg-type]
+    return bbox_from_text(text).as_tuple()
 
 
 def validate_bbox(bbox: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
-    """Check a W,S,E,N box in degrees; return it as floats."""
-    w, s, e, n = (float(v) for v in bbox)
-    if not all(math.isfinite(v) for v in (w, s, e, n)):
-        raise InvalidInputError(f"bbox values must be finite numbers, got {bbox!r}")
-    if not (-180 <= w < e <= 180 and -90 <= s < n <= 90):
-        raise InvalidInputError(
-            f"bbox must be W,S,E,N with W < E, S < N, lon within ±180 and lat within ±90, got {bbox!r}"
-        )
-    return (w, s, e, n)
+    """Check a W,S,E,N box in degrees (:class:`geo.bbox.BBox`); return it as floats."""
+    return BBox.from_values(bbox).as_tuple()
 
 
 def tiles_for_bbox(bbox: tuple[float, float, float, float]) -> list[tuple[int, int]]:

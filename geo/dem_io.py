@@ -47,12 +47,12 @@ from geo.errors import (
     InvalidInputError,
     TerrainUnavailableError,
 )
-from geo.paths import user_data_dir
+from geo.settings import DEM_ENV, read_settings
 
 logger = logging.getLogger(__name__)
 
-#: Environment variable naming the DEM to use when no ``--dem`` is given.
-DEM_ENV_VAR = "BORDERMAP_DEM"
+#: Environment variable naming the DEM to use when no ``--dem`` is given (read by :mod:`geo.settings`).
+DEM_ENV_VAR = DEM_ENV
 #: Most cells :func:`read_dem` reads at full resolution (≈ 240 MB as float32).
 DEFAULT_MAX_CELLS = 60_000_000
 #: Products :func:`derive_raster` can write.
@@ -71,7 +71,7 @@ def default_dem_path(environ: Mapping[str, str] | None = None) -> Path:
 
     ``XDG_DATA_HOME`` defaults to ``~/.local/share`` (XDG Base Directory spec).
     """
-    return user_data_dir(environ) / "dem.tif"
+    return read_settings(environ).default_dem
 
 
 def resolve_dem_source(dem: str | os.PathLike[str] | None = None,
@@ -86,8 +86,8 @@ def resolve_dem_source(dem: str | os.PathLike[str] | None = None,
         If nothing is named and the default file does not exist; the message says
         how to get one.
     """
-    env = os.environ if environ is None else environ
-    for origin, value in (("--dem", dem), (DEM_ENV_VAR, env.get(DEM_ENV_VAR))):
+    configured = read_settings(environ)
+    for origin, value in (("--dem", dem), (DEM_ENV_VAR, configured.dem)):
         if value is None or str(value) == "":
             continue
         text = str(value)
@@ -96,7 +96,7 @@ def resolve_dem_source(dem: str | os.PathLike[str] | None = None,
         if not Path(text).expanduser().is_file():
             raise DataFileError(f"DEM file {text!r} (from {origin}) does not exist; check the path")
         return str(Path(text).expanduser())
-    default = default_dem_path(env)
+    default = configured.default_dem
     if default.is_file():
         return str(default)
     w, s, e, n = REGION_BOUNDS

@@ -42,8 +42,9 @@ class SceneData:
         return self._derived[key]  # type: ignore[no-any-return]
 
 
-def load_scene_data(data_dir: Path = datasets.DATA_DIR) -> SceneData:
-    """Read the shipped layers (raises DataFileError naming a missing/corrupt file)."""
+def load_scene_data(data_dir: Path | None = None) -> SceneData:
+    """Read the shipped layers from ``data_dir`` (default: :func:`geo.datasets.resolve_data_dir`);
+    raises DataFileError naming a missing/corrupt file."""
     places = datasets.load_layer(datasets.PLACES_FILE, data_dir)
     return SceneData(
         border=load_border(data_dir),

@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo import datasets
+from geo import datasets, settings
 from geo.crs import STORAGE_CRS
 from geo.errors import EditConflictError, IncidentNotFoundError, InvalidInputError, StoreError
 from geo.incidents import (
@@ -54,7 +54,6 @@ from geo.incidents import (
     dedup_key,
     validate_incident,
 )
-from geo.paths import user_data_dir
 
 logger = logging.getLogger(__name__)
 
@@ -66,8 +65,8 @@ ZONES_TABLE = "analyst_zones"
 ZONE_COLUMNS: tuple[str, ...] = ("id", "name", "notes", "area_km2", "status", "created_at", "created_by",
                                  "deleted")
 SCHEMA_VERSION = 2
-#: Environment variable naming the store file.
-DB_ENV = "BORDERMAP_DB"
+#: Environment variable naming the store file (read by :mod:`geo.settings`).
+DB_ENV = settings.DB_ENV
 #: Seconds a writer waits for the lock before giving up.
 LOCK_TIMEOUT_S = 60.0
 #: Rows validated and inserted per batch inside one import transaction.
@@ -97,12 +96,7 @@ def default_db_path(cli_value: str | os.PathLike[str] | None = None) -> Path:
     The user data dir is ``$XDG_DATA_HOME/border-map/incidents.gpkg`` (``XDG_DATA_HOME``
     defaults to ``~/.local/share``) — never inside the repository.
     """
-    if cli_value:
-        return Path(cli_value).expanduser()
-    env = os.environ.get(DB_ENV)
-    if env:
-        return Path(env).expanduser()
-    return user_data_dir() / "incidents.gpkg"
+    return Path(settings.read_settings().store(cli_value))
 
 
 # ---------------------------------------------------------------- geometry blobs
@@ -1059,7 +1053,7 @@ def open_store(target: str | os.PathLike[str] | None = None, **kwargs: Any) -> I
     """
     text = os.fspath(target) if target is not None else ""
     if not text:
-        text = os.environ.get(DB_ENV, "")
+        text = settings.read_settings().db
     if is_postgres_url(text):
         from geo.store_pg import PostgisStore
 

@@ -476,7 +476,7 @@ def load_rules(path: str | Path | None = None) -> TriggerRules:
     InvalidInputError
         If a field is missing or invalid (the message names it and the file).
     """
-    path = Path(path) if path is not None else datasets.DATA_DIR / RULES_FILE
+    path = Path(path) if path is not None else datasets.resolve_data_dir() / RULES_FILE
     try:
         return rules_from_dict(_read_json(path))
     except InvalidInputError as exc:
@@ -485,7 +485,7 @@ def load_rules(path: str | Path | None = None) -> TriggerRules:
 
 def load_scenarios(path: str | Path | None = None) -> tuple[Scenario, ...]:
     """Read and validate the scenarios (default ``data/scenarios.json``)."""
-    path = Path(path) if path is not None else datasets.DATA_DIR / SCENARIOS_FILE
+    path = Path(path) if path is not None else datasets.resolve_data_dir() / SCENARIOS_FILE
     doc = _read_json(path)
     try:
         raw = _get(doc, "scenarios", "scenarios file")

@@ -29,9 +29,11 @@ from pathlib import Path
 import folium
 from branca.element import MacroElement, Template
 
-from geo.crs import REGION_BOUNDS
+from geo.bbox import BBox as GeoBBox
+from geo.bbox import require_in_region
 from geo.errors import BrowserNotFoundError, InvalidInputError, RenderError
 from geo.scene_data import SceneData
+from geo.settings import CHROMIUM_ENV, read_settings
 from layers.assets import standalone_html
 from layers.basemaps import OFFLINE
 from layers.border import BORDER_COLOR
@@ -41,7 +43,7 @@ from layers.scene import SceneOptions, build_scene_map
 logger = logging.getLogger(__name__)
 
 #: Environment variable naming the Chromium/Chrome executable to use.
-BROWSER_ENV = "BORDERMAP_CHROMIUM"
+BROWSER_ENV = CHROMIUM_ENV
 #: Executable names tried on the PATH, in order.
 BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome",
                  "chrome-headless-shell")
@@ -76,22 +78,7 @@ def validate_bbox(bbox: BBox) -> BBox:
         If the box is not four finite numbers with W < E and S < N, or does not overlap
         :data:`geo.crs.REGION_BOUNDS`.
     """
-    try:
-        w, s, e, n = (float(v) for v in bbox)
-    except (TypeError, ValueError) as exc:
-        raise InvalidInputError(f"bbox must be four numbers W,S,E,N in degrees, got {bbox!r}") from exc
-    if not all(abs(v) < 1e6 and v == v for v in (w, s, e, n)):
-        raise InvalidInputError(f"bbox must be finite degrees, got {bbox!r}")
-    if not (w < e and s < n):
-        raise InvalidInputError(
-            f"bbox must be W,S,E,N with W < E and S < N (degrees), got {w:g},{s:g},{e:g},{n:g}; "
-            "check the order (longitudes first)")
-    rw, rs, re_, rn = REGION_BOUNDS
-    if e <= rw or w >= re_ or n <= rs or s >= rn:
-        raise InvalidInputError(
-            f"bbox {w:g},{s:g},{e:g},{n:g} lies outside the region this map covers "
-            f"({rw:g},{rs:g},{re_:g},{rn:g} as W,S,E,N); if you typed lat,lon swap them to lon,lat")
-    return (w, s, e, n)
+    return require_in_region(GeoBBox.from_values(bbox)).as_tuple()
 
 
 def clamp_size(width: int, height: int) -> tuple[int, int, list[str]]:
@@ -188,8 +175,7 @@ def find_browser(env: Mapping[str, str] | None = None, search_path: str | None =
         If ``BORDERMAP_CHROMIUM`` names a missing file, or no browser is found; the message
         says how to install one.
     """
-    env = os.environ if env is None else env
-    explicit = env.get(BROWSER_ENV)
+    explicit = read_settings(env).chromium
     if explicit:
         path = Path(explicit).expanduser()
         if path.is_file() and os.access(path, os.X_OK):

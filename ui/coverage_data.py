@@ -8,7 +8,6 @@ DEM path + modification time and the data folder.
 from __future__ import annotations
 
 import dataclasses
-import os
 from pathlib import Path
 from typing import Any
 
@@ -18,19 +17,18 @@ from geo.assets import Asset
 from geo.coverage import CoverageParams, CoverageResult, compute_coverage
 from geo.dem import Dem
 from geo.errors import BorderMapError
-from geo.paths import user_data_dir
 from geo.scene_data import SceneData
+from geo.settings import SCENARIOS_ENV as SCENARIOS_ENV  # re-exported for the coverage tab
+from geo.settings import read_settings
 from ui import state
 from ui import terrain as terrain_ui
 
-SCENARIOS_ENV = "BORDERMAP_SCENARIOS"
 AssetKey = tuple[tuple[Any, ...], ...]
 
 
 def scenarios_dir() -> Path:
     """Where scenarios are saved: ``$BORDERMAP_SCENARIOS`` or ``<user data dir>/scenarios``."""
-    override = os.environ.get(SCENARIOS_ENV)
-    return Path(override).expanduser() if override else user_data_dir() / "scenarios"
+    return read_settings().scenarios_dir
 
 
 def load_dem() -> tuple[Dem | None, str | None, float, str]:

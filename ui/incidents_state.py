@@ -8,9 +8,7 @@ small SQLite read and a cache hit; after a write, only the records written since
 
 from __future__ import annotations
 
-import getpass
 import logging
-import os
 import threading
 from collections.abc import Iterable
 
@@ -21,6 +19,7 @@ import streamlit as st
 from geo.border import Border
 from geo.incident_filters import IncidentFilter, locate_incidents, with_locations
 from geo.record_chunks import ChunkCache
+from geo.settings import read_settings
 from geo.store import IncidentStore, default_db_path
 from layers.base import LayerBundle
 from layers.incidents import IncidentPayload, incidents_layer, prepare_incidents
@@ -28,8 +27,6 @@ from ui import state
 
 logger = logging.getLogger(__name__)
 
-#: Environment variable naming the analyst recorded in the history (default: the OS user).
-USER_ENV = "BORDERMAP_USER"
 #: Map styles for the incidents overlay.
 STYLES: dict[str, str] = {"points": "Points", "cluster": "Clusters", "heatmap": "Heatmap"}
 
@@ -118,12 +115,8 @@ def current_user() -> str:
 
 
 def default_user() -> str:
-    """``$BORDERMAP_USER``, else the login name, else ``analyst``."""
-    try:
-        login = getpass.getuser()
-    except (KeyError, OSError):
-        login = ""
-    return os.environ.get(USER_ENV) or login or "analyst"
+    """``$BORDERMAP_USER``, else empty: the page asks (never the OS login)."""
+    return read_settings().user or ""
 
 
 @st.cache_resource(show_spinner=False)

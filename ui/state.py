@@ -9,19 +9,18 @@ folium wrappers around cached, pre-serialised data.
 from __future__ import annotations
 
 import gc
-import os
 from pathlib import Path
 
 import streamlit as st
 
-from geo import datasets
 from geo.scene_data import SceneData, load_scene_data
+from geo.settings import read_settings
 from layers.scene import prepare_scene
 
 
 def data_dir() -> str:
     """The shipped-data folder: env ``BORDERMAP_DATA_DIR`` or the repository's ``data/``."""
-    return os.environ.get("BORDERMAP_DATA_DIR") or str(datasets.DATA_DIR)
+    return str(read_settings().data_dir)
 
 
 @st.cache_resource(show_spinner="Loading the shipped data…")

@@ -6,7 +6,6 @@ Without a DEM, the page says how to get one and the terrain features stay out of
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from geo.crs import REGION_BOUNDS
 from geo.dem import Dem
 from geo.errors import BorderMapError, TerrainUnavailableError
 from geo.sanitize import csv_safe
+from geo.settings import read_settings
 from layers.base import LayerBundle, LegendEntry
 from layers.terrain import hillshade_image, overlay_from_png, png_data_uri, slope_image, slope_legend
 from ui import state
@@ -52,7 +52,7 @@ def current_source() -> tuple[str | None, str]:
         return None, str(exc)
     except BorderMapError as exc:
         return None, f"the configured DEM cannot be used: {exc}"
-    origin = "BORDERMAP_DEM" if os.environ.get(dem_io.DEM_ENV_VAR) else "the default location"
+    origin = dem_io.DEM_ENV_VAR if read_settings().dem else "the default location"
     return source, f"{source} (from {origin})"
 
 

@@ -136,3 +136,23 @@ def test_real_command_line(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, "-m", "geo", "coords", "parse", "garbled", "--json"],
                           cwd=REPO, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2 and proc.stdout == "" and "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize(("env_user", "by", "recorded"), [
+    (None, None, "cli"), ("Ana Petrova", None, "Ana Petrova"), ("Ana Petrova", "Bo", "Bo")])
+def test_who_is_recorded_never_the_os_login(capsys, tmp_path, monkeypatch, env_user, by, recorded) -> None:
+    if env_user is None:
+        monkeypatch.delenv("BORDERMAP_USER", raising=False)
+    else:
+        monkeypatch.setenv("BORDERMAP_USER", env_user)
+    monkeypatch.setenv("BORDERMAP_DB", str(tmp_path / "env.gpkg"))  # the page's store too
+    extra = ["--by", by] if by else []
+    code, out, err = run(capsys, "incidents", "add", "--lat", "37.19", "--lon", "68.61", "--date",
+                         "2025-03-01", "--type", "Attack", *extra, "--json")
+    assert code == 0, err
+    new_id = json.loads(out)["id"]
+    assert (tmp_path / "env.gpkg").is_file()
+    from geo.store import IncidentStore
+
+    live = IncidentStore(tmp_path / "env.gpkg").list().set_index("id")
+    assert live.loc[new_id, "created_by"] == recorded
