@@ -21,6 +21,7 @@ import json
 import logging
 import math
 import zipfile
+import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -334,8 +335,19 @@ def _kml_bytes(path: Path) -> bytes:
                 raise DataFileError(f"import file {path.name!r} unpacks to "
                                     f"{info.file_size / 1e6:,.0f} MB; the limit is "
                                     f"{MAX_IMPORT_BYTES / 1e6:,.0f} MB")
-            with zf.open(info) as fh:
-                data = fh.read(MAX_IMPORT_BYTES + 1)
+            if info.flag_bits & 0x1:
+                raise DataFileError(f"import file {path.name!r} (KMZ) is password-protected; save it again "
+                                    "from Google Earth without a password")
+            try:
+                with zf.open(info) as fh:
+                    data = fh.read(MAX_IMPORT_BYTES + 1)
+            except NotImplementedError:  # deflate64, bzip2 variants, … that zipfile cannot unpack
+                raise DataFileError(f"import file {path.name!r} (KMZ) uses a compression method that "
+                                    f"cannot be unpacked here (zip method {info.compress_type}); re-save "
+                                    "it with ordinary zip compression (deflate)") from None
+            except (RuntimeError, EOFError, zlib.error) as exc:
+                raise DataFileError(f"import file {path.name!r} (KMZ) cannot be unpacked "
+                                    f"({type(exc).__name__}); it may be damaged") from None
             if len(data) > MAX_IMPORT_BYTES:
                 raise DataFileError(f"import file {path.name!r} unpacks beyond the "
                                     f"{MAX_IMPORT_BYTES / 1e6:,.0f} MB limit")
