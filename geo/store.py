@@ -181,6 +181,11 @@ class IncidentStoreProtocol(Protocol):
         """A number that changes whenever the store changes (to key caches)."""
         ...
 
+    def identity(self) -> tuple[Any, ...] | None:
+        """Which store this is (None while it does not exist): changes when the store is
+        replaced or deleted, not when it is written. Key caches by identity *and* revision."""
+        ...
+
     def add(self, fields: Mapping[str, Any], by: str) -> str:
         """Validate and add one record; return its id."""
         ...
@@ -270,6 +275,7 @@ INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, descript
     VALUES ('{META_TABLE}', 'attributes', '{META_TABLE}', 'Border Map store settings');
 INSERT OR IGNORE INTO "{META_TABLE}" (key, value) VALUES ('schema_version', '{SCHEMA_VERSION}');
 INSERT OR IGNORE INTO "{META_TABLE}" (key, value) VALUES ('revision', '0');
+INSERT OR IGNORE INTO "{META_TABLE}" (key, value) VALUES ('store_id', lower(hex(randomblob(16))));
 """  # noqa: S608
 
 _INSERT_SQL = (f'INSERT INTO "{LAYER}" (geom, {", ".join(STORE_COLUMNS)}) '  # noqa: S608
@@ -339,6 +345,8 @@ class IncidentStore:
         if "locked" in text or "busy" in text:
             return StoreError(f"{self._what} could not be {doing} ({exc}); another program may hold it — "
                               "try again")
+        if "decode" in text or "malformed" in text:  # text that is not UTF-8, a damaged page
+            return self._damaged(exc)
         if isinstance(exc, sqlite3.OperationalError):
             return StoreError(f"{self._what} could not be {doing} ({exc})")
         return self._damaged(exc)
@@ -548,6 +556,26 @@ class IncidentStore:
             row = conn.execute(f'SELECT value FROM "{META_TABLE}" WHERE key = ?',  # noqa: S608
                                ("revision",)).fetchone()
             return int(row[0]) if row else 0
+
+    def identity(self) -> tuple[int, int, str] | None:
+        """``(st_dev, st_ino, store_id)`` of the file, None while it does not exist.
+
+        A file replaced (moved over, copied over from another store) or deleted and made
+        again gets another identity; writes keep it (they change :attr:`revision`). The
+        ``store_id`` is a random id written when the store is created ("" in older stores).
+        """
+        try:
+            st = self.path.stat()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise write_error(exc, self._what, "read") from exc
+        with self._read() as conn:
+            if conn is None:
+                return None
+            row = conn.execute(f'SELECT value FROM "{META_TABLE}" WHERE key = ?',  # noqa: S608
+                               ("store_id",)).fetchone()
+        return st.st_dev, st.st_ino, str(row[0]) if row else ""
 
     def add(self, fields: Mapping[str, Any], by: str) -> str:
         """Validate ``fields`` (see :func:`geo.incidents.validate_incident`) and add the record.
