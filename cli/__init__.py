@@ -13,8 +13,9 @@ import importlib
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
-from geo.errors import BorderMapError
+from geo.errors import BorderMapError, shown, write_error
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +31,8 @@ COMMAND_MODULES: tuple[str, ...] = (
 )
 
 EXIT_BAD_INPUT = 2
+#: Exit status of an unexpected error (a bug), reported in one sentence.
+EXIT_INTERNAL = 1
 
 
 class _Parser(argparse.ArgumentParser):
@@ -37,6 +40,8 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
+        if len(message) > 240:  # argparse echoes the whole value: keep the sentence short
+            message = message[:239] + "…"
         self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message}\n")
 
 
@@ -65,6 +70,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BorderMapError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except OSError as exc:  # the OS refused a read or write that no check foresaw
+        name = shown(Path(exc.filename).name) if exc.filename else "a file"
+        print(f"error: {write_error(exc, name, 'used')}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # a bug: one sentence, the traceback only with --verbose
+        if args.verbose:
+            logger.error("unexpected error", exc_info=True)
+        print(f"error: unexpected {type(exc).__name__} — this is a bug in Border Map; run again with "
+              "--verbose and report the output", file=sys.stderr)
+        return EXIT_INTERNAL

@@ -23,7 +23,7 @@ import geopandas as gpd
 
 from cli.output import emit
 from geo.crs import to_storage
-from geo.errors import DataFileError, InvalidInputError
+from geo.errors import DataFileError, InvalidInputError, check_writable_folder, shown
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +60,7 @@ def check_out_path(text: str) -> tuple[Path, str]:
         raise InvalidInputError(f"--out {text!r}: the folder {parent.name or parent!s} does not exist; create it first")
     if path.is_dir():
         raise InvalidInputError(f"--out {text!r} is a folder; give a file name")
+    check_writable_folder(parent, f"--out {shown(text)}")  # read-only or full: say so before rendering
     return path, fmt
 
 

@@ -28,6 +28,7 @@ import logging
 import math
 import re
 import unicodedata
+import warnings
 from dataclasses import dataclass, field
 
 import mgrs as _mgrs
@@ -132,14 +133,48 @@ def _parse_mgrs(original: str, compact: str) -> tuple[float, float]:
     if half < 5:  # a coarse reference names a square: return its centre, not its corner
         ref = compact[: len(compact) - len(digits)] + digits[:half] + "5" + digits[half:] + "5"
     try:
-        lat, lon = _mgrs.MGRS().toLatLon(ref)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # the library only *warns* about some impossible references
+            lat, lon = _mgrs.MGRS().toLatLon(ref)
+    except Warning as exc:  # the library only warns when the band letter does not fit the northing
+        if "latitude" in str(exc).lower():
+            raise _fail(original, _band_mismatch(m.group(2))) from None
+        raise _fail(original, f"is not a valid MGRS reference ({str(exc).split(':')[-1].strip()})") from None
     except Exception as exc:  # mgrs raises its own MGRSError (an Exception subclass)
-        raise _fail(original, f"is not a valid MGRS reference ({exc})") from None
+        why = str(exc).split(":")[-1].strip() or type(exc).__name__
+        raise _fail(original, f"is not a valid MGRS reference ({why})") from None
+    band = m.group(2)
+    south, north = _band_limits(band)
+    slack = 10.0 ** (5 - half) / 111_000.0 + 0.01  # degrees: the square's size (a coarse reference)
+    if not south - slack <= lat <= north + slack:
+        raise _fail(original, _band_mismatch(band, float(lat)))
     return float(lat), float(lon)
 
 
+#: MGRS latitude bands, 8° each from 80° S (X spans 72–84° N).
+_BANDS = "CDEFGHJKLMNPQRSTUVWX"
+
+
+def _band_limits(band: str) -> tuple[float, float]:
+    """South and north latitude (degrees) of an MGRS latitude band letter."""
+    south = -80.0 + 8.0 * _BANDS.index(band)
+    return south, (84.0 if band == "X" else south + 8.0)
+
+
+def _band_mismatch(band: str, lat: float | None = None) -> str:
+    south, north = _band_limits(band)
+    got = f", but the square and digits give {_deg(lat)}" if lat is not None else \
+        ", which the square and digits do not fall in"
+    return (f"MGRS latitude band {band} covers {_deg(south)} to {_deg(north)}{got}; check the band letter "
+            "(the border region is in band S)")
+
+
+def _deg(lat: float) -> str:
+    return f"{abs(lat):.4g}° {'N' if lat >= 0 else 'S'}"
+
+
 def _tokenise(original: str, text: str) -> list[re.Match[str]]:
-    tokens = []
+    tokens: list[re.Match[str]] = []
     pos = 0
     stripped = text.rstrip()
     while pos < len(stripped):
@@ -148,6 +183,12 @@ def _tokenise(original: str, text: str) -> list[re.Match[str]]:
             bad = stripped[pos:].lstrip()[:1]
             raise _fail(original, f"unexpected character {bad!r}; use numbers, N/S/E/W, ° ' \" and , ; as "
                                   "separators (e.g. 37.19, 68.61)")
+        if (m.group("num") and tokens and tokens[-1].group("num") and not tokens[-1].group("mark")
+                and tokens[-1].end("num") == m.start("num")):
+            # "37..19" or "37.19.5": two numbers glued together are one malformed number
+            glued = stripped[tokens[-1].start("num"):m.end("num")]
+            raise _fail(original, f"{glued!r} runs two numbers together; write one decimal point per number "
+                                  "and separate latitude and longitude with a comma")
         tokens.append(m)
         pos = m.end()
     return tokens

@@ -42,10 +42,15 @@ from geo import terrain
 from geo.crs import REGION_BOUNDS
 from geo.dem import Dem
 from geo.errors import (
+    BorderMapError,
     CRSError,
     DataFileError,
     InvalidInputError,
     TerrainUnavailableError,
+    check_writable_folder,
+    folder_problem,
+    shown,
+    write_error,
 )
 from geo.settings import DEM_ENV, read_settings
 
@@ -55,6 +60,15 @@ logger = logging.getLogger(__name__)
 DEM_ENV_VAR = DEM_ENV
 #: Most cells :func:`read_dem` reads at full resolution (≈ 240 MB as float32).
 DEFAULT_MAX_CELLS = 60_000_000
+#: Largest raster side (cells) a DEM file may declare; SRTM 1″ of the whole region is ≈ 32,400.
+MAX_SIDE_CELLS = 200_000
+#: Largest cell count a DEM file may declare (≈ 30 m over 80° × 80°).
+MAX_FILE_CELLS = 4_000_000_000
+#: Most cells a decimated read may have to scan (when the file has no overview close enough):
+#: ≈ 1 GB of float32, a few seconds. Beyond it the file needs overviews (gdaladdo).
+MAX_SCAN_CELLS = 250_000_000
+#: Most cells :func:`derive_raster` writes (a 4 GB float32 GeoTIFF).
+MAX_DERIVE_CELLS = 1_000_000_000
 #: Products :func:`derive_raster` can write.
 PRODUCTS = ("slope", "hillshade", "aspect", "tri")
 
@@ -188,6 +202,25 @@ def _region_window(src: rasterio.DatasetReader, crs: CRS, bounds: tuple[float, f
     return Window(c0, r0, c1 - c0, r1 - r0)
 
 
+def _check_declared_size(src: rasterio.DatasetReader, source: str) -> None:
+    """Refuse, from the header alone, a file whose declared grid no DEM of the region needs."""
+    if src.count < 1:
+        raise DataFileError(f"DEM {shown(source)} has no raster band")
+    width, height = src.width, src.height
+    if width > MAX_SIDE_CELLS or height > MAX_SIDE_CELLS or width * height > MAX_FILE_CELLS:
+        raise DataFileError(
+            f"DEM {shown(source)} declares {width:,} × {height:,} cells, beyond what is read here "
+            f"(at most {MAX_SIDE_CELLS:,} per side and {MAX_FILE_CELLS:,} cells); cut the region out "
+            "first, e.g. with gdal_translate -projwin")
+
+
+def _scan_cells(src: rasterio.DatasetReader, cells: int, factor: int) -> int:
+    """Cells GDAL reads for a window of ``cells`` decimated by ``factor``: from the largest
+    overview not coarser than ``factor`` (the full grid when there is none)."""
+    usable = [f for f in (src.overviews(1) or []) if f <= factor]
+    return cells // (max(usable) ** 2) if usable else cells
+
+
 def _window_transform(transform: Affine, win: Window) -> Affine:
     """Transform of a window (rasterio's own uses the deprecated ``*`` of affine 3)."""
     return transform @ Affine.translation(win.col_off, win.row_off)
@@ -258,6 +291,7 @@ def read_dem(source: str | os.PathLike[str], bounds: tuple[float, float, float, 
     name = str(source)
     env = _VSICURL_OPTIONS if _gdal_path(source).startswith("/vsicurl/") else {}
     with rasterio.Env(**env), _open(source) as src:
+        _check_declared_size(src, name)
         crs = _check_crs(src, name)
         win = _region_window(src, crs, bounds, pad_cells, name)
         cells = int(win.width) * int(win.height)
@@ -266,6 +300,12 @@ def read_dem(source: str | os.PathLike[str], bounds: tuple[float, float, float, 
             factor = math.ceil(math.sqrt(cells / max_cells))
             while math.ceil(win.width / factor) * math.ceil(win.height / factor) > max_cells:
                 factor += 1
+            scan = _scan_cells(src, cells, factor)
+            if scan > MAX_SCAN_CELLS:
+                raise DataFileError(
+                    f"DEM {shown(name)}: the area needs {cells:,} cells of it and the file has no overviews "
+                    f"to read them from quickly (more than {MAX_SCAN_CELLS:,} cells to scan); build "
+                    "overviews (gdaladdo -r average FILE) or use a coarser DEM")
         out_shape = (max(2, int(win.height) // factor), max(2, int(win.width) // factor))
         elevation = _read_float(src, win, name, out_shape if factor > 1 else None)
         transform = _window_transform(src.transform, win)
@@ -358,6 +398,7 @@ def derive_raster(source: str | os.PathLike[str], dst: str | os.PathLike[str], p
     part = dst.with_name(dst.name + ".part")
     env = _VSICURL_OPTIONS if _gdal_path(source).startswith("/vsicurl/") else {}
     with rasterio.Env(**env), _open(source) as src:
+        _check_declared_size(src, name)
         crs = _check_crs(src, name)
         if bounds is None:
             win = Window(0, 0, src.width, src.height)
@@ -365,6 +406,11 @@ def derive_raster(source: str | os.PathLike[str], dst: str | os.PathLike[str], p
             win = _region_window(src, crs, _validate_bounds(bounds), 1, name)
         col0, row0 = int(win.col_off), int(win.row_off)
         width, height = int(win.width), int(win.height)
+        if width * height > MAX_DERIVE_CELLS:
+            raise DataFileError(
+                f"DEM {shown(name)}: {product} of {width:,} × {height:,} cells would be a "
+                f"{width * height * 4 / 1e9:,.0f} GB file (limit {MAX_DERIVE_CELLS:,} cells); pass a "
+                "smaller area or a coarser DEM")
         is_shade = product == "hillshade"
         profile = {
             "driver": "GTiff", "width": width, "height": height, "count": 1,
@@ -374,7 +420,12 @@ def derive_raster(source: str | os.PathLike[str], dst: str | os.PathLike[str], p
         }
         if compress:
             profile["compress"] = compress
-        dst.parent.mkdir(parents=True, exist_ok=True)
+        what = f"output file {shown(dst.name)}"
+        try:
+            dst.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise write_error(exc, what) from exc
+        check_writable_folder(dst.parent, what)
         starts = list(range(0, height, chunk_rows))
         local = not _gdal_path(source).startswith("/vsi")
         n_workers = max(1, min(workers, len(starts))) if local else 1
@@ -421,6 +472,15 @@ def derive_raster(source: str | os.PathLike[str], dst: str | os.PathLike[str], p
             if not any_data:
                 raise TerrainUnavailableError(f"DEM {name!r} has no data (all cells are no-data) in the area")
             os.replace(part, dst)
+        except RasterioIOError as exc:  # GDAL could not write the output (full disk, vanished folder)
+            problem = folder_problem(dst.parent)
+            if problem is None:
+                raise DataFileError(f"{what} could not be written ({exc})") from exc
+            raise write_error(problem, what) from exc
+        except BorderMapError:
+            raise
+        except OSError as exc:
+            raise write_error(exc, what) from exc
         finally:
             if part.exists():
                 part.unlink()

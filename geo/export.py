@@ -34,7 +34,15 @@ from typing import Any
 import geopandas as gpd
 
 from geo.crs import to_storage
-from geo.errors import InvalidInputError
+from geo.errors import (
+    BorderMapError,
+    DataFileError,
+    InvalidInputError,
+    check_writable_folder,
+    folder_problem,
+    shown,
+    write_error,
+)
 from geo.sanitize import csv_safe, escape_html
 
 logger = logging.getLogger(__name__)
@@ -228,23 +236,37 @@ def write_incidents(gdf: gpd.GeoDataFrame, path: str | os.PathLike[str], fmt: st
     """
     fmt = fmt or format_for(path)
     out = safe_output_path(path, fmt)
-    fd, tmp_name = tempfile.mkstemp(prefix=".export-", suffix=out.suffix, dir=out.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
+    what = f"output file {shown(out.name)}"
+    check_writable_folder(out.parent, what)
+    tmp: Path | None = None
     try:
+        fd, tmp_name = tempfile.mkstemp(prefix=".export-", suffix=out.suffix, dir=out.parent)
+        os.close(fd)
+        tmp = Path(tmp_name)
         if fmt == "gpkg":
             import pyogrio
 
             tmp.unlink()
             frame = to_storage(gdf, "incidents")
-            pyogrio.write_dataframe(frame, tmp, layer="incidents", driver="GPKG", geometry_type="Point")
+            try:
+                pyogrio.write_dataframe(frame, tmp, layer="incidents", driver="GPKG", geometry_type="Point")
+            except Exception as exc:  # GDAL reports a failed write as its own error types
+                problem = folder_problem(out.parent)
+                if problem is None:
+                    raise DataFileError(f"{what} could not be written by GDAL ({type(exc).__name__})") from exc
+                raise write_error(problem, what) from exc
         else:
             data = {"csv": incidents_to_csv_bytes, "geojson": incidents_to_geojson_bytes,
                     "kml": incidents_to_kml_bytes}[fmt](gdf)
             tmp.write_bytes(data)
         os.replace(tmp, out)
+    except BorderMapError:
+        raise
+    except OSError as exc:
+        raise write_error(exc, what) from exc
     finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
+        if tmp is not None:
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
     logger.info("exported %d incidents to %s (%s)", len(gdf), out.name, fmt)
     return out

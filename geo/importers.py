@@ -21,6 +21,7 @@ import json
 import logging
 import math
 import zipfile
+import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from geo.coords import parse_coordinates
-from geo.errors import DataFileError, InvalidCoordinateError, InvalidInputError
+from geo.errors import DataFileError, InvalidCoordinateError, InvalidInputError, shown
 from geo.incidents import BOOKKEEPING_FIELDS, CONTENT_FIELDS, ImportReport, Rejection, validate_incident
 from geo.sanitize import csv_unsafe
 
@@ -38,8 +39,11 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-#: Largest file (bytes; for KMZ also the unpacked KML) accepted for import.
-MAX_IMPORT_BYTES = 100 * 1024 * 1024
+#: One megabyte as limits are stated to users and as the browser's file picker counts it
+#: (Streamlit refuses an upload over ``max_upload_size`` × 1,000,000 bytes).
+MEGABYTE = 1_000_000
+#: Largest file (bytes; for KMZ also the unpacked KML) accepted for import: 100 MB.
+MAX_IMPORT_BYTES = 100 * MEGABYTE
 #: Suffixes recognised, by format.
 FORMATS = {".csv": "csv", ".txt": "csv", ".geojson": "geojson", ".json": "geojson", ".kml": "kml",
            ".kmz": "kml", ".gpkg": "gpkg"}
@@ -104,6 +108,51 @@ def _map_columns(columns: Iterable[str]) -> tuple[dict[str, str], tuple[str, ...
         mapping[col] = target
         taken.add(target)
     return mapping, tuple(ignored)
+
+
+def check_upload_size(size: int, limit_mb: int, name: str) -> None:
+    """Refuse ``size`` bytes over ``limit_mb`` MB (of :data:`MEGABYTE`), naming the file.
+
+    The server-side twin of the browser's check, so that a request replayed past the
+    browser meets the same limit, stated the same way.
+    """
+    if size > limit_mb * MEGABYTE:
+        raise DataFileError(f"{shown(name)} is {size / MEGABYTE:,.1f} MB, over the {limit_mb} MB limit")
+
+
+def gpkg_layers(path: str | Path) -> list[str]:
+    """Names of the spatial layers of a GeoPackage (point layers first), or a one-sentence error.
+
+    Raises
+    ------
+    DataFileError
+        Not an SQLite file, or one GDAL cannot open as a GeoPackage (truncated, plain
+        SQLite, damaged).
+    """
+    layers = _list_layers(Path(path))
+    points = [str(n) for n, g in layers if g and "POINT" in str(g).upper()]
+    return points + [str(n) for n, g in layers if g and str(n) not in points]
+
+
+def _list_layers(path: Path) -> list[tuple[str, str | None]]:
+    """(name, geometry type) of each layer of a GeoPackage, after checking size and header."""
+    import pyogrio
+
+    _check_size(path)
+    with path.open("rb") as fh:
+        if fh.read(16) != b"SQLite format 3\x00":
+            raise DataFileError(f"import file {path.name!r} is not a GeoPackage (not an SQLite file)")
+    try:
+        return [(str(n), g) for n, g in pyogrio.list_layers(path)]
+    except Exception as exc:  # pyogrio raises DataSourceError and others
+        raise DataFileError(f"import file {path.name!r} cannot be opened as a GeoPackage "
+                            f"({_gdal_reason(exc)})") from None
+
+
+def _gdal_reason(exc: BaseException) -> str:
+    """GDAL's reason for a failure, without the file path it names (one short clause)."""
+    text = str(exc).split(":")[-1].strip() or type(exc).__name__
+    return text[:120]
 
 
 def _check_size(path: Path) -> None:
@@ -334,8 +383,19 @@ def _kml_bytes(path: Path) -> bytes:
                 raise DataFileError(f"import file {path.name!r} unpacks to "
                                     f"{info.file_size / 1e6:,.0f} MB; the limit is "
                                     f"{MAX_IMPORT_BYTES / 1e6:,.0f} MB")
-            with zf.open(info) as fh:
-                data = fh.read(MAX_IMPORT_BYTES + 1)
+            if info.flag_bits & 0x1:
+                raise DataFileError(f"import file {path.name!r} (KMZ) is password-protected; save it again "
+                                    "from Google Earth without a password")
+            try:
+                with zf.open(info) as fh:
+                    data = fh.read(MAX_IMPORT_BYTES + 1)
+            except NotImplementedError:  # deflate64, bzip2 variants, … that zipfile cannot unpack
+                raise DataFileError(f"import file {path.name!r} (KMZ) uses a compression method that "
+                                    f"cannot be unpacked here (zip method {info.compress_type}); re-save "
+                                    "it with ordinary zip compression (deflate)") from None
+            except (RuntimeError, EOFError, zlib.error) as exc:
+                raise DataFileError(f"import file {path.name!r} (KMZ) cannot be unpacked "
+                                    f"({type(exc).__name__}); it may be damaged") from None
             if len(data) > MAX_IMPORT_BYTES:
                 raise DataFileError(f"import file {path.name!r} unpacks beyond the "
                                     f"{MAX_IMPORT_BYTES / 1e6:,.0f} MB limit")
@@ -428,14 +488,7 @@ def read_gpkg(path: Path, layer: str | None = None) -> ParsedFile:
     from geo.crs import to_storage
 
     path = Path(path)
-    _check_size(path)
-    with path.open("rb") as fh:
-        if fh.read(16) != b"SQLite format 3\x00":
-            raise DataFileError(f"import file {path.name!r} is not a GeoPackage (not an SQLite file)")
-    try:
-        layers = pyogrio.list_layers(path)
-    except Exception as exc:  # pyogrio raises DataSourceError and others
-        raise DataFileError(f"import file {path.name!r} cannot be opened as a GeoPackage: {exc}") from None
+    layers = _list_layers(path)
     names = [str(n) for n, _ in layers]
     points = [str(n) for n, g in layers if g and "POINT" in str(g).upper()]
     if layer is None:
@@ -448,7 +501,8 @@ def read_gpkg(path: Path, layer: str | None = None) -> ParsedFile:
     try:
         gdf = pyogrio.read_dataframe(path, layer=layer)
     except Exception as exc:
-        raise DataFileError(f"import file {path.name!r}: layer {layer!r} cannot be read: {exc}") from None
+        raise DataFileError(f"import file {path.name!r}: layer {shown(layer)} cannot be read "
+                            f"({_gdal_reason(exc)})") from None
     gdf = to_storage(gdf, f"{path.name}:{layer}")
     records: list[tuple[int, dict[str, Any]]] = []
     rejected: list[Rejection] = []

@@ -35,7 +35,7 @@ from urllib.parse import urlsplit
 
 from geo.coords import parse_coordinates, validate_lat_lon
 from geo.datasets import CONFIDENCE_VALUES
-from geo.errors import InvalidCoordinateError, InvalidInputError
+from geo.errors import InvalidCoordinateError, InvalidInputError, shown
 
 logger = logging.getLogger(__name__)
 
@@ -100,6 +100,7 @@ _EVENT_BY_KEY = {k.lower(): k for k in EVENT_TAXONOMY}
 _SUB_BY_KEY = {s.lower(): (k, s) for k, subs in EVENT_TAXONOMY.items() for s in subs}
 
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 _ISO2_RE = re.compile(r"^[A-Z]{2}$")
 _DATE_FORMATS = ("%d %B %Y", "%d %b %Y", "%d-%b-%Y", "%d-%B-%Y", "%Y/%m/%d", "%d.%m.%Y")
 
@@ -121,7 +122,7 @@ def resolve_event_type(text: str) -> tuple[str, str | None]:
     if key in _SUB_BY_KEY:
         return _SUB_BY_KEY[key]
     raise InvalidInputError(
-        f"event type {text!r} is not an ACLED event type or sub-event type; use one of "
+        f"event type {shown(text)} is not an ACLED event type or sub-event type; use one of "
         f"{', '.join(EVENT_TAXONOMY)} or a sub-event type such as 'Armed clash', 'Attack', "
         "'Air/drone strike'"
     )
@@ -134,6 +135,9 @@ def clean_text(value: Any, name: str) -> str | None:
     text = _CONTROL_RE.sub("", str(value)).strip()
     if not text:
         return None
+    if _SURROGATE_RE.search(text):
+        raise InvalidInputError(f"{name} holds bytes that are not valid text (a lone UTF-16 surrogate, "
+                                "e.g. from a file that is not UTF-8); re-save the source as UTF-8")
     if len(text) > MAX_TEXT_LENGTH:
         raise InvalidInputError(f"{name} is {len(text):,} characters long; the limit is "
                                 f"{MAX_TEXT_LENGTH:,} — shorten it or split the record")
@@ -149,16 +153,16 @@ def _int(value: Any, name: str, lo: int = 0, hi: int = MAX_COUNT) -> int | None:
     if _blank(value):
         return None
     if isinstance(value, bool):
-        raise InvalidInputError(f"{name} must be a whole number, got {value!r}")
+        raise InvalidInputError(f"{name} must be a whole number, got {shown(value)}")
     if isinstance(value, int):
         v = value
     else:
         try:
             f = float(str(value).strip().replace(",", "")) if not isinstance(value, float) else value
         except ValueError:
-            raise InvalidInputError(f"{name} must be a whole number, got {value!r}") from None
+            raise InvalidInputError(f"{name} must be a whole number, got {shown(value)}") from None
         if not math.isfinite(f) or f != int(f):
-            raise InvalidInputError(f"{name} must be a whole number, got {value!r}")
+            raise InvalidInputError(f"{name} must be a whole number, got {shown(value)}")
         v = int(f)
     if v < lo:
         what = "negative" if lo == 0 and v < 0 else f"below {lo}"
@@ -181,10 +185,14 @@ def parse_date(value: Any, name: str, today: dt.date) -> dt.date | None:
         d = None
         try:
             d = dt.date.fromisoformat(text[:10]) if len(text) >= 10 and text[4] == "-" else None
-            if d is not None and len(text) > 10 and text[10] not in "T ":
-                d = None
+            if d is not None and len(text) > 10:
+                if text[10] not in "T ":
+                    d = None
+                else:  # a date and time: the time must be one too ("2025-01-01T<junk>" is not)
+                    d = dt.datetime.fromisoformat(text.replace("Z", "+00:00")).date()
         except ValueError:
-            raise InvalidInputError(f"{name} {text!r} is not a real date (use YYYY-MM-DD)") from None
+            raise InvalidInputError(f"{name} {shown(text)} is not a real date or time (use YYYY-MM-DD, "
+                                   "or e.g. 2025-03-15T10:30 with a time)") from None
         if d is None:
             for fmt in _DATE_FORMATS:
                 try:
@@ -193,7 +201,7 @@ def parse_date(value: Any, name: str, today: dt.date) -> dt.date | None:
                 except ValueError:
                     continue
         if d is None:
-            raise InvalidInputError(f"{name} {text!r} is not a date; use YYYY-MM-DD (e.g. 2025-03-15)")
+            raise InvalidInputError(f"{name} {shown(text)} is not a date; use YYYY-MM-DD (e.g. 2025-03-15)")
     assert d is not None
     if d > today + dt.timedelta(days=1):
         raise InvalidInputError(f"{name} {d.isoformat()} is in the future (today is {today.isoformat()})")
@@ -222,7 +230,7 @@ def _choice(value: Any, name: str, allowed: tuple[str, ...]) -> str | None:
         return None
     low = text.lower()
     if low not in allowed:
-        raise InvalidInputError(f"{name} must be one of {', '.join(allowed)}; got {text!r}")
+        raise InvalidInputError(f"{name} must be one of {', '.join(allowed)}; got {shown(text)}")
     return low
 
 
@@ -237,7 +245,7 @@ def _nationals(value: Any) -> str | None:
             continue
         if not _ISO2_RE.match(code):
             raise InvalidInputError(f"nationals must be ISO 3166 two-letter codes separated by commas "
-                                    f"(e.g. CN,RU); {item!r} is not one")
+                                    f"(e.g. CN,RU); {shown(item)} is not one")
         if code not in codes:
             codes.append(code)
     return ",".join(codes) or None
@@ -247,9 +255,13 @@ def _url(value: Any) -> str | None:
     text = clean_text(value, "source_url")
     if text is None:
         return None
-    parts = urlsplit(text)
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 — a port that is not a number raises here
+    except ValueError:  # e.g. "http://[::1" (unclosed IPv6 bracket)
+        raise InvalidInputError(f"source_url {shown(text)} is not a valid web address") from None
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc or any(c.isspace() for c in text):
-        raise InvalidInputError(f"source_url must be an http(s) address, got {text[:80]!r}")
+        raise InvalidInputError(f"source_url must be an http(s) address, got {shown(text)}")
     return text
 
 
@@ -266,11 +278,11 @@ def _event(fields: Mapping[str, Any]) -> tuple[str, str | None]:
     if st_raw is not None:
         parent, sub = resolve_event_type(st_raw)
         if sub is None:
-            raise InvalidInputError(f"sub_event_type {st_raw!r} is an event type, not a sub-event type")
+            raise InvalidInputError(f"sub_event_type {shown(st_raw)} is an event type, not a sub-event type")
         if et is not None and parent != et:
             raise InvalidInputError(f"sub_event_type {sub!r} belongs to {parent!r}, not to event_type {et!r}")
         if st is not None and st != sub:
-            raise InvalidInputError(f"event_type {et_raw!r} and sub_event_type {st_raw!r} disagree")
+            raise InvalidInputError(f"event_type {shown(et_raw)} and sub_event_type {shown(st_raw)} disagree")
         et, st = parent, sub
     assert et is not None
     return et, st
@@ -301,7 +313,7 @@ def validate_incident(fields: Mapping[str, Any], *, today: dt.date | None = None
     """
     unknown = [k for k in fields if k not in FIELD_TYPES]
     if unknown:
-        raise InvalidInputError(f"unknown field {unknown[0]!r}; known fields are the ACLED columns plus "
+        raise InvalidInputError(f"unknown field {shown(unknown[0])}; known fields are the ACLED columns plus "
                                 f"{', '.join(EXTRA_COLUMNS)}")
     today = today or dt.datetime.now(dt.UTC).date()
     out: dict[str, Any] = dict.fromkeys(CONTENT_FIELDS)
@@ -354,9 +366,9 @@ def validate_incident(fields: Mapping[str, Any], *, today: dt.date | None = None
         try:
             pkf = float(pk)  # type: ignore[arg-type]
         except (TypeError, ValueError):
-            raise InvalidInputError(f"precision_km must be a number of km, got {pk!r}") from None
+            raise InvalidInputError(f"precision_km must be a number of km, got {shown(pk)}") from None
         if not (math.isfinite(pkf) and 0 <= pkf <= 1000):
-            raise InvalidInputError(f"precision_km must be between 0 and 1000 km, got {pk!r}")
+            raise InvalidInputError(f"precision_km must be between 0 and 1000 km, got {shown(pk)}")
         out["precision_km"] = pkf
     return out
 

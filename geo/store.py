@@ -44,7 +44,18 @@ import shapely
 
 from geo import datasets, settings
 from geo.crs import STORAGE_CRS
-from geo.errors import EditConflictError, IncidentNotFoundError, InvalidInputError, StoreError
+from geo.errors import (
+    BorderMapError,
+    DiskFullError,
+    EditConflictError,
+    IncidentNotFoundError,
+    InvalidInputError,
+    ReadOnlyError,
+    StoreError,
+    folder_problem,
+    shown,
+    write_error,
+)
 from geo.incidents import (
     BOOKKEEPING_FIELDS,
     CONTENT_FIELDS,
@@ -174,6 +185,11 @@ class IncidentStoreProtocol(Protocol):
         """A number that changes whenever the store changes (to key caches)."""
         ...
 
+    def identity(self) -> tuple[Any, ...] | None:
+        """Which store this is (None while it does not exist): changes when the store is
+        replaced or deleted, not when it is written. Key caches by identity *and* revision."""
+        ...
+
     def add(self, fields: Mapping[str, Any], by: str) -> str:
         """Validate and add one record; return its id."""
         ...
@@ -296,6 +312,7 @@ INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, descript
     VALUES ('{META_TABLE}', 'attributes', '{META_TABLE}', 'Border Map store settings');
 INSERT OR IGNORE INTO "{META_TABLE}" (key, value) VALUES ('schema_version', '{SCHEMA_VERSION}');
 INSERT OR IGNORE INTO "{META_TABLE}" (key, value) VALUES ('revision', '0');
+INSERT OR IGNORE INTO "{META_TABLE}" (key, value) VALUES ('store_id', lower(hex(randomblob(16))));
 """ + f"""
 CREATE TABLE IF NOT EXISTS "{ZONES_TABLE}" (
     fid INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -374,11 +391,42 @@ class IncidentStore:
         """Nothing to release: every method opens and closes its own connection."""
 
     # ---------------------------------------------------------------- plumbing
+    @property
+    def _what(self) -> str:
+        return f"the incident store {shown(self.path, 120)}"
+
+    def _sqlite_error(self, exc: sqlite3.Error, doing: str) -> BorderMapError:
+        """One sentence for an SQLite error: read-only, disk full, locked, or damaged."""
+        text = str(exc).lower()
+        if "readonly" in text or "read-only" in text:
+            return ReadOnlyError(f"{self._what} is read-only (file or folder permissions, or a read-only "
+                                 "disk); nothing was changed — copy it to a folder you can write to")
+        if "disk is full" in text:
+            return DiskFullError(f"{self._what} could not be written: the disk is full; nothing was "
+                                 "changed — free some space and try again")
+        if "unable to open" in text or "disk i/o error" in text:
+            problem = folder_problem(self.path.parent)
+            if problem is not None:  # WAL keeps its -wal/-shm files beside the store: reading writes too
+                return write_error(problem, f"{self._what} (or its journal beside it)")
+            return StoreError(f"{self._what} cannot be opened ({exc})")
+        if "locked" in text or "busy" in text:
+            return StoreError(f"{self._what} could not be {doing} ({exc}); another program may hold it — "
+                              "try again")
+        if "decode" in text or "malformed" in text:  # text that is not UTF-8, a damaged page
+            return self._damaged(exc)
+        if isinstance(exc, sqlite3.OperationalError):
+            return StoreError(f"{self._what} could not be {doing} ({exc})")
+        return self._damaged(exc)
+
+    def _damaged(self, exc: BaseException) -> StoreError:
+        return StoreError(f"{self._what} is damaged or not a Border Map store ({type(exc).__name__}); "
+                          "restore it from a backup or choose another --db file")
+
     def _connect(self, path: Path | None = None) -> sqlite3.Connection:
         try:
             conn = sqlite3.connect(path or self.path, timeout=self.lock_timeout_s, isolation_level=None)
         except sqlite3.Error as exc:
-            raise StoreError(f"cannot open the incident store {str(self.path)!r}: {exc}") from exc
+            raise self._sqlite_error(exc, "opened") from exc
         register_gpkg_functions(conn)
         return conn
 
@@ -390,12 +438,24 @@ class IncidentStore:
         try:
             row = conn.execute(f'SELECT value FROM "{META_TABLE}" WHERE key = ?',  # noqa: S608
                                ("schema_version",)).fetchone()
+        except sqlite3.OperationalError as exc:
+            if "no such table" in str(exc):
+                raise StoreError(f"{self._what} is not a Border Map incident store; choose another "
+                                 "--db file") from exc
+            raise self._sqlite_error(exc, "read") from exc
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{str(self.path)!r} is not a Border Map incident store ({exc}); "
+            raise StoreError(f"{self._what} is not a Border Map incident store ({exc}); "
                              "choose another --db file") from exc
-        if row is None or int(row[0]) > SCHEMA_VERSION:
-            raise StoreError(f"{str(self.path)!r} has an unknown store schema version {row!r}")
-        if int(row[0]) < SCHEMA_VERSION:
+        except ValueError as exc:  # text that is not UTF-8
+            raise self._damaged(exc) from exc
+        try:
+            version = int(row[0]) if row is not None else None
+        except (TypeError, ValueError) as exc:
+            raise self._damaged(exc) from exc
+        if version is None or version > SCHEMA_VERSION:
+            raise StoreError(f"{self._what} has an unknown store schema version ({shown(row)}); "
+                             "a newer Border Map may have written it")
+        if version < SCHEMA_VERSION:
             self._migrate(conn)
 
     def _migrate(self, conn: sqlite3.Connection) -> None:
@@ -419,7 +479,13 @@ class IncidentStore:
     def _ensure_created(self) -> None:
         if self.path.exists():
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise write_error(exc, self._what) from exc
+        problem = folder_problem(self.path.parent)
+        if problem is not None:
+            raise write_error(problem, self._what)
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp.gpkg")
         try:
             import pyogrio
@@ -442,8 +508,17 @@ class IncidentStore:
                 if not self.path.exists():
                     os.replace(tmp, self.path)
             logger.info("created incident store %s", self.path)
-        except (OSError, sqlite3.Error) as exc:
-            raise StoreError(f"cannot create the incident store {str(self.path)!r}: {exc}") from exc
+        except BorderMapError:
+            raise
+        except OSError as exc:
+            raise write_error(exc, self._what) from exc
+        except sqlite3.Error as exc:
+            raise self._sqlite_error(exc, "created") from exc
+        except Exception as exc:  # pyogrio's DataSourceError and kin (GDAL could not write the file)
+            problem = folder_problem(self.path.parent)
+            if problem is not None:
+                raise write_error(problem, self._what) from exc
+            raise StoreError(f"{self._what} could not be created ({type(exc).__name__})") from exc
         finally:
             for suffix in ("", "-wal", "-shm"):
                 with contextlib.suppress(FileNotFoundError):
@@ -479,12 +554,10 @@ class IncidentStore:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
                 raise
-        except sqlite3.OperationalError as exc:
-            raise StoreError(f"the incident store {str(self.path)!r} could not be written ({exc}); "
-                             "another program may hold it — try again") from exc
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"the incident store {str(self.path)!r} is damaged or not a store: "
-                             f"{exc}") from exc
+        except sqlite3.Error as exc:
+            raise self._sqlite_error(exc, "written") from exc
+        except UnicodeDecodeError as exc:
+            raise self._damaged(exc) from exc
         finally:
             conn.close()
 
@@ -497,8 +570,12 @@ class IncidentStore:
         try:
             self._check_schema(conn)
             yield conn
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"cannot read the incident store {str(self.path)!r}: {exc}") from exc
+        except sqlite3.Error as exc:
+            raise self._sqlite_error(exc, "read") from exc
+        except BorderMapError:
+            raise
+        except (ValueError, shapely.errors.GEOSException) as exc:  # undecodable text or geometry
+            raise self._damaged(exc) from exc
         finally:
             conn.close()
 
@@ -556,6 +633,26 @@ class IncidentStore:
             row = conn.execute(f'SELECT value FROM "{META_TABLE}" WHERE key = ?',  # noqa: S608
                                ("revision",)).fetchone()
             return int(row[0]) if row else 0
+
+    def identity(self) -> tuple[int, int, str] | None:
+        """``(st_dev, st_ino, store_id)`` of the file, None while it does not exist.
+
+        A file replaced (moved over, copied over from another store) or deleted and made
+        again gets another identity; writes keep it (they change :attr:`revision`). The
+        ``store_id`` is a random id written when the store is created ("" in older stores).
+        """
+        try:
+            st = self.path.stat()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise write_error(exc, self._what, "read") from exc
+        with self._read() as conn:
+            if conn is None:
+                return None
+            row = conn.execute(f'SELECT value FROM "{META_TABLE}" WHERE key = ?',  # noqa: S608
+                               ("store_id",)).fetchone()
+        return st.st_dev, st.st_ino, str(row[0]) if row else ""
 
     def add(self, fields: Mapping[str, Any], by: str) -> str:
         """Validate ``fields`` (see :func:`geo.incidents.validate_incident`) and add the record.
@@ -671,9 +768,8 @@ class IncidentStore:
             cur = conn.execute(f'SELECT geom, {", ".join(PUBLIC_COLUMNS)} FROM "{LAYER}"{where} '  # noqa: S608
                                "ORDER BY fid")
             rows = cur.fetchall()
-        geoms = [r[0] for r in rows]
-        df = pd.DataFrame.from_records([r[1:] for r in rows], columns=list(PUBLIC_COLUMNS))
-        return _frame(df, geoms)
+            df = pd.DataFrame.from_records([r[1:] for r in rows], columns=list(PUBLIC_COLUMNS))
+            return _frame(df, [r[0] for r in rows])  # inside: a damaged blob is reported as such
 
     def change_cursor(self) -> int:
         """The id of the newest history entry (0 while there is none): a position in the
@@ -700,8 +796,8 @@ class IncidentStore:
                 f'SELECT geom, {", ".join(PUBLIC_COLUMNS)} FROM "{LAYER}" WHERE id IN '  # noqa: S608
                 f'(SELECT incident_id FROM "{HISTORY_TABLE}" WHERE hid > ?) ORDER BY fid', (int(cursor),)
             ).fetchall()
-        df = pd.DataFrame.from_records([r[1:] for r in rows], columns=list(PUBLIC_COLUMNS))
-        return _frame(df, [r[0] for r in rows])
+            df = pd.DataFrame.from_records([r[1:] for r in rows], columns=list(PUBLIC_COLUMNS))
+            return _frame(df, [r[0] for r in rows])
 
     def count_live(self) -> int:
         """Number of live (not deleted) records."""

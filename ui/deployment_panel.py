@@ -24,6 +24,7 @@ from geo.coverage import CoverageResult
 from geo.dem import Dem
 from geo.deployment import STATUS, DeploymentParams, deployment_zones, zones_from_geojson, zones_to_geojson
 from geo.errors import BorderMapError, InvalidInputError
+from geo.importers import check_upload_size
 from geo.scene_data import SceneData
 from geo.zone_store import ZoneStore
 from layers.base import LayerBundle
@@ -149,12 +150,15 @@ def _analyst_zones() -> list[LayerBundle]:
             st.success(f"Saved zone {escape_markdown(name)}.")
         except (BorderMapError, ValueError, TypeError, AttributeError) as exc:
             st.error(f"The zone was not saved: {escape_markdown(exc)}")
-    upload = st.file_uploader("…or upload a GeoJSON FeatureCollection of polygons", type=["geojson", "json"],
+    upload = st.file_uploader(f"…or upload a GeoJSON FeatureCollection of polygons (≤ {MAX_ZONES_MB} MB)",
+                              type=["geojson", "json"],
                               key="cov_zone_upload", max_upload_size=MAX_ZONES_MB)
     text = st.text_area("…or paste GeoJSON", key="cov_zone_text", height=100)
     if c2.button("Validate and save uploaded/pasted zones", key="cov_zone_save"):
-        raw = upload.getvalue().decode("utf-8", errors="replace") if upload is not None else text
         try:
+            if upload is not None:  # the browser's limit again on the server: a replayed request meets it too
+                check_upload_size(upload.size, MAX_ZONES_MB, upload.name)
+            raw = upload.getvalue().decode("utf-8", errors="replace") if upload is not None else text
             new = zones_from_geojson(raw or "")
             for row in new.itertuples():
                 zones.add(row.geometry, str(row.name or name or "zone"), str(row.notes or ""), inc.current_user())

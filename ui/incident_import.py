@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
+import re
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,36 +19,43 @@ import pandas as pd
 import streamlit as st
 
 from geo.errors import BorderMapError
-from geo.importers import FORMATS, Preview, import_file, preview_file
+from geo.importers import FORMATS, Preview, check_upload_size, gpkg_layers, import_file, preview_file
 from ui import incidents_state
 from ui.markdown import escape_markdown
 
-#: Largest file accepted by the import panel (MB).
+logger = logging.getLogger(__name__)
+
+#: Largest file accepted by the import panel, MB of 1,000,000 bytes (the browser's count, checked
+#: again on the server).
 MAX_UPLOAD_MB = 50
 UPLOAD_TYPES = ["csv", "geojson", "json", "kml", "kmz", "gpkg"]
 PREVIEW_COLUMNS = ("event_date", "event_type", "sub_event_type", "location", "latitude", "longitude",
                    "fatalities", "actor1", "actor2", "source", "notes")
 
 
+def _safe_name(name: str, suffix: str) -> str:
+    """The upload's own file name, reduced to plain characters (messages name it, not a temp path)."""
+    stem = re.sub(r"[^\w.\- ]+", "_", Path(name).stem).strip(" .")[:80] or "upload"
+    return stem + suffix
+
+
 @contextlib.contextmanager
-def _temp_copy(payload: bytes, suffix: str) -> Iterator[Path]:
+def _temp_copy(payload: bytes, name: str, suffix: str) -> Iterator[Path]:
     with tempfile.TemporaryDirectory(prefix="bordermap-import-") as tmp:
-        path = Path(tmp) / f"upload{suffix}"
+        path = Path(tmp) / _safe_name(name, suffix)
         path.write_bytes(payload)
         yield path
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _gpkg_layers(digest: str, _payload: bytes) -> list[str]:
-    import pyogrio
-
-    with _temp_copy(_payload, ".gpkg") as path:
-        return [str(name) for name, geom in pyogrio.list_layers(path) if geom]
+def _gpkg_layers(digest: str, name: str, _payload: bytes) -> list[str]:
+    with _temp_copy(_payload, name, ".gpkg") as path:
+        return gpkg_layers(path)
 
 
 @st.cache_data(show_spinner="Reading the file…", max_entries=8)
-def _preview(digest: str, suffix: str, layer: str | None, _payload: bytes) -> Preview:
-    with _temp_copy(_payload, suffix) as path:
+def _preview(digest: str, name: str, suffix: str, layer: str | None, _payload: bytes) -> Preview:
+    with _temp_copy(_payload, name, suffix) as path:
         return preview_file(path, n=20, layer=layer)
 
 
@@ -78,9 +87,11 @@ def import_panel() -> None:
         return
     payload = upload.getvalue()
     name = escape_markdown(upload.name)
-    if len(payload) > MAX_UPLOAD_MB * 1024 * 1024:
-        st.error(f"{name} is {len(payload) / 1e6:,.0f} MB, over the {MAX_UPLOAD_MB} MB limit: split it, "
-                 "or import it with the command line (python -m geo incidents import).")
+    try:
+        check_upload_size(len(payload), MAX_UPLOAD_MB, upload.name)
+    except BorderMapError as exc:
+        st.error(f"{escape_markdown(exc)}: split it, or import it with the command line "
+                 "(python -m geo incidents import).")
         return
     suffix = Path(upload.name).suffix.lower()
     if suffix not in FORMATS:
@@ -90,12 +101,17 @@ def import_panel() -> None:
     layer = None
     try:
         if suffix == ".gpkg":
-            layers = _gpkg_layers(digest, payload)
+            layers = _gpkg_layers(digest, upload.name, payload)
             if len(layers) > 1:
                 layer = st.selectbox("GeoPackage layer", layers, key="inc_import_layer")
-        preview = _preview(digest, suffix, layer, payload)
+        preview = _preview(digest, upload.name, suffix, layer, payload)
     except BorderMapError as exc:
         st.error(f"{name} cannot be imported: {escape_markdown(exc)}")
+        return
+    except Exception:  # a file no check foresaw: one sentence here, the details in the server log
+        logger.exception("import preview of an uploaded %s file failed", suffix)
+        st.error(f"{name} cannot be imported: it could not be read as {suffix} (details are in the "
+                 "server log).")
         return
     st.markdown(f"**{name}** ({preview.format}): {preview.total_rows:,} rows, "
                 f"{preview.valid_rows:,} valid, {len(preview.rejected):,} rejected.")
@@ -111,10 +127,14 @@ def import_panel() -> None:
     if st.button(f"Import {preview.valid_rows:,} valid rows", key="inc_import_go", type="primary",
                  disabled=preview.valid_rows == 0):
         try:
-            with _temp_copy(payload, suffix) as path:
+            with _temp_copy(payload, upload.name, suffix) as path:
                 report = import_file(incidents_state.store(), path, incidents_state.current_user(), layer=layer)
         except BorderMapError as exc:
             st.error(f"Nothing imported — {escape_markdown(exc)}")
+            return
+        except Exception:
+            logger.exception("import of an uploaded %s file failed", suffix)
+            st.error(f"Nothing imported — {name} could not be read (details are in the server log).")
             return
         st.session_state["inc_import_report"] = {"file": upload.name, **report.to_dict()}
         st.rerun()

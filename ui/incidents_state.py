@@ -58,7 +58,7 @@ class _RecordsMemo:
 
 
 @st.cache_resource(show_spinner=False)
-def _records_memo(path: str) -> _RecordsMemo:
+def _records_memo(path: str, identity: tuple | None) -> _RecordsMemo:
     return _RecordsMemo()
 
 
@@ -89,8 +89,8 @@ def _refresh(store_: IncidentStore, memo: _RecordsMemo, border: Border) -> gpd.G
 
 
 @st.cache_resource(show_spinner="Reading incidents…", max_entries=4)
-def _records(path: str, revision: int) -> gpd.GeoDataFrame:
-    memo = _records_memo(path)
+def _records(path: str, identity: tuple | None, revision: int) -> gpd.GeoDataFrame:
+    memo = _records_memo(path, identity)  # a replaced or deleted file starts a new memo
     with memo.lock:
         memo.records = _refresh(_store(path), memo, state.scene_data().border)
     logger.info("incidents at revision %d: %d records", revision, len(memo.records))
@@ -103,7 +103,8 @@ def records() -> gpd.GeoDataFrame:
     # a shallow copy: under pandas' copy-on-write no change made to it reaches the cached frame,
     # which is shared by sessions (a resource cache, not st.cache_data: no pickling of 10,000s
     # of records on every write and every rerun)
-    return _records(path, _store(path).revision).copy(deep=False)
+    store_ = _store(path)
+    return _records(path, store_.identity(), store_.revision).copy(deep=False)
 
 
 def current_user() -> str:

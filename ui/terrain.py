@@ -6,6 +6,7 @@ Without a DEM, the page says how to get one and the terrain features stay out of
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,14 +18,19 @@ from geo import dem_io, terrain
 from geo.border import segment_border
 from geo.crs import REGION_BOUNDS
 from geo.dem import Dem
-from geo.errors import BorderMapError, TerrainUnavailableError
+from geo.errors import BorderMapError, TerrainUnavailableError, shown, write_error
+from geo.importers import check_upload_size
 from geo.sanitize import csv_safe
 from geo.settings import read_settings
 from layers.base import LayerBundle, LegendEntry
 from layers.terrain import hillshade_image, overlay_from_png, png_data_uri, slope_image, slope_legend
 from ui import state
+from ui.markdown import escape_markdown
 
-#: Largest DEM upload accepted on the page (MB); larger ones: use --dem / BORDERMAP_DEM.
+logger = logging.getLogger(__name__)
+
+#: Largest DEM upload accepted on the page, MB of 1,000,000 bytes (the browser's count, checked
+#: again on the server); larger ones: use --dem / BORDERMAP_DEM.
 MAX_DEM_UPLOAD_MB = 50
 
 
@@ -123,13 +129,27 @@ def map_layers(choice: TerrainChoice) -> tuple[list[folium.map.Layer], list[Laye
 def _save_upload(name: str, payload: bytes) -> Path:
     """Store an uploaded DEM under the user data dir (never the repository)."""
     folder = _uploads_dir()
-    folder.mkdir(parents=True, exist_ok=True)
+    what = "the uploads folder of the data directory"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise write_error(exc, what) from exc
     target = folder / f"dem-{hashlib.sha256(payload).hexdigest()[:16]}.tif"
-    if not target.exists():
-        tmp = target.with_suffix(".part")
-        tmp.write_bytes(payload)
-        tmp.replace(target)
+    try:
+        if not target.exists():
+            tmp = target.with_suffix(".part")
+            tmp.write_bytes(payload)
+            tmp.replace(target)
+    except OSError as exc:
+        raise write_error(exc, what) from exc
     return target
+
+
+def _keep_only(current: Path) -> None:
+    """Remove every uploaded DEM but ``current`` (the one now in use): uploads do not pile up."""
+    for old in (*current.parent.glob("dem-*.tif"), *current.parent.glob("dem-*.part")):
+        if old != current:
+            old.unlink(missing_ok=True)
 
 
 @st.cache_data(show_spinner="Sampling the DEM along the border…", max_entries=8)
@@ -152,20 +172,33 @@ def render_tab() -> None:
     """The Terrain tab: DEM status and upload, the border profile, terrain per segment."""
     source, where = current_source()
     upload = st.file_uploader(
-        f"Use a DEM GeoTIFF / COG (≤ {MAX_DEM_UPLOAD_MB} MB; larger: set BORDERMAP_DEM or pass --dem)",
-        type=["tif", "tiff"], key="terrain_upload",
+        f"Use a DEM GeoTIFF / COG (≤ {MAX_DEM_UPLOAD_MB} MB; larger: set BORDERMAP_DEM or pass --dem). "
+        "Only the latest upload is kept.",
+        type=["tif", "tiff"], key="terrain_upload", max_upload_size=MAX_DEM_UPLOAD_MB,
     )
     if upload is not None:
-        if upload.size > MAX_DEM_UPLOAD_MB * 1024 * 1024:
-            st.error(f"{upload.name} is {upload.size / 1e6:.0f} MB, over the {MAX_DEM_UPLOAD_MB} MB limit.")
-        else:
+        name = escape_markdown(upload.name)
+        try:
+            check_upload_size(upload.size, MAX_DEM_UPLOAD_MB, upload.name)
             path = _save_upload(upload.name, upload.getvalue())
+        except BorderMapError as exc:
+            st.error(f"{name} cannot be used as a DEM: {escape_markdown(exc)}")
+            path = None
+        if path is not None:
             try:
                 load_dem(str(path))
             except BorderMapError as exc:
-                st.error(f"{upload.name} cannot be used as a DEM: {exc}")
+                # the message names the stored copy; say the user's own file name instead
+                text = str(exc).replace(shown(str(path)), repr(upload.name)).replace(str(path), upload.name)
+                st.error(f"{name} cannot be used as a DEM: {escape_markdown(text)}")
+                path.unlink(missing_ok=True)
+            except Exception:  # a file no check foresaw: one sentence here, the details in the log
+                logger.exception("uploaded DEM could not be read")
+                st.error(f"{name} cannot be used as a DEM: it could not be read as a GeoTIFF (details "
+                         "are in the server log).")
                 path.unlink(missing_ok=True)
             else:
+                _keep_only(path)
                 if st.session_state.get("terrain_upload_path") != str(path):
                     st.session_state["terrain_upload_path"] = str(path)
                     st.rerun()
