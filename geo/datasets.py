@@ -103,3 +103,13 @@ def load_layer(name: str, data_dir: Path = DATA_DIR) -> gpd.GeoDataFrame:
 def file_metadata(name: str, data_dir: Path = DATA_DIR) -> dict[str, Any]:
     """The top-level ``metadata`` member of a shipped GeoJSON file (empty if absent)."""
     return dict(load_layer(name, data_dir).attrs.get("metadata", {}))
+
+
+def region_notes(data_dir: Path = DATA_DIR) -> list[dict[str, Any]]:
+    """Region-level notes of the places file: statements that locate nothing, so are not points.
+
+    Each note has ``id``, ``region``, ``title``, ``text``, ``source``, ``source_url``,
+    ``source_date`` and ``confidence``.
+    """
+    notes = file_metadata(PLACES_FILE, data_dir).get("region_notes") or []
+    return [dict(n) for n in notes if isinstance(n, dict)]
