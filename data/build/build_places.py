@@ -967,7 +967,7 @@ CORRECTIONS: list[dict[str, Any]] = [
     },
     {
         "id": "town-dushanbe",
-        "change": "Moved 2.6 km to the Wikipedia infobox coordinate it cites (also the Dushanbe "
+        "change": "Moved 2.9 km to the Wikipedia infobox coordinate it cites (also the Dushanbe "
                   "garrison, rus201-dushanbe).",
         "rests_on": [("Wikipedia, Dushanbe (infobox)", "2023", URL_WIKI_DUSHANBE, "38°32′N 68°47′E")],
     },
@@ -975,7 +975,7 @@ CORRECTIONS: list[dict[str, Any]] = [
         "id": "note-cn-pap",
         "change": "The 250-km 'district' point cn-pap-gbao is gone: the contingents are a region-level "
                   "note (file metadata region_notes), not a site.",
-        "rests_on": [(LANSING, "2025", LANSING_URL, "two contingents in Tajikistan; no location given")],
+        "rests_on": [("Lansing Institute analysis", "2025", LANSING_URL, "two contingents in Tajikistan; no location given")],
     },
     {
         "id": "cn-shaymak-post",
@@ -1120,9 +1120,10 @@ def places_markdown() -> str:
         lines.append(f"| {c['id']} | {_md_cell(c['change'])} | {_md_sources(c['rests_on'])} |")
     lines += [
         "",
-        "Not changed because no source was at hand: the article of Sputnik Tajikistan of 17 Dec "
-        "2025 on crossings closed after the December attacks is cited as the fact-check gives it "
-        "(outlet link only) and applied to every crossing as a *claimed* closure.",
+        "Cited without being read: the Sputnik Tajikistan article of 17 Dec 2025 on crossings "
+        "closed after the December attacks was not retrievable for this build. It is cited as the "
+        "fact-check gives it (outlet link only) and applied to every crossing as a *claimed* "
+        "closure. Likewise the RFE/RL figures for Zarbuz.",
         "",
         "## Derivations",
         "",
