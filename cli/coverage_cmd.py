@@ -2,7 +2,8 @@
 
 DEM path resolution (first that applies): ``--dem PATH``, the environment variable
 ``BORDERMAP_DEM``, then ``$XDG_DATA_HOME/border-map/dem.tif`` (default
-``~/.local/share/border-map/dem.tif``).
+``~/.local/share/border-map/dem.tif``), then the coarse overview DEM shipped in ``data/``;
+``none`` switches terrain off.
 """
 
 from __future__ import annotations
@@ -147,7 +148,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     cov = subparsers.add_parser("coverage", help="patrol coverage of the border and its gaps")
     cov.add_argument("--assets", required=True, help="GeoJSON FeatureCollection of asset points")
     cov.add_argument("--model", choices=MODELS, default="radius", help="coverage model (default radius)")
-    cov.add_argument("--dem", help=f"DEM GeoTIFF/COG (default: ${dem_io.DEM_ENV_VAR}, then {dem_io.default_dem_path()})")
+    cov.add_argument("--dem", help=f"DEM GeoTIFF/COG or 'none' (default: ${dem_io.DEM_ENV_VAR}, then "
+                     f"{dem_io.default_dem_path()}, then the shipped coarse DEM)")
     cov.add_argument("--segment-km", type=float, default=1.0, help="segment length in km (default 1)")
     cov.add_argument("--places", help="reference places GeoJSON (crossings); default: the shipped file")
     cov.add_argument("--json", action="store_true", help="print one JSON document")
@@ -155,7 +157,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     dep = subparsers.add_parser("deployment",
                                 help="candidate 201st Base deployment zones (analytical hypotheses)")
-    dep.add_argument("--dem", help=f"DEM GeoTIFF/COG (default: ${dem_io.DEM_ENV_VAR}, then {dem_io.default_dem_path()})")
+    dep.add_argument("--dem", help=f"DEM GeoTIFF/COG or 'none' (default: ${dem_io.DEM_ENV_VAR}, then "
+                     f"{dem_io.default_dem_path()}, then the shipped coarse DEM)")
     dep.add_argument("--max-slope", type=float, default=15.0, help="maximum slope, degrees (default 15)")
     dep.add_argument("--max-elev", type=float, default=3500.0, help="maximum elevation, m (default 3500)")
     dep.add_argument("--max-hours", type=float, default=8.0,

@@ -1,7 +1,8 @@
 """``python -m geo terrain …``: profile along the border, slope/hillshade rasters, DEM fetch.
 
 The DEM is chosen by ``--dem``, then ``$BORDERMAP_DEM``, then the app's default file
-(``$XDG_DATA_HOME/border-map/dem.tif``); see :func:`geo.dem_io.resolve_dem_source`.
+(``$XDG_DATA_HOME/border-map/dem.tif``), then the coarse overview DEM shipped in ``data/``
+(``none``: no DEM); see :func:`geo.dem_io.resolve_dem_source`.
 """
 
 from __future__ import annotations
@@ -145,8 +146,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     sub = terrain.add_subparsers(dest="terrain_command", required=True)
 
     def dem_option(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--dem", help="DEM GeoTIFF/COG path or URL (default: $BORDERMAP_DEM, then "
-                                     f"{dem_io.default_dem_path()})")
+        p.add_argument("--dem", help="DEM GeoTIFF/COG path or URL, or 'none' (default: $BORDERMAP_DEM, then "
+                                     f"{dem_io.default_dem_path()}, then the shipped coarse overview DEM)")
         p.add_argument("--json", action="store_true", help="print one JSON document")
 
     prof = sub.add_parser("profile", help="elevation along the border, west to east")

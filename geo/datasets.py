@@ -31,6 +31,13 @@ REFERENCE_BORDER_FILE = "reference/border_naturalearth_10m.geojson"
 PLACES_FILE = "places.geojson"
 SEED_INCIDENTS_FILE = "seed_incidents.geojson"
 
+#: The coarse overview DEM shipped in ``data/`` (GMTED2010, USGS, public domain; see data/DEM.md).
+SHIPPED_DEM_FILE = "tajik_afghan_border_dem.tif"
+#: How every result computed on the shipped DEM is labelled.
+SHIPPED_DEM_LABEL = "coarse overview DEM (GMTED2010, 90″ cells): indicative at 2.5-km cells"
+#: Value of a DEM setting (``--dem`` / ``BORDERMAP_DEM``) that switches terrain off.
+NO_DEM = "none"
+
 #: Provenance fields every shipped feature must carry.
 PROVENANCE_FIELDS = ("source", "source_date", "precision_km", "confidence")
 CONFIDENCE_VALUES = ("assessed", "claimed", "approximate")
@@ -111,3 +118,41 @@ def load_layer(name: str, data_dir: Path | None = None) -> gpd.GeoDataFrame:
 def file_metadata(name: str, data_dir: Path | None = None) -> dict[str, Any]:
     """The top-level ``metadata`` member of a shipped GeoJSON file (empty if absent)."""
     return dict(load_layer(name, data_dir).attrs.get("metadata", {}))
+
+
+def region_notes(data_dir: Path = DATA_DIR) -> list[dict[str, Any]]:
+    """Region-level notes of the places file: statements that locate nothing, so are not points.
+
+    Each note has ``id``, ``region``, ``title``, ``text``, ``source``, ``source_url``,
+    ``source_date`` and ``confidence``.
+    """
+    notes = file_metadata(PLACES_FILE, data_dir).get("region_notes") or []
+    return [dict(n) for n in notes if isinstance(n, dict)]
+
+
+def shipped_dem_path(data_dir: Path = DATA_DIR) -> Path:
+    """Where the shipped coarse overview DEM lives (it may be absent from a stripped install)."""
+    return data_dir / SHIPPED_DEM_FILE
+
+
+def default_dem_path(configured: str | Path | None = None, data_dir: Path = DATA_DIR) -> Path | None:
+    """The DEM used when none is named (no ``--dem``, ``BORDERMAP_DEM`` or upload).
+
+    ``configured`` is the user's own default file (e.g. the GLO-90 mosaic fetched into the
+    user data folder): used if it exists. Otherwise the shipped coarse overview DEM, so a
+    fresh install has terrain; ``None`` if neither exists.
+    """
+    if configured is not None and Path(configured).expanduser().is_file():
+        return Path(configured).expanduser()
+    shipped = shipped_dem_path(data_dir)
+    return shipped if shipped.is_file() else None
+
+
+def is_shipped_dem(source: str | Path | None, data_dir: Path = DATA_DIR) -> bool:
+    """True if ``source`` is the shipped coarse overview DEM (whose results need the coarse label)."""
+    if source is None or str(source).startswith(("http://", "https://", "/vsi")):
+        return False
+    try:
+        return Path(source).expanduser().resolve() == shipped_dem_path(data_dir).resolve()
+    except OSError:
+        return False

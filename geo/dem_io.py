@@ -15,7 +15,10 @@ bounded whatever the size of the DEM.
 
 Which DEM to use (:func:`resolve_dem_source`): ``--dem`` argument, then the
 ``BORDERMAP_DEM`` environment variable, then :func:`default_dem_path`
-(``$XDG_DATA_HOME/border-map/dem.tif``, i.e. ``~/.local/share/border-map/dem.tif``).
+(``$XDG_DATA_HOME/border-map/dem.tif``, i.e. ``~/.local/share/border-map/dem.tif``),
+then the coarse overview DEM shipped in ``data/`` (:func:`geo.datasets.default_dem_path`).
+``none`` as ``--dem`` or ``BORDERMAP_DEM`` switches terrain off. Results read from the
+shipped DEM carry :data:`geo.datasets.SHIPPED_DEM_LABEL` in ``Dem.source``.
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ from rasterio.errors import RasterioError, RasterioIOError
 from rasterio.warp import transform_bounds
 from rasterio.windows import Window, from_bounds
 
-from geo import terrain
+from geo import datasets, terrain
 from geo.crs import REGION_BOUNDS
 from geo.dem import Dem
 from geo.errors import (
@@ -89,8 +92,10 @@ def default_dem_path(environ: Mapping[str, str] | None = None) -> Path:
 
 
 def resolve_dem_source(dem: str | os.PathLike[str] | None = None,
-                       environ: Mapping[str, str] | None = None) -> str:
-    """The DEM to open: ``dem`` if given, else ``$BORDERMAP_DEM``, else the default file.
+                       environ: Mapping[str, str] | None = None,
+                       data_dir: Path = datasets.DATA_DIR) -> str:
+    """The DEM to open: ``dem`` if given, else ``$BORDERMAP_DEM``, else the user's default file,
+    else the coarse DEM shipped in ``data_dir`` (``none`` in either setting: no DEM).
 
     Raises
     ------
@@ -105,14 +110,20 @@ def resolve_dem_source(dem: str | os.PathLike[str] | None = None,
         if value is None or str(value) == "":
             continue
         text = str(value)
+        if text.strip().lower() == datasets.NO_DEM:
+            w, s, e, n = REGION_BOUNDS
+            raise TerrainUnavailableError(
+                f"no DEM: {origin} is '{datasets.NO_DEM}', so terrain is switched off; pass --dem PATH, or "
+                f"build the regional one with 'python -m geo terrain fetch --bbox {w},{s},{e},{n}'"
+            )
         if text.startswith(_URL_PREFIXES) or text.startswith("/vsi"):
             return text
         if not Path(text).expanduser().is_file():
             raise DataFileError(f"DEM file {text!r} (from {origin}) does not exist; check the path")
         return str(Path(text).expanduser())
-    default = configured.default_dem
-    if default.is_file():
-        return str(default)
+    chosen = datasets.default_dem_path(configured.default_dem, data_dir)
+    if chosen is not None:
+        return str(chosen)
     w, s, e, n = REGION_BOUNDS
     raise TerrainUnavailableError(
         f"no DEM found: pass --dem PATH (or set {DEM_ENV_VAR}), or build the regional one with "
@@ -319,6 +330,8 @@ def read_dem(source: str | os.PathLike[str], bounds: tuple[float, float, float, 
     label = Path(name).name if not name.startswith(_URL_PREFIXES) else name
     if desc:
         label = f"{label} ({desc})"
+    if datasets.is_shipped_dem(name):
+        label = f"{Path(name).name} ({datasets.SHIPPED_DEM_LABEL})"
     if factor > 1:
         note = (f"decimated {factor}× (window of {cells:,} cells > max_cells {max_cells:,}); "
                 "pass smaller bounds for full resolution")

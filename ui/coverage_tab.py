@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from geo import datasets
 from geo.assets import (
     ASSET_KINDS,
     PARAM_DEFAULTS,
@@ -346,6 +347,9 @@ def render(data: SceneData) -> list[LayerBundle]:
     if result is None:
         st.info("Add assets (anchors, typed coordinates or table rows) to see coverage and gaps.")
     else:
+        if model != "radius" and datasets.is_shipped_dem(dem_path):
+            st.caption(f"Terrain from the {datasets.SHIPPED_DEM_LABEL}: travel and sight figures are "
+                       "indicative only. Set BORDERMAP_DEM or upload a finer DEM for local work.")
         gaps = _results(data, result, names, dem_path if dem is not None else None)
         if st.toggle("Draw coverage and assets on the map", value=True, key="cov_show_map"):
             bundles += [coverage_layer(result, gaps, names), assets_layer(assets, model)]

@@ -14,7 +14,7 @@ import folium
 import pandas as pd
 import streamlit as st
 
-from geo import dem_io, terrain
+from geo import datasets, dem_io, terrain
 from geo.border import segment_border
 from geo.crs import REGION_BOUNDS
 from geo.dem import Dem
@@ -58,6 +58,9 @@ def current_source() -> tuple[str | None, str]:
         return None, str(exc)
     except BorderMapError as exc:
         return None, f"the configured DEM cannot be used: {exc}"
+    if datasets.is_shipped_dem(source):
+        return source, (f"the {datasets.SHIPPED_DEM_LABEL}, shipped with the app; set BORDERMAP_DEM or "
+                        "upload a finer DEM to replace it")
     origin = dem_io.DEM_ENV_VAR if read_settings().dem else "the default location"
     return source, f"{source} (from {origin})"
 
@@ -99,7 +102,8 @@ def sidebar_choice() -> TerrainChoice:
     if source is None:
         st.sidebar.caption("No DEM loaded — see the Terrain tab to add one.")
         return TerrainChoice(None, False, False)
-    st.sidebar.caption(f"DEM: {Path(source).name}")
+    st.sidebar.caption(f"DEM: the shipped {datasets.SHIPPED_DEM_LABEL}" if datasets.is_shipped_dem(source)
+                       else f"DEM: {Path(source).name}")
     hill = st.sidebar.checkbox("Hillshade (relief)", value=True, key="terrain_hillshade")
     slope = st.sidebar.checkbox("Slope classes", value=False, key="terrain_slope")
     return TerrainChoice(source, hill, slope)
@@ -113,12 +117,15 @@ def map_layers(choice: TerrainChoice) -> tuple[list[folium.map.Layer], list[Laye
     legend: list[LegendEntry] = []
     try:
         mtime = source_mtime(choice.source)
+        name = Path(choice.source).name
+        if datasets.is_shipped_dem(choice.source):
+            name = "GMTED2010 (USGS), coarse: indicative at 2.5-km cells"
         if choice.hillshade:
             uri, box = _hillshade_png(choice.source, mtime)
-            overlays.append(overlay_from_png(uri, box, "Hillshade", 0.45, "Relief: " + Path(choice.source).name))
+            overlays.append(overlay_from_png(uri, box, "Hillshade", 0.45, "Relief: " + name))
         if choice.slope:
             uri, box = _slope_png(choice.source, mtime)
-            overlays.append(overlay_from_png(uri, box, "Slope", 0.6, "Slope: " + Path(choice.source).name))
+            overlays.append(overlay_from_png(uri, box, "Slope", 0.6, "Slope: " + name))
             legend = [LegendEntry(f"Slope {label}", color, "square") for label, color in slope_legend()]
     except BorderMapError as exc:
         st.sidebar.error(f"Terrain overlay unavailable: {exc}")

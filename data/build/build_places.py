@@ -64,7 +64,48 @@ URL_24KG_2024 = "https://24.kg/english/311756__Attack_on_Chinese_workers_camp_in
 URL_RFE_BASES = "https://www.rferl.org/a/tajikistan-approves-chinese-base/31532078.html"
 URL_VISHKHARV = "https://tojkiston.ucoz.ru/index/dekha_vishkharv/0-3724"
 URL_SHUROOBOD = "https://iiab.me/kiwix/content/wikipedia_en_all_maxi_2023-10/A/Shuro-obod_District"
-URL_WIKIPEDIA = "https://en.wikipedia.org/"
+URL_WIKI_PANJI_POYON = "https://en.wikipedia.org/wiki/Tajik%E2%80%93Afghan_bridge_at_Panji_Poyon"
+URL_WIKI_TEM = "https://en.wikipedia.org/wiki/Tem,_Tajikistan"
+URL_WIKI_DARVAZ = "https://en.wikipedia.org/wiki/Tajik%E2%80%93Afghan_Friendship_Bridge"
+URL_WIKI_KHUMROGI = "https://de.wikipedia.org/wiki/Chumrogi-Br%C3%BCcke"
+URL_WIKI_ISHKOSHIM = "https://en.wikipedia.org/wiki/Ishkoshim,_Tajikistan"
+URL_WIKI_DUSHANBE = "https://en.wikipedia.org/wiki/Dushanbe"
+URL_SPUTNIK_2019 = (
+    "https://tj.sputniknews.ru/amp/20190213/puteshestvie-kabul-dushanbe-afghanistan-tajikistan-"
+    "video-marshrut-1028262703.html"
+)
+#: Cited by the project's fact-check (issue 14) for the closures after the December 2025
+#: attacks; the article itself was not retrieved while building, so only the outlet is linked.
+URL_SPUTNIK_TJ = "https://tj.sputniknews.ru/"
+URL_FERGANA_2022 = "https://fergana.plus/news/126118/"
+URL_ASIAPLUS_2019_POSTS = (
+    "https://asiaplustj.info/en/news/tajikistan/security/20190221/tajik-military-official-clams-"
+    "that-us-journalist-took-tajik-frontier-post-for-chinese-military-facility"
+)
+URL_ASIAPLUS_2025_CLASH = (
+    "https://asiaplustj.info/en/news/tajikistan/incidents/20251225/tajikistan-border-guards-foil-"
+    "armed-attack-from-afghanistan-two-borer-guard-officers-killed"
+)
+URL_ASIAPLUS_2025_REUTERS = (
+    "https://www.asiaplustj.info/en/news/tajikistan/security/20251203/tajikistan-reportedly-seeks-"
+    "russian-support-as-border-tensions-with-afghanistan-escalate"
+)
+URL_INSIDER_2025_DENIAL = "https://insiderpaper.com/tajikistan-rejects-idea-of-russian-help-guarding-afghan-border"
+URL_NATPOST_2021 = "https://nationalpost.com/pmn/news-pmn/tajikistan-asks-russia-led-bloc-for-help-on-afghan-border"
+URL_FERGANA_CSTO = "https://en.fergana.media/news/137466/?country=tj"
+URL_TASS_CSTO_2026 = "https://tass.com/world/2078683"
+URL_NEWSAZ_ELECTION = "https://news.az/news/tajikistan-s-ruling-party-wins-dominant-victory-in-parliamentary-elections"
+URL_STARTRIB_RECOGNITION = (
+    "https://www.startribune.com/russia-says-it-formally-recognizes-the-taliban-government-in-"
+    "afghanistan-becoming-the-first-country-to-do-so-since-2021/601389834"
+)
+URL_EXCLUSIVE_2025 = (
+    "https://exclusive.kz/na-vostoke-tadzhikistana-v-rezultate-vooruzhjonnogo-napadenija-s-afganskoj-"
+    "storony-ubity-dvoe-kitajskih-dorozhnikov"
+)
+
+#: Dushanbe as the Wikipedia infobox gives it (38°32′N 68°47′E, whole minutes: about ±1 km).
+DUSHANBE = (68.7833, 38.5333)
 
 # Derived coordinates (see module docstring), lat/lon rounded to 4 decimals (~10 m):
 #   Shodak: Vishkharv (38.4925 N, 70.9879 E, tojkiston.ucoz.ru) is at border chainage
@@ -90,58 +131,106 @@ def _place(**kw: Any) -> dict[str, Any]:
     return kw
 
 
+def _status(start: str, status: str, source: str, source_url: str, source_date: str, confidence: str,
+            note: str, *, temporary: bool = False, until: str | None = None) -> dict[str, Any]:
+    """One dated entry of a place's status history (read by ``geo.place_status``).
+
+    ``start`` / ``until`` are YYYY, YYYY-MM or YYYY-MM-DD (a partial date means its first
+    day); ``temporary`` marks a closure whose end is not on record.
+    """
+    return {"from": start, "until": until, "status": status, "temporary": temporary, "source": source,
+            "source_url": source_url, "source_date": source_date, "confidence": confidence, "note": note}
+
+
+#: Closures reported after the attacks of November–December 2025 (applies to every crossing).
+DEC_2025_CLOSURE = _status(
+    "2025-12-17", "reported closed", "Sputnik Tajikistan, 17 Dec 2025 (as cited by the project's fact-check)",
+    URL_SPUTNIK_TJ, "2025-12-17", "claimed",
+    "Crossings reported closed after the attacks of November-December 2025. The article was not "
+    "retrieved for this build: that the report covers this crossing is not confirmed, and no "
+    "reopening is on record.", temporary=True,
+)
+
+
 PLACES: list[dict[str, Any]] = [
     # ---------------------------------------------------------------- crossings
     _place(
         id="crossing-panji-poyon", name="Panji Poyon – Sher Khan Bandar bridge", kind="crossing",
         lat=37.1946, lon=68.6053,
         description=(
-            "US-funded road bridge of about 680 m over the Panj, joining Khatlon to Kunduz "
-            "province; it replaced an occasional ferry and is the main road link between the two "
-            "countries."
+            "US-funded two-lane girder bridge, 672 m long, over the Panj, joining Khatlon to "
+            "Kunduz province; opened on 26 August 2007, it replaced an occasional ferry and is the "
+            "main road link between the two countries."
         ),
         source="AFP via DNA India, 2007; The Independent, 2007", source_url=URL_DNA_2007,
         source_date="2007-08-26", precision_km=1.0, precision_label="exact", confidence="assessed",
         location_note=(
-            "Bridge coordinate from the project's starting list; lies 0.4 km from the DCW border "
-            "line, consistent with a river crossing. Not re-checked against imagery."
+            "Wikipedia infobox coordinate (37°11′41″N 68°36′19″E, article 'Tajik–Afghan bridge at "
+            "Panji Poyon', which also gives the 672 m length); 0.4 km from the DCW border line, "
+            "consistent with a river crossing. Not re-checked against imagery."
         ),
-        opened=2007, crossing_type="road bridge", official_crossing=True,
+        location_source="Wikipedia, Tajik–Afghan bridge at Panji Poyon", location_source_url=URL_WIKI_PANJI_POYON,
+        opened=2007, crossing_type="road bridge (girder, 672 m)", official_crossing=True,
         connects="Panji Poyon (TJK) – Sher Khan Bandar, Kunduz (AFG)",
+        status_history=[
+            _status("2007-08-26", "open", "AFP via DNA India, 2007", URL_DNA_2007, "2007-08-26", "assessed",
+                    "Opened by the Tajik and Afghan presidents."),
+            _status("2022-05-09", "closed", "Radio Ozodi via Fergana, 2022", URL_FERGANA_2022, "2022-05",
+                    "claimed",
+                    "Temporarily closed after fighting in Takhar sent rounds across the border; truck "
+                    "drivers reported the trouble from 9 May 2022. No reopening date is on record here.",
+                    temporary=True),
+            DEC_2025_CLOSURE,
+        ],
     ),
     _place(
         id="crossing-tem-demogan", name="Tem – Demogan bridge (Khorog)", kind="crossing",
         lat=37.5242, lon=71.5078,
         description=(
-            "First of the Aga Khan Development Network's Panj bridges, opened in November 2002 "
-            "just outside Khorog, with border posts and a small market."
+            "First of the Aga Khan Development Network's Panj bridges, a 135 m suspension bridge "
+            "opened on 3 November 2002 just outside Khorog, with border posts and a small market."
         ),
         source="AKDN press release, 2002", source_url=URL_AKDN_TEM, source_date="2002-11-03",
         precision_km=1.0, precision_label="exact", confidence="assessed",
         location_note=(
-            "Bridge coordinate from the project's starting list; 0.7 km from the DCW border line "
-            "and about 5 km from central Khorog. Not re-checked against imagery."
+            "Wikipedia infobox coordinate (37°31′27″N 71°30′28″E, article 'Tem, Tajikistan', which "
+            "also gives the 135 m length); 0.7 km from the DCW border line and about 5 km from "
+            "central Khorog. Not re-checked against imagery."
         ),
-        opened=2002, crossing_type="road bridge", official_crossing=True,
+        location_source="Wikipedia, Tem, Tajikistan (bridge infobox)", location_source_url=URL_WIKI_TEM,
+        opened=2002, crossing_type="suspension bridge (135 m)", official_crossing=True,
+        status_history=[
+            _status("2002-11-03", "open", "AKDN press release, 2002", URL_AKDN_TEM, "2002-11-03", "assessed",
+                    "Opened by the Aga Khan with the Tajik and Afghan leaders."),
+            DEC_2025_CLOSURE,
+        ],
         connects="Tem, Shughnon (TJK) – Demogan, Shighnan (AFG)",
     ),
     _place(
         id="crossing-darvaz-ruzvai", name="Darvaz bridge / Ruzvai crossing (Qal'ai Khumb)", kind="crossing",
         lat=38.4533, lon=70.8272,
         description=(
-            "Second AKDN bridge over the Panj, opened in Darvaz district in July 2004 near the "
-            "district centre Qal'ai Khumb. The Tajik list of international crossings names the "
-            "Darvaz crossing Ruzvai."
+            "Second AKDN bridge over the Panj, a 135 m suspension bridge opened on 6 July 2004 near "
+            "the Darvaz district centre Qal'ai Khumb. The Tajik list of international crossings "
+            "names the Darvaz crossing Ruzvai."
         ),
         source="Asia-Plus via Ismailimail, 2006 (dates the Darvaz bridge to July 2004)",
         source_url=URL_ISHKASHIM_2006, source_date="2004-07",
         precision_km=1.0, precision_label="exact", confidence="assessed",
         location_note=(
-            "Coordinate from the project's starting list; 0.7 km from the DCW line, about 4 km east of "
-            "Qal'ai Khumb. That the Ruzvai crossing and this bridge are one and the same is our "
-            "inference (AKDN reports a single Darvaz bridge), not a sourced statement."
+            "Coordinate as in other language editions of the Wikipedia article 'Tajik–Afghan "
+            "Friendship Bridge' (38°27′12″N 70°49′38″E; the English one rounds to 38°27′N 70°50′E and "
+            "gives the 135 m length); 0.7 km from the DCW line, about 4 km east of Qal'ai Khumb. "
+            "That the Ruzvai crossing and this bridge are one and the same is our inference (AKDN "
+            "reports a single Darvaz bridge), not a sourced statement."
         ),
-        opened=2004, crossing_type="road bridge", official_crossing=True,
+        location_source="Wikipedia, Tajik–Afghan Friendship Bridge", location_source_url=URL_WIKI_DARVAZ,
+        opened=2004, crossing_type="suspension bridge (135 m)", official_crossing=True,
+        status_history=[
+            _status("2004-07-06", "open", "Wikipedia, Tajik–Afghan Friendship Bridge", URL_WIKI_DARVAZ, "2004-07",
+                    "assessed", "Opened on 6 July 2004."),
+            DEC_2025_CLOSURE,
+        ],
         connects="Darvaz, Gorno-Badakhshan (TJK) – Maimay (Darwaz-i Payin), Badakhshan (AFG)",
     ),
     _place(
@@ -159,23 +248,39 @@ PLACES: list[dict[str, Any]] = [
         ),
         opened=2006, crossing_type="road bridge (reconstructed)", official_crossing=True,
         connects="Ishkashim (TJK) – Ishkashim, Badakhshan (AFG)",
+        status_history=[
+            _status("2006-10-31", "open", "Asia-Plus via Ismailimail, 2006", URL_ISHKASHIM_2006, "2006-10-31",
+                    "assessed", "Reopened after reconstruction."),
+            DEC_2025_CLOSURE,
+        ],
     ),
     _place(
         id="crossing-khumrogi-vanj", name="Vanj bridge (Khumrogi)", kind="crossing",
-        lat=38.3114, lon=71.2899,
+        lat=38.2719, lon=71.3383,
         description=(
-            "216 m suspension bridge built by AKDN and opened in August 2011, linking Vanj "
-            "district with Maimay district of Afghan Badakhshan; not on the list of international "
-            "crossings."
+            "Suspension bridge of 216 m (135 m main span) built by AKDN at Khumrogi, Vanj district, "
+            "and inaugurated on 16 August 2011, linking Vanj with Maimay (Mohi-May) district of "
+            "Afghan Badakhshan. Sputnik Tajikistan (2019) lists Khumrogi among the seven "
+            "international crossing points of the Tajik-Afghan border."
         ),
-        source="AKDN press release, 2011", source_url=URL_AKDN_VANJ, source_date="2011-08-16",
-        precision_km=12.0, precision_label="district", confidence="approximate",
+        source="AKDN press release, 2011; Sputnik Tajikistan, 2019 (list of crossings)", source_url=URL_AKDN_VANJ,
+        source_date="2011-08-16",
+        precision_km=2.0, precision_label="town", confidence="approximate",
         location_note=(
-            "Derived: DCW border line at chainage 595 km (the Panj below the Vanj river mouth), "
-            "0.3 km onto the Tajik bank. The village of Khumrogi was not located precisely."
+            "Coordinate of the German Wikipedia article 'Chumrogi-Brücke' (38°16′19″N 71°20′18″E, "
+            "which also gives 216 m and the 135 m span); the AKDN release is datelined Khumrogi. "
+            "0.5 km from the DCW border line, on the Tajik bank. Not re-checked against imagery."
         ),
-        opened=2011, crossing_type="suspension bridge", official_crossing=False,
+        location_source="Wikipedia (de), Chumrogi-Brücke", location_source_url=URL_WIKI_KHUMROGI,
+        opened=2011, crossing_type="suspension bridge (216 m)", official_crossing=True,
         connects="Khumrogi, Vanj (TJK) – Maimay, Badakhshan (AFG)",
+        status_history=[
+            _status("2011-08-16", "open", "AKDN press release, 2011", URL_AKDN_VANJ, "2011-08-16", "assessed",
+                    "Inaugurated by President Rahmon."),
+            _status("2019-02-13", "open", "Sputnik Tajikistan, 2019", URL_SPUTNIK_2019, "2019-02-13", "assessed",
+                    "Listed among the seven checkpoints through which the border can be crossed (February 2019)."),
+            DEC_2025_CLOSURE,
+        ],
     ),
     _place(
         id="crossing-shohon", name="Shohon bridge (Shamsiddin Shohin – Khwahan)", kind="crossing",
@@ -193,6 +298,15 @@ PLACES: list[dict[str, Any]] = [
         ),
         opened=2017, crossing_type="road bridge", official_crossing=True,
         connects="Shamsiddin Shohin, Khatlon (TJK) – Khwahan, Badakhshan (AFG)",
+        status_history=[
+            _status("2017-08", "open", "Asia-Plus, 2019", URL_SHOHON, "2019-02-18", "assessed",
+                    "In use since late summer 2017 (month approximate)."),
+            _status("2018-08", "closed", "Asia-Plus, 2019", URL_SHOHON, "2019-02-18", "assessed",
+                    "Closed by Tajikistan about six months before February 2019 (month approximate)."),
+            _status("2019-02", "open", "Asia-Plus, 2019", URL_SHOHON, "2019-02-18", "assessed",
+                    "Reopened at the Afghan authorities' request in the week before 18 February 2019."),
+            DEC_2025_CLOSURE,
+        ],
     ),
     _place(
         id="crossing-kokul", name="Kokul crossing (Farkhor)", kind="crossing",
@@ -210,11 +324,19 @@ PLACES: list[dict[str, Any]] = [
         ),
         opened=None, crossing_type="unknown", official_crossing=True,
         connects="Kokul, Farkhor (TJK) – Dasht-i Qala / Ai Khanum, Takhar (AFG)",
+        status_history=[
+            _status("2018-08-15", "closed", "Asia-Plus, 2018", URL_KOKUL, "2018-08-15", "assessed",
+                    "Temporarily closed after the Taliban took the district opposite on 13 August 2018; "
+                    "no reopening date is on record here.", temporary=True),
+            _status("2019-02-13", "open", "Sputnik Tajikistan, 2019", URL_SPUTNIK_2019, "2019-02-13", "assessed",
+                    "Listed among the seven checkpoints through which the border can be crossed (February 2019)."),
+            DEC_2025_CLOSURE,
+        ],
     ),
     # ---------------------------------------------------------------- Russian 201st base
     _place(
         id="rus201-dushanbe", name="201st Military Base – Dushanbe garrison", kind="garrison",
-        lat=38.5598, lon=68.7870,
+        lat=DUSHANBE[1], lon=DUSHANBE[0],
         description=(
             "Main garrison of Russia's 201st Military Base, Russia's largest military base "
             "abroad; the 2012 agreement, ratified in 2013, keeps the base in Tajikistan until "
@@ -222,8 +344,15 @@ PLACES: list[dict[str, Any]] = [
         ),
         source="TASS, 2014", source_url=URL_TASS_2042, source_date="2014-02-06",
         precision_km=8.0, precision_label="town", confidence="approximate",
-        location_note="City centre of Dushanbe; the base's compounds are not mapped here.",
+        location_note=(
+            "City centre of Dushanbe as the Wikipedia infobox gives it (38°32′N 68°47′E); the base's "
+            "compounds are not mapped here."
+        ),
         status="active", country="RUS",
+        status_history=[
+            _status("2013", "active", "TASS, 2014", URL_TASS_2042, "2014-02-06", "assessed",
+                    "Stationed under the 2012 agreement, ratified in 2013, which runs to 2042."),
+        ],
     ),
     _place(
         id="rus201-bokhtar", name="201st Military Base – Bokhtar garrison", kind="garrison",
@@ -236,6 +365,10 @@ PLACES: list[dict[str, Any]] = [
         precision_km=6.0, precision_label="town", confidence="approximate",
         location_note="Town centre of Bokhtar; the compound is not mapped here.",
         status="active", country="RUS",
+        status_history=[
+            _status("2013", "active", "TASS, 2014", URL_TASS_2042, "2014-02-06", "assessed",
+                    "Stationed under the 2012 agreement, ratified in 2013, which runs to 2042."),
+        ],
     ),
     _place(
         id="rus201-kulob-former", name="Former 201st Military Base garrison, Kulob", kind="garrison_history",
@@ -249,6 +382,11 @@ PLACES: list[dict[str, Any]] = [
         precision_km=6.0, precision_label="town", confidence="approximate",
         location_note="Town centre of Kulob; the former camp is not mapped here.",
         status="vacated 2015", country="RUS",
+        status_history=[
+            _status("2015-12", "vacated", "Asia-Plus, 2015", URL_KULOB_2015, "2015-11-19", "assessed",
+                    "The move out of Kulob began on 15 October 2015 and was to end by mid-December "
+                    "(month approximate)."),
+        ],
     ),
     # ---------------------------------------------------------------- Chinese presence
     _place(
@@ -301,12 +439,16 @@ PLACES: list[dict[str, Any]] = [
         id="cn-shaymak-post", name="Chinese-staffed post near Shaymak (Murghab)", kind="chinese_site",
         lat=37.52, lon=74.84,
         description=(
-            "Compound of some two dozen buildings and watchtowers near the Wakhan Corridor, "
-            "reported since 2019 to be manned by Chinese personnel; neither government "
-            "acknowledges it."
+            "Frontier post of about two dozen buildings and lookout towers in Murghab district near "
+            "the mouth of the Wakhan Corridor, reported by The Washington Post (19 Feb 2019) as a "
+            "Chinese military facility. A Tajik military official told Asia-Plus (21 Feb 2019) that "
+            "it is a Tajik post built by Chinese specialists under an intergovernmental agreement "
+            "of early October 2016, under which China funded five frontier posts and a training "
+            "centre. RFE/RL (October 2021) reported on Chinese security personnel in Tajikistan."
         ),
-        source="The Washington Post, 2019; RFE/RL Tajik Service, 2021", source_url=URL_RFE_BASES,
-        source_date="2019-02", precision_km=20.0, precision_label="district", confidence="approximate",
+        source="Asia-Plus, 2019 (Tajik military official; citing The Washington Post); RFE/RL Tajik Service, 2021",
+        source_url=URL_ASIAPLUS_2019_POSTS,
+        source_date="2019-02-21", precision_km=20.0, precision_label="district", confidence="approximate",
         location_note=(
             "Rough position of Shaymak village in the upper Aksu valley (about 3,850 m); the post "
             "itself was not located. Treat as area, not site."
@@ -329,19 +471,6 @@ PLACES: list[dict[str, Any]] = [
         ),
         operator="Tajik Interior Ministry (funded by China's Ministry of Public Security)",
     ),
-    _place(
-        id="cn-pap-gbao", name="Chinese People's Armed Police presence (Gorno-Badakhshan, general)",
-        kind="chinese_site", lat=37.9, lon=72.6,
-        description=(
-            "According to the Lansing Institute, Beijing keeps two People's Armed Police "
-            "contingents in Tajikistan to guard Chinese projects. Their sites are not public; "
-            "this marker stands for the province, not a place."
-        ),
-        source=f"{LANSING}; {DID}", source_url=LANSING_URL, source_date="2025",
-        precision_km=250.0, precision_label="district", confidence="approximate",
-        location_note="Symbolic point inside Gorno-Badakhshan; no location is known.",
-        operator="People's Armed Police of China (reported)",
-    ),
     # ---------------------------------------------------------------- towns
     *[
         _place(
@@ -351,11 +480,11 @@ PLACES: list[dict[str, Any]] = [
             location_note=note, side=side,
         )
         for slug, name, lat, lon, side, desc, src, url, prec, conf, note, sdate in [
-            ("dushanbe", "Dushanbe", 38.5598, 68.7870, "TJK",
+            ("dushanbe", "Dushanbe", DUSHANBE[1], DUSHANBE[0], "TJK",
              "Capital of Tajikistan, about 125 km north of the border.",
-             "Wikipedia (coordinates)", "https://en.wikipedia.org/wiki/Dushanbe", 5.0, "assessed",
-             "Town centre: standard gazetteer coordinate (Wikipedia infobox), not re-checked for "
-             "this build.", "2023"),
+             "Wikipedia (coordinates)", URL_WIKI_DUSHANBE, 5.0, "assessed",
+             "City centre as the Wikipedia infobox gives it (38°32′N 68°47′E, whole minutes, so "
+             "±1 km from rounding).", "2023"),
             ("bokhtar", "Bokhtar", 37.8364, 68.7803, "TJK",
              "Centre of Khatlon region, called Qurghonteppa until 2018.",
              "Wikipedia (coordinates)", "https://en.wikipedia.org/wiki/Bokhtar", 5.0, "assessed",
@@ -383,9 +512,9 @@ PLACES: list[dict[str, Any]] = [
              "this build.", "2023"),
             ("ishkashim", "Ishkashim", 36.7275, 71.6114, "TJK",
              "District centre at the western entrance of the Wakhan valley.",
-             "Wikipedia (coordinates)", URL_WIKIPEDIA, 5.0, "assessed",
-             "Town centre: standard gazetteer coordinate (Wikipedia infobox), not re-checked for "
-             "this build.", "2023"),
+             "Wikipedia (coordinates)", URL_WIKI_ISHKOSHIM, 5.0, "assessed",
+             "Town centre; the Wikipedia infobox gives 36°43′38″N 71°36′42″E, within 0.1 km of "
+             "this point.", "2023"),
             ("murghab", "Murghab", 38.1667, 73.9667, "TJK",
              "High-plateau centre of Murghab district on the Pamir Highway, about 80 km from the "
              "Afghan border.",
@@ -399,9 +528,11 @@ PLACES: list[dict[str, Any]] = [
              "this build.", "2023"),
             ("sher-khan-bandar", "Sher Khan Bandar", 37.1600, 68.6200, "AFG",
              "River port at the Afghan end of the Panji Poyon bridge.",
-             "Wikipedia", URL_WIKIPEDIA, 5.0, "approximate",
-             "Placed about 4 km south of the bridge on the Afghan bank; settlement not located "
-             "precisely.", "2023"),
+             "Wikipedia, Tajik–Afghan bridge at Panji Poyon (names Sherkhan Bandar as the Afghan end)",
+             URL_WIKI_PANJI_POYON, 5.0, "approximate",
+             "Placed by the project about 4 km south of the bridge on the Afghan bank; the cited "
+             "article names the settlement but does not locate it, so this point is an estimate.",
+             "2023"),
             ("faizabad", "Faizabad", 37.1166, 70.5800, "AFG",
              "Capital of Afghanistan's Badakhshan province, from which the Wakhan is run.",
              "Wikipedia (coordinates)", "https://en.wikipedia.org/wiki/Fayzabad,_Badakhshan", 5.0,
@@ -411,8 +542,31 @@ PLACES: list[dict[str, Any]] = [
     ],
 ]
 
+#: Statements about a whole region that locate nothing: shipped as notes (file metadata), never as points.
+REGION_NOTES: list[dict[str, Any]] = [
+    {
+        "id": "note-cn-pap",
+        "region": "Tajikistan (no site known)",
+        "title": "Chinese People's Armed Police contingents (reported)",
+        "text": (
+            "The Lansing Institute writes that China keeps two People's Armed Police contingents "
+            "in Tajikistan to protect Chinese projects. It does not say where they are, and no "
+            "other source used here locates them, so the map draws no point for them."
+        ),
+        "source": f"{LANSING}; {DID}", "source_url": LANSING_URL, "source_date": "2025",
+        "confidence": "claimed",
+    },
+]
+
 INCIDENT_SOURCES = [
     {"name": "24.kg citing Tajik and Chinese MFAs (2024)", "url": URL_24KG_2024},
+    {"name": "Asia-Plus citing Khovar, Tajik Border Troops (2025-12-25)", "url": URL_ASIAPLUS_2025_CLASH},
+    {"name": "Reuters via Asia-Plus, talks on joint patrols (2025-12-03)", "url": URL_ASIAPLUS_2025_REUTERS},
+    {"name": "Reuters via National Post, Tajik appeal to the CSTO (2021-07-07)", "url": URL_NATPOST_2021},
+    {"name": "TASS, CSTO border programme (2026-01-29)", "url": URL_TASS_CSTO_2026},
+    {"name": "Fergana, CSTO border programme stages (2025)", "url": URL_FERGANA_CSTO},
+    {"name": "News.az, parliamentary elections (2025-03-03)", "url": URL_NEWSAZ_ELECTION},
+    {"name": "AP via Star Tribune, Russia recognises the Taliban (2025-07-03)", "url": URL_STARTRIB_RECOGNITION},
     {"name": "TRT World citing the Tajik MFA (2025-11-27)", "url": URL_TRT_2025},
     {"name": "Global Times citing the Chinese embassy (2025-11-28)", "url": URL_GT_2025},
     {"name": "Gazeta.ru citing Tajik Border Troops via Interfax (2025-12-01)", "url": URL_GAZETA_2025},
@@ -432,7 +586,7 @@ INCIDENTS: list[dict[str, Any]] = [
         "event_date": "2024-11-18",
         "event_type": "Violence against civilians",
         "sub_event_type": "Attack",
-        "actor1": "Unidentified Armed Group (Afghanistan)",
+        "actor1": "Unidentified Armed Group",
         "actor2": "Civilians (China)",
         "admin1": "Khatlon",
         "admin2": "Shamsiddin Shohin",
@@ -443,17 +597,18 @@ INCIDENTS: list[dict[str, Any]] = [
         "fatalities": 1,
         "injured": 5,
         "nationals": "CN;TJ",
-        "origin": "Across the border from Afghanistan (per local reports; no official attribution)",
+        "origin": "Unattributed: the attackers were not identified and no one claimed the attack (24.kg, 2024)",
         "confidence": "assessed",
         "source": "24.kg citing Asia-Plus and the Chinese MFA, 2024; RFE/RL Tajik Service, 2025",
         "source_url": URL_24KG_2024,
         "source_date": "2024-11-20",
         "precision_km": 30.0,
         "notes": (
-            "Night of 17–18 Nov. Armed men reportedly crossed the Panj and attacked the camp of a "
-            "Chinese gold-exploration team. One Chinese citizen died; RFE/RL gives five injured "
-            "(four Chinese, one Tajik), the Chinese MFA four. Plotted at the district centre: "
-            "the gorge was not located."
+            "Night of 18 Nov (24.kg). The camp of a Chinese gold-exploration company in the Zarbuz "
+            "gorge was attacked; one Chinese citizen died. The Chinese MFA gives four injured, "
+            "RFE/RL five (four Chinese, one Tajik). The attackers were not identified and no one "
+            "claimed the attack, so no origin is recorded. Plotted at the district centre: the "
+            "gorge was not located."
         ),
     },
     {
@@ -506,7 +661,7 @@ INCIDENTS: list[dict[str, Any]] = [
         "fatalities": 2,
         "injured": 2,
         "nationals": "CN",
-        "origin": "Ruzvayak village, Maimay district, Badakhshan, Afghanistan (per Tajik security service)",
+        "origin": "Ruzvayak village, Badakhshan province, Afghanistan (per the Tajik Border Troops, via Interfax)",
         "confidence": "assessed",
         "source": "Gazeta.ru citing Tajik Border Troops via Interfax, 2025; AFP, 2025; Radio Ozodi, 2025",
         "source_url": URL_GAZETA_2025,
@@ -515,7 +670,212 @@ INCIDENTS: list[dict[str, Any]] = [
         "notes": (
             "About 18:45 local time. Gunmen fired on China Road and Bridge Corporation staff "
             "working in a gallery of the new Qal'ai Khumb – Vanj road; two Chinese died, two were "
-            "wounded. Village position derived from a gazetteer (see PLACES.md)."
+            "wounded. The Border Troops' statement names Ruzvayak village in Badakhshan province, "
+            "no district. That Taliban border units moved into Maimay district may have been "
+            "involved is Afghanistan International's own claim (reported via Radio Ozodi). Village "
+            "position derived from a gazetteer (see PLACES.md)."
+        ),
+    },
+]
+
+
+_NATIONAL = {
+    "disorder_type": "Strategic developments",
+    "event_type": "Strategic developments",
+    "record_kind": "development",
+    "verification": "unverified",
+    "admin1": "Dushanbe",
+    "latitude": DUSHANBE[1],
+    "longitude": DUSHANBE[0],
+    "geo_precision": 3,
+    "precision_km": 5.0,
+    "fatalities": 0,
+}
+#: How a national-level development is placed (PLACES.md repeats it).
+NATIONAL_NOTE = "National-level development: plotted at Dushanbe (the capital), not at a site."
+
+INCIDENTS += [
+    {
+        **_ACLED_COMMON,
+        "id": "seed-2025-12-24-shamsiddin-shohin",
+        "event_date": "2025-12-24",
+        "event_type": "Battles",
+        "sub_event_type": "Armed clash",
+        "actor1": "Unidentified Armed Group",
+        "actor2": "Military Forces of Tajikistan (Border Troops)",
+        "admin1": "Khatlon",
+        "admin2": "Shamsiddin Shohin",
+        "location": "Near border post No. 5 'Bogh' of the 'Sarichashma' border unit (village of Kavo), "
+                    "Shamsiddin Shohin district",
+        "latitude": SHUROOBOD[1],
+        "longitude": SHUROOBOD[0],
+        "geo_precision": 2,
+        "fatalities": 5,
+        "injured": None,
+        "nationals": "TJ",
+        "origin": "Crossed from Afghanistan (per the Tajik Border Troops' statement, published by Khovar)",
+        "confidence": "assessed",
+        "source": "Asia-Plus citing Khovar (Tajik Border Troops' statement), 2025; Dunya News citing Khovar, 2025",
+        "source_url": URL_ASIAPLUS_2025_CLASH,
+        "source_date": "2025-12-25",
+        "precision_km": 30.0,
+        "tags": "",
+        "notes": (
+            "Three armed men crossed from Afghanistan at 23:30 on 23 Dec, the Border Troops said, "
+            "intending to attack a border post; found at 11:15 on 24 Dec, they refused to surrender. "
+            "All three and two Tajik border guards were killed. The statement called it the third "
+            "armed attack from Afghanistan in a month. Plotted at the district centre: the post "
+            "and the village were not located."
+        ),
+    },
+    {
+        **_NATIONAL,
+        "id": "dev-2021-07-07-csto-appeal",
+        "event_date": "2021-07-07",
+        "sub_event_type": "Other",
+        "actor1": "Government of Tajikistan",
+        "actor2": "Collective Security Treaty Organization",
+        "country": "Tajikistan",
+        "admin2": "",
+        "location": "CSTO Permanent Council session; plotted at Dushanbe",
+        "nationals": "TJ",
+        "origin": "",
+        "confidence": "assessed",
+        "source": "Reuters via National Post, 2021 (citing RIA); Armenpress, 2021",
+        "source_url": URL_NATPOST_2021,
+        "source_date": "2021-07-07",
+        "tags": "csto-request-informal",
+        "notes": (
+            "Tajikistan's permanent representative to the CSTO, Hasan Sultonov, told the Permanent "
+            "Council that the country could hardly handle the situation on the Afghan border alone, "
+            "and called on members to carry out the Collective Security Council's decision of 23 "
+            "September 2013 on helping Tajikistan strengthen that border. An appeal, not a request "
+            "under the collective-defence article: marked csto-request-informal. " + NATIONAL_NOTE
+        ),
+    },
+    {
+        **_NATIONAL,
+        "id": "dev-2024-11-28-csto-border-programme",
+        "event_date": "2024-11-28",
+        "sub_event_type": "Agreement",
+        "actor1": "Collective Security Treaty Organization",
+        "actor2": "Government of Tajikistan",
+        "country": "Tajikistan",
+        "admin2": "",
+        "location": "CSTO summit (Astana); plotted at Dushanbe",
+        "nationals": "TJ",
+        "origin": "",
+        "confidence": "assessed",
+        "source": "TASS (CSTO Secretary General), 2026; Fergana citing the CSTO press service, 2025 (stages)",
+        "source_url": URL_TASS_CSTO_2026,
+        "source_date": "2026-01-29",
+        "tags": "",
+        "notes": (
+            "The CSTO's Interstate Targeted Programme for strengthening the Tajik-Afghan border, "
+            "first decided on 23 Sep 2013, was adopted on 28 Nov 2024. Three stages: 2025, Tajikistan "
+            "assesses what members can supply, finds funding and signs contracts; 2026-27, weapons "
+            "and equipment are delivered to selected border posts; 2027-29, the programme covers the "
+            "whole border. In January 2026 the CSTO Secretary General said the first stage (lists "
+            "of equipment and suppliers) was still under way. Allied help, not an answer to an "
+            "invocation: no trigger marker. " + NATIONAL_NOTE
+        ),
+    },
+    {
+        **_NATIONAL,
+        "id": "dev-2025-03-02-parliamentary-elections",
+        "event_date": "2025-03-02",
+        "sub_event_type": "Other",
+        "actor1": "Government of Tajikistan",
+        "actor2": "",
+        "country": "Tajikistan",
+        "admin2": "",
+        "location": "Tajikistan (nationwide vote); plotted at Dushanbe",
+        "nationals": "TJ",
+        "origin": "",
+        "confidence": "assessed",
+        "source": "News.az citing Tajik media, 2025",
+        "source_url": URL_NEWSAZ_ELECTION,
+        "source_date": "2025-03-03",
+        "tags": "",
+        "notes": (
+            "Elections to the lower house (63 seats: 41 constituencies, 22 party-list seats). The "
+            "ruling People's Democratic Party took 12 of the 22 list seats; official turnout 85.3%. "
+            "Context for the government's nationalist line on the border. " + NATIONAL_NOTE
+        ),
+    },
+    {
+        **_NATIONAL,
+        "id": "dev-2025-07-03-russia-recognises-taliban",
+        "event_date": "2025-07-03",
+        "sub_event_type": "Other",
+        "actor1": "Government of Russia",
+        "actor2": "Government of Afghanistan (Taliban)",
+        "country": "Russia",
+        "admin1": "Moscow",
+        "admin2": "",
+        "location": "Moscow; plotted at Dushanbe as regional context",
+        "nationals": "RU;AF",
+        "origin": "",
+        "confidence": "assessed",
+        "source": "AP via Star Tribune, 2025; AFP via LBC, 2025",
+        "source_url": URL_STARTRIB_RECOGNITION,
+        "source_date": "2025-07-03",
+        "tags": "",
+        "notes": (
+            "Russia formally recognised the Taliban government of Afghanistan, the first country to "
+            "do so since 2021, by accepting the credentials of its new ambassador. It frames how "
+            "Moscow can act on the Tajik-Afghan border. A Russian act, outside the map's region: "
+            "plotted at Dushanbe as context, not at a site."
+        ),
+    },
+    {
+        **_NATIONAL,
+        "id": "dev-2025-11-28-china-embassy-leave-border",
+        "event_date": "2025-11-28",
+        "sub_event_type": "Other",
+        "actor1": "Government of China (Embassy in Tajikistan)",
+        "actor2": "Civilians (China)",
+        "country": "Tajikistan",
+        "admin2": "",
+        "location": "Embassy of China, Dushanbe",
+        "nationals": "CN",
+        "origin": "",
+        "confidence": "assessed",
+        "source": "Global Times citing the Chinese embassy, 2025; Fergana, 2025 (renewed call of 1 Dec)",
+        "source_url": URL_GT_2025,
+        "source_date": "2025-11-28",
+        "tags": "china-demands-protection",
+        "notes": (
+            "After the 26 Nov attack the Chinese embassy condemned it, asked Tajikistan to punish "
+            "those responsible and protect Chinese citizens and projects, and urged Chinese nationals "
+            "near the Tajik-Afghan border to leave; it renewed the call on 1 Dec after the Shodak "
+            "attack. A public demand for protection that does not point at Russia: marked "
+            "china-demands-protection. " + NATIONAL_NOTE
+        ),
+    },
+    {
+        **_NATIONAL,
+        "id": "dev-2025-12-02-joint-patrol-talks",
+        "event_date": "2025-12-02",
+        "sub_event_type": "Other",
+        "actor1": "Government of Tajikistan",
+        "actor2": "Military Forces of Russia (201st Military Base); Collective Security Treaty Organization",
+        "country": "Tajikistan",
+        "admin2": "",
+        "location": "Dushanbe (talks)",
+        "nationals": "TJ;RU",
+        "origin": "",
+        "confidence": "claimed",
+        "source": "Reuters via Asia-Plus, 2025 (three Tajik security officials); AFP via Insider Paper, 2025 (denial)",
+        "source_url": URL_ASIAPLUS_2025_REUTERS,
+        "source_date": "2025-12-03",
+        "tags": "csto-request-informal",
+        "notes": (
+            "Reuters (2 Dec), citing three unnamed Tajik security officials: Tajikistan was in talks "
+            "with Russia and the CSTO on joint patrols of the border by troops of the 201st base, "
+            "possibly with helicopter support. Tajikistan's Foreign Ministry denied it on 3 Dec. "
+            "Anonymous and officially denied: confidence claimed. A request outside the formal "
+            "mechanisms: marked csto-request-informal. " + NATIONAL_NOTE
         ),
     },
 ]
@@ -538,6 +898,7 @@ def places_collection() -> dict[str, Any]:
             "title": "Border Map reference places: crossings, 201st base garrisons, Chinese sites, towns",
             "built": BUILT, "licence": LICENCE, "sources": PLACE_SOURCES,
             "crs": "EPSG:4326", "provenance_table": "data/PLACES.md",
+            "region_notes": REGION_NOTES,
         },
         "features": feats,
     }
@@ -545,14 +906,16 @@ def places_collection() -> dict[str, Any]:
 
 def incidents_collection() -> dict[str, Any]:
     """The seed incidents FeatureCollection (a new dict each call)."""
-    feats = [_feature({"id": rec["id"], **rec}, rec["longitude"], rec["latitude"]) for rec in INCIDENTS]
+    feats = [_feature({"id": rec["id"], **{k: v for k, v in rec.items() if v != ""}},
+                      rec["longitude"], rec["latitude"]) for rec in INCIDENTS]
     return {
         "type": "FeatureCollection",
         "metadata": {
-            "title": "Border Map seed incidents: attacks on Chinese nationals, 2024–2025",
+            "title": "Border Map seed records: attacks and clashes on the border and cited developments, 2021–2025",
             "built": BUILT, "licence": LICENCE, "sources": INCIDENT_SOURCES,
             "crs": "EPSG:4326",
-            "schema": "ACLED-style fields (event_type, sub_event_type, geo_precision 1–3)",
+            "schema": "ACLED-style fields (event_type, sub_event_type, geo_precision 1–3); record_kind "
+                      "'development' for Strategic developments, whose tags carry the trigger markers",
         },
         "features": feats,
     }
@@ -562,10 +925,111 @@ def _md_cell(text: object) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
+#: Corrections made after the fact-check of issue 14, each with what it rests on
+#: (source, date, URL as cited). Rendered into PLACES.md and checked by tests/data.
+CORRECTIONS: list[dict[str, Any]] = [
+    {
+        "id": "crossing-khumrogi-vanj",
+        "change": "Now an official (international) crossing; placed at the bridge itself (Khumrogi) "
+                  "instead of a district-level point 6 km away; precision 12 km → 2 km.",
+        "rests_on": [
+            ("Sputnik Tajikistan", "2019-02-13", URL_SPUTNIK_2019,
+             "lists seven checkpoints on the Tajik-Afghan border, among them 'Khumrogi' in Vanj district"),
+            ("AKDN press release", "2011-08-16", URL_AKDN_VANJ, "datelined Khumrogi, Vanj District"),
+            ("Wikipedia (de), Chumrogi-Brücke", "2023", URL_WIKI_KHUMROGI,
+             "coordinate 38°16′19″N 71°20′18″E; 216 m, 135 m main span"),
+        ],
+    },
+    {
+        "id": "seed-2025-11-30-shodak",
+        "change": "Origin is Ruzvayak village, Badakhshan province, as the Border Troops said, with no "
+                  "district; 'Maimay district' is kept only as Afghanistan International's own claim "
+                  "in the notes.",
+        "rests_on": [
+            ("Gazeta.ru citing the Tajik Border Troops via Interfax", "2025-12-01", URL_GAZETA_2025,
+             "attackers came from the village of Ruzvayak, Badakhshan province"),
+            ("Exclusive.kz citing Radio Ozodi (Afghanistan International's claim)", "2025-12-01",
+             URL_EXCLUSIVE_2025, "Taliban border units moved into the Maimay area may have been involved"),
+        ],
+    },
+    {
+        "id": "seed-2024-11-18-zarbuz",
+        "change": "Date is the night of 18 Nov (not 17–18); 'crossed the Panj' removed; origin is "
+                  "unattributed, so the record no longer counts as Afghan origin for trigger 1; "
+                  "actor1 no longer says Afghanistan.",
+        "rests_on": [
+            ("24.kg citing the Tajik MFA and the Chinese MFA", "2024-11-20", URL_24KG_2024,
+             "night of 18 November; the attackers have not been identified; no one claimed it"),
+            ("RFE/RL Tajik Service", "2024-11-18", "https://www.rferl.org/",
+             "five injured, four Chinese and one Tajik (as cited by the fact-check; article not "
+             "retrieved, outlet linked)"),
+        ],
+    },
+    {
+        "id": "town-dushanbe",
+        "change": "Moved 2.9 km to the Wikipedia infobox coordinate it cites (also the Dushanbe "
+                  "garrison, rus201-dushanbe).",
+        "rests_on": [("Wikipedia, Dushanbe (infobox)", "2023", URL_WIKI_DUSHANBE, "38°32′N 68°47′E")],
+    },
+    {
+        "id": "note-cn-pap",
+        "change": "The 250-km 'district' point cn-pap-gbao is gone: the contingents are a region-level "
+                  "note (file metadata region_notes), not a site.",
+        "rests_on": [("Lansing Institute analysis", "2025", LANSING_URL, "two contingents in Tajikistan; no location given")],
+    },
+    {
+        "id": "cn-shaymak-post",
+        "change": "Text and citation: the URL is the Asia-Plus article actually used; a Tajik official "
+                  "says China built frontier posts under an October 2016 agreement (five posts and a "
+                  "training centre).",
+        "rests_on": [
+            ("Asia-Plus", "2019-02-21", URL_ASIAPLUS_2019_POSTS,
+             "Tajik military official: agreement of early October 2016; five frontier posts and one "
+             "training centre; one post in Murghab district"),
+            ("RFE/RL Tajik Service", "2021-10-28", URL_RFE_BASES, "Chinese personnel and bases (October 2021)"),
+        ],
+    },
+    {
+        "id": "crossing-panji-poyon",
+        "change": "Length 672 m (was 'about 680 m'); coordinate cited to Wikipedia.",
+        "rests_on": [("Wikipedia, Tajik–Afghan bridge at Panji Poyon", "2023", URL_WIKI_PANJI_POYON,
+                      "37°11′41″N 68°36′19″E; 672 m; opened 26 August 2007")],
+    },
+    {
+        "id": "crossing-tem-demogan",
+        "change": "135 m suspension bridge; coordinate cited to Wikipedia.",
+        "rests_on": [("Wikipedia, Tem, Tajikistan", "2023", URL_WIKI_TEM,
+                      "37°31′27″N 71°30′28″E; suspension bridge, 135 m; opened 3 November 2002")],
+    },
+    {
+        "id": "crossing-darvaz-ruzvai",
+        "change": "135 m suspension bridge opened 6 July 2004; coordinate cited to Wikipedia.",
+        "rests_on": [("Wikipedia, Tajik–Afghan Friendship Bridge", "2023", URL_WIKI_DARVAZ,
+                      "38°27′12″N 70°49′38″E; suspension bridge, 135 m; opened 6 July 2004")],
+    },
+    {
+        "id": "town-ishkashim",
+        "change": "Cites the Wikipedia article instead of the site's home page.",
+        "rests_on": [("Wikipedia, Ishkoshim, Tajikistan", "2023", URL_WIKI_ISHKOSHIM, "36°43′38″N 71°36′42″E")],
+    },
+    {
+        "id": "town-sher-khan-bandar",
+        "change": "Cites the article that names the settlement instead of the site's home page; the "
+                  "point stays an estimate.",
+        "rests_on": [("Wikipedia, Tajik–Afghan bridge at Panji Poyon", "2023", URL_WIKI_PANJI_POYON,
+                      "Sherkhan Bandar is the Afghan end of the bridge")],
+    },
+]
+
+
+def _md_sources(rests_on: list[tuple[str, str, str, str]]) -> str:
+    return "; ".join(f"{_md_cell(src)}, {when}, <{url}> — {_md_cell(what)}" for src, when, url, what in rests_on)
+
+
 def places_markdown() -> str:
     """The provenance table ``data/PLACES.md`` as text."""
     lines = [
-        "# Reference places and seed incidents — provenance",
+        "# Reference places and seed records — provenance",
         "",
         f"Built {BUILT} by `data/build/build_places.py`. Coordinates are WGS 84, given here as "
         "lat, lon (the GeoJSON files store [lon, lat]). `precision_km` is the radius within which "
@@ -589,25 +1053,77 @@ def places_markdown() -> str:
         )
     lines += [
         "",
-        "## Seed incidents (`data/seed_incidents.geojson`)",
+        "## Status history (`status_history` of each place)",
         "",
-        "| id | date | location | lat, lon | precision | geo_precision | killed / injured | "
-        "source (date) | how the coordinate was obtained |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "What a place's status was on a date is the latest entry that began on or before it "
+        "(`geo.place_status.status_as_of`). A partial date (2017-08) stands for its first day. "
+        "*Temporary* marks a closure whose end is not on record: the map keeps showing it as "
+        "the last reported state, with that caveat.",
+        "",
+        "| place | from | status | confidence | source (date) | note |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in PLACES:
+        for ev in r.get("status_history", []):
+            status = ev["status"] + (" (temporary)" if ev["temporary"] else "")
+            lines.append(
+                f"| {r['id']} | {ev['from']} | {status} | {ev['confidence']} | {_md_cell(ev['source'])} "
+                f"({ev['source_date']}) <{ev['source_url']}> | {_md_cell(ev['note'])} |"
+            )
+    lines += [
+        "",
+        "## Region-level notes (`metadata.region_notes` of `data/places.geojson`)",
+        "",
+        "Statements that concern a region but locate nothing. The map draws no point for them.",
+        "",
+    ]
+    for note in REGION_NOTES:
+        lines.append(f"- **{note['id']}** ({_md_cell(note['region'])}) — {_md_cell(note['text'])} "
+                     f"Source: {note['source']} ({note['source_date']}), confidence {note['confidence']}.")
+    lines += [
+        "",
+        "## Seed records (`data/seed_incidents.geojson`)",
+        "",
+        "Incidents and cited developments (`record_kind` development, ACLED 'Strategic "
+        "developments'; their `tags` carry the trigger markers). A new incident store starts "
+        "with them.",
+        "",
+        "| id | kind | date | location | lat, lon | precision | geo_precision | killed / injured | "
+        "markers | confidence | source (date) | how the coordinate was obtained |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     how = {
         "seed-2024-11-18-zarbuz": "District centre (Shuroobod); gorge not located.",
         "seed-2025-11-26-shohin-sm": "District centre (Shuroobod); camp and post not located.",
         "seed-2025-11-30-shodak": "Derived village position of Shodak (see cn-crbc-shodak).",
+        "seed-2025-12-24-shamsiddin-shohin": "District centre (Shuroobod); post and village not located.",
     }
     for r in INCIDENTS:
+        injured = "n/a" if r.get("injured") is None else r["injured"]
         lines.append(
-            f"| {r['id']} | {r['event_date']} | {_md_cell(r['location'])} | "
+            f"| {r['id']} | {r.get('record_kind', 'incident')} | {r['event_date']} | {_md_cell(r['location'])} | "
             f"{r['latitude']:.4f}, {r['longitude']:.4f} | {r['precision_km']:g} km | {r['geo_precision']} | "
-            f"{r['fatalities']} / {r['injured']} | {_md_cell(r['source'])} ({r['source_date']}) | "
-            f"{how[r['id']]} |"
+            f"{r['fatalities']} / {injured} | {r.get('tags') or '—'} | {r['confidence']} | "
+            f"{_md_cell(r['source'])} ({r['source_date']}) <{r['source_url']}> | "
+            f"{how.get(r['id'], NATIONAL_NOTE)} |"
         )
     lines += [
+        "",
+        "## Corrections after the fact-check (issue 14)",
+        "",
+        "Each correction and what it rests on: source, date, URL as cited, and what that source says.",
+        "",
+        "| id | change | rests on |",
+        "|---|---|---|",
+    ]
+    for c in CORRECTIONS:
+        lines.append(f"| {c['id']} | {_md_cell(c['change'])} | {_md_sources(c['rests_on'])} |")
+    lines += [
+        "",
+        "Cited without being read: the Sputnik Tajikistan article of 17 Dec 2025 on crossings "
+        "closed after the December attacks was not retrievable for this build. It is cited as the "
+        "fact-check gives it (outlet link only) and applied to every crossing as a *claimed* "
+        "closure. Likewise the RFE/RL figures for Zarbuz.",
         "",
         "## Derivations",
         "",
@@ -616,13 +1132,15 @@ def places_markdown() -> str:
         "projects to border chainage 552.9 km; the point at 558.0 km, moved 0.6 km onto the Tajik "
         "bank, is used. The DCW line is smoother than the river, so the true spot is probably "
         "slightly closer to Vishkharv: hence 3 km precision.",
-        "- **Ishkashim, Shohon, Kokul, Vanj crossings** — points of the DCW line at the stated "
+        "- **Ishkashim, Shohon, Kokul crossings** — points of the DCW line at the stated "
         "chainage, chosen from the named town or facing district; the bridges were not located "
         "on imagery.",
         "- **Vakhon** — only the village name and district are public; the point is the middle of "
         "the Tajik Wakhan valley, with a 50 km radius.",
         "- **Darvaz bridge = Ruzvai crossing** — an inference: the Tajik list of international "
         "crossings names Ruzvai for Darvaz, and AKDN reports one Darvaz bridge (2004).",
+        "- **National-level developments** — plotted at Dushanbe (38.5333 N, 68.7833 E) with "
+        "geo_precision 3: the point marks the capital, not where anything happened.",
         "",
     ]
     return "\n".join(lines)

@@ -20,7 +20,7 @@ def app_env(monkeypatch, tmp_path) -> Path:
     monkeypatch.setenv("BORDERMAP_DB", str(tmp_path / "incidents.gpkg"))
     monkeypatch.setenv("BORDERMAP_SCENARIOS", str(tmp_path / "scenarios"))
     monkeypatch.setenv("BORDERMAP_USER", "test analyst")
-    monkeypatch.delenv("BORDERMAP_DEM", raising=False)
+    monkeypatch.setenv("BORDERMAP_DEM", "none")  # not even the shipped overview DEM
     return tmp_path
 
 

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from geo.datasets import DATA_DIR, SEED_INCIDENTS_FILE
 from geo.store import IncidentStore
 from tests.conftest import ROOT
 
 APP = str(ROOT / "app.py")
+#: Records a new store starts with (data/seed_incidents.geojson: incidents and developments).
+SEED_DATES = sorted(f["properties"]["event_date"] for f in
+                    json.loads((DATA_DIR / SEED_INCIDENTS_FILE).read_text(encoding="utf-8"))["features"])
+N_SEED = len(SEED_DATES)
 XSS = "<script>window.__xss=1</script><img src=x onerror=\"window.__xss=2\">"
 
 
@@ -69,7 +75,7 @@ def _run(at: AppTest) -> AppTest:
 
 def test_seed_incidents_are_listed_with_their_side(app):
     table = _table(app)
-    assert len(table) == 3
+    assert len(table) == N_SEED
     assert set(table["side"]) <= {"TJK", "AFG", "other"} and "TJK" in set(table["side"])
     assert "Zarbuz" in " ".join(table["location"].astype(str))
 
@@ -108,7 +114,7 @@ def test_saving_adds_a_row_that_survives_a_restart(app, db):
     _run(app)
     assert not app.error, [e.value for e in app.error]
     table = _table(app)
-    assert len(table) == 4
+    assert len(table) == N_SEED + 1
     new = table[table["location"] == "Panji Poyon, near Farkhor"].iloc[0]
     assert new["notes"] == XSS  # stored as typed; st.dataframe shows text, never HTML
     assert app.text_input(key="inc_coords").value == ""  # the form is cleared for the next report
@@ -120,9 +126,9 @@ def test_saving_adds_a_row_that_survives_a_restart(app, db):
     assert not any("Saved" in s for s in _messages(app.success))
     # a new session (the app restarted) reads the same file
     again = _app()
-    assert len(_table(again)) == 4
+    assert len(_table(again)) == N_SEED + 1
     stored = IncidentStore(db).list()
-    assert XSS in set(stored["notes"]) and len(stored) == 4
+    assert XSS in set(stored["notes"]) and len(stored) == N_SEED + 1
     assert stored["fatalities"].isna().sum() == 1  # left blank: unknown, not zero
 
 
@@ -150,7 +156,7 @@ def test_invalid_field_names_it_and_writes_nothing(app, db, field, value, named)
     errors = _messages(app.error)
     assert errors and named in errors[0], errors
     assert IncidentStore(db).revision == revision
-    assert len(_table(app)) == 3
+    assert len(_table(app)) == N_SEED
     # nothing typed is lost
     assert app.text_input(key=f"inc_f_{field}").value == value
     assert app.text_input(key="inc_coords").value == "37.1944, 68.6053"
@@ -214,12 +220,12 @@ def test_import_previews_reports_rejected_rows_and_does_not_duplicate(app, db):
     _run(app)
     report = [s for s in _messages(app.success) if "report.csv" in s]
     assert report and "2 imported" in report[0] and "1 rejected" in report[0]
-    assert len(_table(app)) == 5
+    assert len(_table(app)) == N_SEED + 2
     app.button(key="inc_import_go").click()
     _run(app)
     report = [s for s in _messages(app.success) if "report.csv" in s]
     assert "0 imported" in report[0] and "2 already in the store" in report[0]
-    assert len(IncidentStore(db).list()) == 5
+    assert len(IncidentStore(db).list()) == N_SEED + 2
 
 
 def test_filters_narrow_the_table_and_the_style_choice_reruns(app):
@@ -230,7 +236,7 @@ def test_filters_narrow_the_table_and_the_style_choice_reruns(app):
     app.text_input(key="inc_actor").input("no such actor")
     _run(app)
     assert len(_table(app)) == 0
-    assert any("0 of 3 records" in c.value for c in app.caption)
+    assert any(f"0 of {N_SEED} records" in c.value for c in app.caption)
 
 
 def test_preview_shows_elevation_and_slope_when_a_dem_is_loaded(db, monkeypatch, region_dem):
@@ -249,11 +255,11 @@ def test_playback_shows_incidents_up_to_the_chosen_month(app):
     slider = app.select_slider(key="inc_until")
     steps = slider.options
     assert len(steps) >= 2
-    assert steps[0] == "Nov 2024"  # the earliest seed incident, 18 Nov 2024
+    assert steps[0] == "Jul 2021"  # the earliest seed record, Tajikistan's CSTO appeal of 7 Jul 2021
     slider.set_value(dt.date(2024, 11, 30))
     _run(app)
     shown = _table(app)
-    assert list(shown["event_date"]) == ["2024-11-18"]
+    assert sorted(shown["event_date"]) == [d for d in SEED_DATES if d <= "2024-11-30"]
     app.select_slider(key="inc_until").set_value(dt.date(2025, 11, 30))
     _run(app)
-    assert len(_table(app)) == 3
+    assert len(_table(app)) == len([d for d in SEED_DATES if d <= "2025-11-30"])

@@ -77,7 +77,7 @@ def serving(tmp: Path, **env: str) -> Iterator[str]:
     ``env`` adds or overrides environment variables (e.g. ``BORDERMAP_DEM``); no DEM by default.
     """
     base = {"XDG_DATA_HOME": str(tmp / "xdg"), "BORDERMAP_DB": str(tmp / "incidents.gpkg"),
-            "BORDERMAP_SCENARIOS": str(tmp / "scenarios"), "BORDERMAP_DEM": ""}
+            "BORDERMAP_SCENARIOS": str(tmp / "scenarios"), "BORDERMAP_DEM": "none"}
     proc, url = start_streamlit({**base, **env}, tmp / "streamlit.log")
     try:
         yield url

@@ -45,8 +45,8 @@ def _assets_file(tmp_path: Path, features: list[dict] | None = None) -> Path:
 
 @pytest.fixture(autouse=True)
 def _no_default_dem(monkeypatch, tmp_path):
-    """No DEM unless a test gives one: empty XDG data dir, no BORDERMAP_DEM."""
-    monkeypatch.delenv("BORDERMAP_DEM", raising=False)
+    """No DEM unless a test gives one: empty XDG data dir, BORDERMAP_DEM 'none' (not even the shipped one)."""
+    monkeypatch.setenv("BORDERMAP_DEM", "none")
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
 
 

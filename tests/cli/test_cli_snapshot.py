@@ -35,8 +35,8 @@ def test_html_snapshot(tmp_path, capsys, monkeypatch):
     assert main(["snapshot", "--out", str(out), "--layers", "border,incidents", "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["format"] == "html" and doc["layers"] == ["border", "incidents"]
-    # a store not created yet holds the three seed incidents
-    assert doc["incidents"] == 3 and doc["incidents_from"] == "store incidents.gpkg"
+    # a store not created yet holds the ten seed records (4 incidents, 6 developments)
+    assert doc["incidents"] == 10 and doc["incidents_from"] == "store incidents.gpkg"
     html = out.read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>") and "L.map(" in html
     assert doc["bytes"] == len(out.read_bytes())

@@ -35,8 +35,8 @@ def ramp_dem(tmp_path) -> Path:
 
 @pytest.fixture(autouse=True)
 def no_user_dem(tmp_path, monkeypatch):
-    """Never pick up a DEM from the developer's environment or home."""
-    monkeypatch.delenv("BORDERMAP_DEM", raising=False)
+    """Never pick up a DEM from the developer's environment or home, nor the shipped one."""
+    monkeypatch.setenv("BORDERMAP_DEM", "none")
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
 

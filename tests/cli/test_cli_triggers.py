@@ -51,25 +51,29 @@ def test_json_shape_exactly_as_cli_md(capsys, tmp_path):
 
 
 def test_seed_incidents_with_defaults(capsys, tmp_path):
-    """The three 2024–2025 seed attacks: Chinese victims, Afghan origin, inside Tajikistan, assessed,
-    but 1–3 killed each, below the default 10: trigger 1 partly met; no developments: 2 and 3 not met."""
+    """The shipped seed records (data/seed_incidents.geojson; reasons pinned in tests/data/test_board.py):
+    trigger 1 partly met by the two attributed November 2025 attacks on Chinese workers (3 and 2 killed,
+    below the default 10; the 2024 Zarbuz attack is unattributed); trigger 2 partly met by two requests
+    for help outside the formal CSTO mechanisms; trigger 3 partly met by the embassy's call to leave."""
     db = tmp_path / "store.gpkg"
     store = IncidentStore(db, create=True)
     seeds = store.list()
+    day = dict(zip(seeds["id"], seeds["event_date"].astype(str).str.slice(0, 10), strict=True))
     doc = triggers_json(capsys, db)
     by_id = {t["id"]: t for t in doc["triggers"]}
-    assert by_id[1]["status"] == "partly met"
-    assert sorted(by_id[1]["incident_ids"]) == sorted(seeds["id"])
-    assert (by_id[2]["status"], by_id[3]["status"]) == ("not met", "not met")
-    assert by_id[2]["incident_ids"] == by_id[3]["incident_ids"] == []
+    assert [by_id[i]["status"] for i in (1, 2, 3)] == ["partly met"] * 3
+    assert sorted(day[i] for i in by_id[1]["incident_ids"]) == ["2025-11-26", "2025-11-30"]
+    assert sorted(day[i] for i in by_id[2]["incident_ids"]) == ["2021-07-07", "2025-12-02"]
+    assert [day[i] for i in by_id[3]["incident_ids"]] == ["2025-11-28"]
     # lowered to 3 killed, the Shohin SM drone strike (3 killed) meets it
     lowered = {t["id"]: t for t in triggers_json(capsys, db, "--min-fatalities", "3")["triggers"]}
-    shohin = seeds.loc[seeds["fatalities"] == 3, "id"].tolist()
+    shohin = seeds.loc[(seeds["fatalities"] == 3) & (seeds["record_kind"] == "incident"), "id"].tolist()
     assert lowered[1]["status"] == "met" and lowered[1]["incident_ids"] == shohin
 
 
 def test_developments_added_from_the_command_line(capsys, tmp_path):
     db = tmp_path / "store.gpkg"
+    IncidentStore(db, seed_path=None, create=True)  # without the seed records and their markers
     inv = add_development(capsys, db, "2025-12-02", "Dushanbe requests CSTO help under the treaty. #csto-invoked")
     by_id = {t["id"]: t for t in triggers_json(capsys, db)["triggers"]}
     assert by_id[2] == {"id": 2, "name": "CSTO credibility crisis", "status": "partly met", "incident_ids": [inv]}
@@ -108,4 +112,4 @@ def test_module_entry_point_prints_one_json_document(tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(proc.stdout)
-    assert [t["status"] for t in doc["triggers"]] == ["partly met", "not met", "not met"]
+    assert [t["status"] for t in doc["triggers"]] == ["partly met", "partly met", "partly met"]

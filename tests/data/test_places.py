@@ -126,10 +126,13 @@ def test_places_have_the_fields_of_their_kind(feat: dict[str, Any]) -> None:
         assert p["side"] in {"TJK", "AFG"}
 
 
-def test_six_official_crossings() -> None:
-    official = [f for f in PLACES if f["properties"]["kind"] == "crossing"
-                and f["properties"]["official_crossing"]]
-    assert len(official) == 6  # Panji Poyon, Kokul, Ruzvai, Tem, Ishkoshim, Shohon
+def test_seven_official_crossings() -> None:
+    """Sputnik Tajikistan (13 Feb 2019) lists seven: Nizhny Panj, Kokul, Ruzvai, Tem, Ishkashim,
+    Shohon and Khumrogi."""
+    official = {f["properties"]["id"] for f in PLACES if f["properties"]["kind"] == "crossing"
+                and f["properties"]["official_crossing"]}
+    assert official == {"crossing-panji-poyon", "crossing-kokul", "crossing-darvaz-ruzvai", "crossing-tem-demogan",
+                        "crossing-ishkashim", "crossing-shohon", "crossing-khumrogi-vanj"}
 
 
 @pytest.mark.parametrize("feat", [f for f in PLACES if f["properties"]["kind"] != "crossing"],
@@ -148,7 +151,11 @@ def test_crossings_are_on_the_border_line(border: Border, feat: dict[str, Any]) 
     assert locate_point(border, lon, lat).distance_km <= 3.0
 
 
-@pytest.mark.parametrize("feat", INCIDENTS, ids=lambda f: f["properties"]["id"])
+VIOLENT = [f for f in INCIDENTS if f["properties"].get("record_kind", "incident") == "incident"]
+DEVELOPMENTS = [f for f in INCIDENTS if f["properties"].get("record_kind") == "development"]
+
+
+@pytest.mark.parametrize("feat", VIOLENT, ids=lambda f: f["properties"]["id"])
 def test_seed_incidents_are_well_formed(border: Border, feat: dict[str, Any]) -> None:
     p = feat["properties"]
     event = date.fromisoformat(p["event_date"])
@@ -158,11 +165,35 @@ def test_seed_incidents_are_well_formed(border: Border, feat: dict[str, Any]) ->
     assert p["sub_event_type"] in ACLED_TYPES[p["event_type"]]
     assert p["geo_precision"] in (1, 2, 3)
     assert p["country"] == "Tajikistan" and p["verification"] == "unverified"
-    for key in ("fatalities", "injured"):
-        assert isinstance(p[key], int) and p[key] >= 0
+    assert isinstance(p["fatalities"], int) and p["fatalities"] >= 0
+    assert p.get("injured") is None or (isinstance(p["injured"], int) and p["injured"] >= 0)
     for key in ("actor1", "actor2", "admin1", "admin2", "location", "nationals", "origin", "notes"):
         assert isinstance(p[key], str) and p[key].strip(), key
     assert feat["geometry"]["coordinates"] == [p["longitude"], p["latitude"]]
+    assert locate_point(border, p["longitude"], p["latitude"]).side == "TJK"
+
+
+def test_developments_of_issue_14_ship() -> None:
+    """Cited developments (record_kind development, ACLED Strategic developments) ship as seed records."""
+    dates = {f["properties"]["event_date"]: f["properties"] for f in DEVELOPMENTS}
+    assert set(dates) == {"2021-07-07", "2024-11-28", "2025-03-02", "2025-07-03", "2025-11-28", "2025-12-02"}
+    assert "Global Times" in dates["2025-11-28"]["source"]
+    assert "Reuters" in dates["2025-12-02"]["source"] and dates["2025-12-02"]["confidence"] == "claimed"
+    assert "2027-29" in dates["2024-11-28"]["notes"]  # the programme's stages
+    clash = next(f["properties"] for f in VIOLENT if f["properties"]["event_date"] == "2025-12-24")
+    assert clash["fatalities"] == 5 and "two Tajik border guards" in clash["notes"]
+
+
+@pytest.mark.parametrize("feat", DEVELOPMENTS, ids=lambda f: f["properties"]["id"])
+def test_developments_are_well_formed(border: Border, feat: dict[str, Any]) -> None:
+    p = feat["properties"]
+    assert date.fromisoformat(p["event_date"]) <= _parse_partial_date(p["source_date"]) <= date.today()
+    assert p["event_type"] == p["disorder_type"] == "Strategic developments"
+    assert p["sub_event_type"] in {"Agreement", "Other"}
+    assert p["geo_precision"] == 3 and p["fatalities"] == 0
+    assert "plotted at Dushanbe" in p["notes"] or "plotted at Dushanbe" in p["location"]
+    for key in ("actor1", "location", "notes", "source"):
+        assert isinstance(p[key], str) and p[key].strip(), key
     assert locate_point(border, p["longitude"], p["latitude"]).side == "TJK"
 
 
@@ -170,6 +201,8 @@ def test_places_md_lists_every_feature() -> None:
     text = (DATA_DIR / "PLACES.md").read_text(encoding="utf-8")
     for item in ALL:
         assert f"| {_fid(item)} |" in text
+    for note in datasets.region_notes():
+        assert f"**{note['id']}**" in text
 
 
 def test_committed_files_match_the_build_script(build_module: ModuleType) -> None:

@@ -458,13 +458,20 @@ def test_resolve_dem_source_precedence(tmp_path, monkeypatch):
     monkeypatch.delenv(dem_io.DEM_ENV_VAR, raising=False)
     data_home = tmp_path / "xdg"
     env = {"XDG_DATA_HOME": str(data_home)}
+    no_data = tmp_path / "stripped-install-data"  # no shipped overview DEM either
     with pytest.raises(TerrainUnavailableError, match=r"--dem PATH.*BORDERMAP_DEM.*terrain fetch --bbox"):
-        dem_io.resolve_dem_source(None, env)
+        dem_io.resolve_dem_source(None, env, data_dir=no_data)
+    no_data.mkdir()
+    shipped = write_dem(no_data / "tajik_afghan_border_dem.tif", np.zeros((3, 3)), Affine(0.1, 0, 70, 0, -0.1, 38))
+    assert dem_io.resolve_dem_source(None, env, data_dir=no_data) == str(shipped)  # the shipped fallback
+    for switched_off in ({**env, "BORDERMAP_DEM": "none"}, env):
+        with pytest.raises(TerrainUnavailableError, match="switched off.*terrain fetch --bbox"):
+            dem_io.resolve_dem_source("None" if switched_off is env else None, switched_off, data_dir=no_data)
     default = dem_io.default_dem_path(env)
     assert default == data_home / "border-map" / "dem.tif"
     default.parent.mkdir(parents=True)
     write_dem(default, np.zeros((3, 3)), Affine(0.1, 0, 70, 0, -0.1, 38))
-    assert dem_io.resolve_dem_source(None, env) == str(default)
+    assert dem_io.resolve_dem_source(None, env, data_dir=no_data) == str(default)  # the user's own first
     other = write_dem(tmp_path / "other.tif", np.zeros((3, 3)), Affine(0.1, 0, 70, 0, -0.1, 38))
     assert dem_io.resolve_dem_source(None, {**env, "BORDERMAP_DEM": str(other)}) == str(other)
     assert dem_io.resolve_dem_source(str(default), {**env, "BORDERMAP_DEM": str(other)}) == str(default)
