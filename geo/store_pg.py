@@ -380,6 +380,11 @@ class PostgisStore:
         return [{"incident_id": i, "action": a, "at": at, "by": b, "undone": bool(u), "data": dict(d)}
                 for i, a, at, b, u, d in rows]
 
+    def known_ids(self) -> set[str]:
+        """Ids of every record, deleted ones included."""
+        with self._read() as conn:
+            return {r[0] for r in conn.execute("SELECT id FROM incidents")}
+
     def insert_copies(self, records: Sequence[Mapping[str, Any]], history: Sequence[Mapping[str, Any]]) -> int:
         """Insert copied records exactly as they are (triggers stand aside) with their
         history, in one transaction; ids already here are skipped. Returns how many."""
