@@ -174,14 +174,14 @@ _INCREMENTER = textwrap.dedent("""
     conflicts = 0
     for _ in range(int(sys.argv[4])):
         while True:  # the way the page edits: read, then update later with the version seen
-            seen = any_store.get(sys.argv[3])
+            seen = store.get(sys.argv[3])
             try:
-                any_store.update(sys.argv[3], {"fatalities": seen["fatalities"] + 1}, "w",
+                store.update(sys.argv[3], {"fatalities": seen["fatalities"] + 1}, "w",
                              expected_version=seen["version"])
                 break
             except EditConflictError:
                 conflicts += 1
-    any_store.close()
+    store.close()
     print(conflicts)
 """)
 
@@ -205,9 +205,9 @@ _ADDER = textwrap.dedent("""
     from geo.store import open_store
     store = open_store(sys.argv[2], seed_path=None)
     for i in range(int(sys.argv[4])):
-        any_store.add({"event_date": "2025-03-15", "event_type": "Attack", "latitude": 37.1,
+        store.add({"event_date": "2025-03-15", "event_type": "Attack", "latitude": 37.1,
                    "longitude": 68.1 + i * 1e-4, "notes": f"writer {sys.argv[3]} #{i}"}, f"w{sys.argv[3]}")
-    any_store.close()
+    store.close()
 """)
 
 
