@@ -28,6 +28,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "coverage_cmd",
     "triggers_cmd",
     "snapshot_cmd",
+    "store_cmd",
 )
 
 EXIT_BAD_INPUT = 2

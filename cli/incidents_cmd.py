@@ -192,3 +192,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         p.add_argument("id")
         _common(p, by=name != "history")
         p.set_defaults(func=func)
+
+    from cli import incident_edit_cmd
+
+    incident_edit_cmd.register_into(sub, _common)

@@ -128,7 +128,7 @@ def resolve_dem_source(dem: str | os.PathLike[str] | None = None,
     raise TerrainUnavailableError(
         f"no DEM found: pass --dem PATH (or set {DEM_ENV_VAR}), or build the regional one with "
         f"'python -m geo terrain fetch --bbox {w},{s},{e},{n}' (Copernicus GLO-90, needs internet), "
-        f"which writes {default}"
+        f"which writes {configured.default_dem}"
     )
 
 

@@ -258,6 +258,10 @@ class IncidentStoreProtocol(Protocol):
         """History rows of these records, oldest first."""
         ...
 
+    def known_ids(self) -> set[str]:
+        """Ids of every record, deleted ones included."""
+        ...
+
     def insert_copies(self, records: Sequence[Mapping[str, Any]], history: Sequence[Mapping[str, Any]]) -> int:
         """Insert copied records as they are, with their history; skip ids already stored."""
         ...

@@ -155,10 +155,14 @@ class PostgisStore:
         logger.info("seeded %d incidents from %s", report.imported, seed.name)
 
     @contextlib.contextmanager
-    def _tx(self, by: str | None = None, action: str | None = None) -> Iterator[psycopg.Connection[Any]]:
-        """One transaction (committed on success); ``by``/``action`` go to the history triggers."""
+    def _tx(self, by: str | None = None, action: str | None = None, *,
+            pipeline: bool = True) -> Iterator[psycopg.Connection[Any]]:
+        """One transaction (committed on success); ``by``/``action`` go to the history triggers.
+
+        In pipeline mode (not for ``COPY``) BEGIN, the settings and the first statements
+        travel in one round trip."""
         try:
-            with self._pool.connection() as conn:
+            with self._pool.connection() as conn, (conn.pipeline() if pipeline else contextlib.nullcontext()):
                 with conn.transaction():
                     conn.execute("SELECT set_config('bordermap.user', %s, true), "
                                  "set_config('bordermap.action', %s, true), "
@@ -317,7 +321,7 @@ class PostgisStore:
         duplicates = 0
         columns = ("id", *CONTENT_FIELDS, "dedup_key")
         if valid:
-            with self._tx(by, "import") as conn:
+            with self._tx(by, "import", pipeline=False) as conn:
                 seen_keys: set[str] = set()
                 seen_ids: set[str] = set()
                 for start in range(0, len(valid), IMPORT_CHUNK):
@@ -352,9 +356,9 @@ class PostgisStore:
     def delete_zone(self, zone_id: str) -> None:
         """Soft-delete one zone."""
         with self._tx(None, "zone") as conn:
-            cur = conn.execute("UPDATE analyst_zones SET deleted = true WHERE id = %s AND NOT deleted",
-                               (str(zone_id),))
-            if cur.rowcount == 0:
+            row = conn.execute("UPDATE analyst_zones SET deleted = true WHERE id = %s AND NOT deleted "
+                               "RETURNING id", (str(zone_id),)).fetchone()
+            if row is None:
                 raise InvalidInputError(f"no zone with id {zone_id!r}")
 
     def list_zones(self, include_deleted: bool = False) -> gpd.GeoDataFrame:
@@ -380,10 +384,15 @@ class PostgisStore:
         return [{"incident_id": i, "action": a, "at": at, "by": b, "undone": bool(u), "data": dict(d)}
                 for i, a, at, b, u, d in rows]
 
+    def known_ids(self) -> set[str]:
+        """Ids of every record, deleted ones included."""
+        with self._read() as conn:
+            return {r[0] for r in conn.execute("SELECT id FROM incidents")}
+
     def insert_copies(self, records: Sequence[Mapping[str, Any]], history: Sequence[Mapping[str, Any]]) -> int:
         """Insert copied records exactly as they are (triggers stand aside) with their
         history, in one transaction; ids already here are skipped. Returns how many."""
-        with self._tx(None, "copy") as conn:
+        with self._tx(None, "copy", pipeline=False) as conn:
             conn.execute("SELECT set_config('bordermap.copying', 'on', true)")
             known = _existing(conn, "id", [str(r["id"]) for r in records])
             fresh = [r for r in records if str(r["id"]) not in known]

@@ -11,8 +11,8 @@ import re
 
 from rasterio.transform import rowcol
 
+from cli import main
 from geo import datasets, dem_io
-from geo.cli import main
 
 
 def test_shipped_dem_is_the_default_readable_and_labelled_coarse(tmp_path, capsys, monkeypatch) -> None:

@@ -11,6 +11,7 @@ from shapely.geometry import LineString, box
 from geo.border import Border, build_border
 from geo.crs import METRIC_CRS
 from geo.dem import Dem
+from tests.geo.store_backends import any_store, make_store, pg_cluster, store_target  # noqa: F401 (fixtures)
 
 
 def rough_terrain(shape: tuple[int, int], seed: int = 0, relief_m: float = 600.0) -> np.ndarray:

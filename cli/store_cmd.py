@@ -1,0 +1,55 @@
+"""``python -m geo store copy --from SRC --to DST``: move a whole store between GeoPackage and PostGIS."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from cli.output import emit
+
+_BAR = 30
+
+
+def _progress(stage: str, done: int, total: int) -> None:
+    """A progress bar on stderr (stdout stays one JSON document)."""
+    filled = _BAR if total == 0 else round(_BAR * done / total)
+    end = "\n" if done >= total else ""
+    print(f"\r{stage:<8} [{'#' * filled}{'.' * (_BAR - filled)}] {done}/{total}", end=end, file=sys.stderr,
+          flush=True)
+
+
+def _run_copy(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from geo.errors import InvalidInputError
+    from geo.store import is_postgres_url, open_store
+    from geo.store_copy import copy_store
+
+    if not is_postgres_url(args.source) and not Path(args.source).expanduser().is_file():
+        raise InvalidInputError(f"--from {args.source!r} does not exist; give a .gpkg store or a "
+                                "postgresql:// URL")
+    src = open_store(args.source, seed_path=None)
+    try:
+        dst = open_store(args.target, seed_path=None)
+        try:
+            report = copy_store(src, dst, on_progress=None if args.quiet else _progress)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    emit(report.to_dict(), args.json,
+         f"copied {report.records} records ({report.history} history entries) and {report.zones} zones; "
+         f"{report.skipped_records} records and {report.skipped_zones} zones were already there")
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``store`` command group."""
+    grp = subparsers.add_parser("store", help="manage incident stores (GeoPackage or PostGIS)")
+    sub = grp.add_subparsers(dest="store_command", required=True)
+    cp = sub.add_parser("copy", help="copy records (live and deleted), history and zones into another store")
+    cp.add_argument("--from", dest="source", required=True, help="source: a .gpkg file or postgresql://… URL")
+    cp.add_argument("--to", dest="target", required=True, help="destination: a .gpkg file or postgresql://… URL")
+    cp.add_argument("--quiet", action="store_true", help="no progress bar")
+    cp.add_argument("--json", action="store_true", help="print one JSON document")
+    cp.set_defaults(func=_run_copy)
