@@ -212,6 +212,16 @@ class PostgisStore:
             row = conn.execute("SELECT revision FROM bordermap_revision").fetchone()
             return int(row[0]) if row else 0
 
+    def identity(self) -> tuple[str, int, int]:
+        """``(location, database system identifier, database oid)``: another database (or one
+        dropped and made again under the same name) gets another identity; writes keep it."""
+        with self._read() as conn:
+            row = conn.execute("SELECT (SELECT system_identifier FROM pg_control_system()), oid "
+                               "FROM pg_database WHERE datname = current_database()").fetchone()
+        if row is None:
+            raise StoreError(f"{self.location}: the current database is not listed in pg_database")
+        return self.location, int(row[0]), int(row[1])
+
     def change_cursor(self) -> int:
         """The revision of the newest committed write (commit-ordered; for :meth:`changed_since`)."""
         return self.revision

@@ -50,6 +50,13 @@ def test_add_get_list(any_store: IncidentStoreProtocol) -> None:
         any_store.get("nope")
 
 
+def test_identity_is_stable_across_writes(any_store: IncidentStoreProtocol) -> None:
+    any_store.add(rec(), "ana")
+    before = any_store.identity()
+    any_store.add(rec(1), "ana")
+    assert before is not None and any_store.identity() == before
+
+
 def test_invalid_add_writes_nothing(any_store: IncidentStoreProtocol) -> None:
     any_store.add(rec(), "ana")
     rev = any_store.revision
