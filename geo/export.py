@@ -25,13 +25,14 @@ import tempfile
 import unicodedata
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from typing import Any
-
-import geopandas as gpd
+from typing import TYPE_CHECKING, Any
 
 from geo.crs import to_storage
 from geo.errors import InvalidInputError
 from geo.sanitize import csv_safe, escape_html
+
+if TYPE_CHECKING:  # frames are passed in; the module itself is not needed to write them
+    import geopandas as gpd
 
 logger = logging.getLogger(__name__)
 
