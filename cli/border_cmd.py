@@ -13,8 +13,8 @@ from geo.border import OFFICIAL_BREAKDOWN_KM, OFFICIAL_LENGTH_KM, hausdorff_km, 
 def border_info() -> dict[str, Any]:
     """The figures ``border info`` prints (also shown on the page)."""
     border = load_border()
-    ref = datasets.load_layer(datasets.REFERENCE_BORDER_FILE)
-    ref_line = ref.geometry.iloc[0]
+    ref = datasets.load_features(datasets.REFERENCE_BORDER_FILE)
+    ref_line, ref_props = ref.geometries[0], ref.properties[0]
     return {
         "length_km": round(border.length_km, 2),
         "west_end": [round(v, 6) for v in border.west_end],
@@ -24,9 +24,9 @@ def border_info() -> dict[str, Any]:
         "official_length_km": OFFICIAL_LENGTH_KM,
         "official_breakdown_km": OFFICIAL_BREAKDOWN_KM,
         "reference": {
-            "source": str(ref["source"].iloc[0]),
-            "length_km": round(float(ref["length_km"].iloc[0]), 2),
-            "hausdorff_km": round(hausdorff_km(border.line, ref_line), 2),
+            "source": str(ref_props["source"]),
+            "length_km": round(float(ref_props["length_km"]), 2),
+            "hausdorff_km": round(hausdorff_km(border.line, ref_line), 2),  # type: ignore[arg-type]
         },
     }
 

@@ -6,7 +6,6 @@ import argparse
 import dataclasses
 
 from cli.output import emit
-from geo.border import load_border
 from geo.coords import check_point, parse_coordinates
 
 
@@ -17,6 +16,8 @@ def _run_parse(args: argparse.Namespace) -> int:
 
 
 def _run_check(args: argparse.Namespace) -> int:
+    from geo.border import load_border
+
     lat, lon = parse_coordinates(args.text)
     check = check_point(lat, lon, load_border())
     payload = dataclasses.asdict(check)

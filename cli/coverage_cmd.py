@@ -12,22 +12,29 @@ import argparse
 import json
 import logging
 from pathlib import Path
-from typing import Any
-
-import geopandas as gpd
+from typing import TYPE_CHECKING, Any
 
 from cli.output import emit
-from geo import datasets, dem_io
-from geo.assets import Asset, anchor_assets_from_places, assets_from_geojson
-from geo.border import load_border
-from geo.coverage import MODELS, CoverageParams, compute_coverage, coverage_gaps, headline, rank_gaps
-from geo.dem import Dem
+from geo import datasets
 from geo.errors import DataFileError, InvalidInputError, TerrainUnavailableError
+from geo.settings import DEM_ENV, read_settings
+
+if TYPE_CHECKING:  # the analysis libraries are imported by the command that runs (quick --help)
+    import geopandas as gpd
+
+    from geo.assets import Asset
+    from geo.dem import Dem
 
 logger = logging.getLogger(__name__)
 
+#: ``--model`` choices: :data:`geo.coverage.MODELS` (a test keeps the two equal), written out
+#: so that ``--help`` need not import the coverage models.
+MODELS = ("radius", "travel", "sight")
+
 def _load_dem(arg: str | None, model: str) -> Dem | None:
     """The DEM for a terrain model (None for the radius model), via :mod:`geo.dem_io`."""
+    from geo import dem_io
+
     if model == "radius":
         return None
     try:
@@ -68,6 +75,10 @@ def _crossings(places: gpd.GeoDataFrame | None) -> list[tuple[float, float]]:
 
 
 def _run_coverage(args: argparse.Namespace) -> int:
+    from geo.assets import assets_from_geojson
+    from geo.border import load_border
+    from geo.coverage import CoverageParams, compute_coverage, coverage_gaps, headline, rank_gaps
+
     assets = assets_from_geojson(_read_json(args.assets, "assets"))
     params = CoverageParams(model=args.model, segment_km=args.segment_km)
     dem = _load_dem(args.dem, args.model)
@@ -106,6 +117,11 @@ def _run_coverage(args: argparse.Namespace) -> int:
 
 
 def _run_deployment(args: argparse.Namespace) -> int:
+    import geopandas as gpd
+
+    from geo.assets import anchor_assets_from_places, assets_from_geojson
+    from geo.border import load_border
+    from geo.coverage import CoverageParams, compute_coverage
     from geo.deployment import DeploymentParams, deployment_zones, zones_to_geojson
 
     params = DeploymentParams(max_slope_deg=args.max_slope, max_elev_m=args.max_elev,
@@ -148,8 +164,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     cov = subparsers.add_parser("coverage", help="patrol coverage of the border and its gaps")
     cov.add_argument("--assets", required=True, help="GeoJSON FeatureCollection of asset points")
     cov.add_argument("--model", choices=MODELS, default="radius", help="coverage model (default radius)")
-    cov.add_argument("--dem", help=f"DEM GeoTIFF/COG or 'none' (default: ${dem_io.DEM_ENV_VAR}, then "
-                     f"{dem_io.default_dem_path()}, then the shipped coarse DEM)")
+    cov.add_argument("--dem", help=f"DEM GeoTIFF/COG or 'none' (default: ${DEM_ENV}, then "
+                     f"{read_settings().default_dem}, then the shipped coarse DEM)")
     cov.add_argument("--segment-km", type=float, default=1.0, help="segment length in km (default 1)")
     cov.add_argument("--places", help="reference places GeoJSON (crossings); default: the shipped file")
     cov.add_argument("--json", action="store_true", help="print one JSON document")
@@ -157,8 +173,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     dep = subparsers.add_parser("deployment",
                                 help="candidate 201st Base deployment zones (analytical hypotheses)")
-    dep.add_argument("--dem", help=f"DEM GeoTIFF/COG or 'none' (default: ${dem_io.DEM_ENV_VAR}, then "
-                     f"{dem_io.default_dem_path()}, then the shipped coarse DEM)")
+    dep.add_argument("--dem", help=f"DEM GeoTIFF/COG or 'none' (default: ${DEM_ENV}, then "
+                     f"{read_settings().default_dem}, then the shipped coarse DEM)")
     dep.add_argument("--max-slope", type=float, default=15.0, help="maximum slope, degrees (default 15)")
     dep.add_argument("--max-elev", type=float, default=3500.0, help="maximum elevation, m (default 3500)")
     dep.add_argument("--max-hours", type=float, default=8.0,

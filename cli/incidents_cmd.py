@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cli.output import emit
 from geo.export import EXPORT_FORMATS, incidents_to_geojson, write_incidents
-from geo.importers import import_file, preview_file
 from geo.settings import CLI_USER, USER_ENV, read_settings
-from geo.store import IncidentStoreProtocol, open_store
+
+if TYPE_CHECKING:  # the store (geopandas) is imported when a command opens it (quick --help)
+    from geo.store import IncidentStoreProtocol
 
 
 def _who(args: argparse.Namespace) -> str:
@@ -21,6 +22,8 @@ def _who(args: argparse.Namespace) -> str:
 
 
 def _store(args: argparse.Namespace) -> IncidentStoreProtocol:
+    from geo.store import open_store
+
     return open_store(args.db)
 
 
@@ -39,6 +42,8 @@ def _run_add(args: argparse.Namespace) -> int:
 
 
 def _run_import(args: argparse.Namespace) -> int:
+    from geo.importers import import_file, preview_file
+
     if args.dry_run:
         prev = preview_file(args.file, n=args.preview_rows, layer=args.layer)
         payload = {"imported": 0, "valid": prev.valid_rows, "total": prev.total_rows,

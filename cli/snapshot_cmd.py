@@ -17,17 +17,17 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import Any
-
-import geopandas as gpd
+from typing import TYPE_CHECKING, Any
 
 from cli.output import emit
 from geo.crs import to_storage
 from geo.errors import DataFileError, InvalidInputError, check_writable_folder, shown
 
+if TYPE_CHECKING:
+    import geopandas as gpd
+
 logger = logging.getLogger(__name__)
 
-DB_ENV = "BORDERMAP_DB"
 FORMATS = {".html": "html", ".png": "png", ".pdf": "pdf"}
 RENDERERS = ("browser", "static")
 

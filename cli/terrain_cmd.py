@@ -11,14 +11,17 @@ import argparse
 import math
 import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from cli.output import emit
-from geo import dem_fetch, dem_io
-from geo.bbox import parse_bbox
-from geo.border import Border, load_border
-from geo.crs import REGION_BOUNDS
-from geo.terrain import Illumination, profile_along_border
+from geo.bbox import REGION, parse_bbox
+from geo.settings import DEM_ENV, read_settings
+
+if TYPE_CHECKING:  # rasterio and the terrain code are imported by the command that runs (quick --help)
+    from geo import dem_fetch
+    from geo.border import Border
+
+REGION_BOUNDS = REGION.as_tuple()
 
 
 def _profile_bounds(border: Border, corridor_km: float) -> tuple[float, float, float, float]:
@@ -33,6 +36,10 @@ def _profile_bounds(border: Border, corridor_km: float) -> tuple[float, float, f
 
 def terrain_profile(dem_arg: str | None, step_km: float = 1.0, corridor_km: float = 3.0) -> dict[str, Any]:
     """The document ``terrain profile --json`` prints."""
+    from geo import dem_io
+    from geo.border import load_border
+    from geo.terrain import profile_along_border
+
     source = dem_io.resolve_dem_source(dem_arg)
     border = load_border()
     dem = dem_io.read_dem(source, bounds=_profile_bounds(border, corridor_km))
@@ -73,6 +80,9 @@ def _run_profile(args: argparse.Namespace) -> int:
 
 
 def _run_raster(args: argparse.Namespace) -> int:
+    from geo import dem_io
+    from geo.terrain import Illumination
+
     source = dem_io.resolve_dem_source(args.dem)
     light = None
     if args.product == "hillshade":
@@ -113,11 +123,14 @@ class ProgressBar:
 
 
 def _run_fetch(args: argparse.Namespace) -> int:
+    from geo import dem_fetch
+
     bbox = parse_bbox(args.bbox, "--bbox").as_tuple()
-    out = Path(args.out) if args.out else dem_io.default_dem_path()
+    out = Path(args.out) if args.out else read_settings().default_dem
     cache = Path(args.cache) if args.cache else dem_fetch.default_cache_dir()
     progress = None if args.quiet else ProgressBar(sys.stderr)
-    res = dem_fetch.fetch_dem(bbox, out, cache, base_url=args.base_url, progress=progress,
+    res = dem_fetch.fetch_dem(bbox, out, cache, base_url=args.base_url or dem_fetch.DEFAULT_BASE_URL,
+                              progress=progress,
                               retries=args.retries, timeout=args.timeout)
     doc = {"out": str(res.path), "bbox": list(res.bbox), "rows": res.shape[0], "cols": res.shape[1],
            "downloaded": list(res.downloaded), "cached": list(res.cached), "missing": list(res.missing),
@@ -146,8 +159,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     sub = terrain.add_subparsers(dest="terrain_command", required=True)
 
     def dem_option(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--dem", help="DEM GeoTIFF/COG path or URL, or 'none' (default: $BORDERMAP_DEM, then "
-                                     f"{dem_io.default_dem_path()}, then the shipped coarse overview DEM)")
+        p.add_argument("--dem", help=f"DEM GeoTIFF/COG path or URL, or 'none' (default: ${DEM_ENV}, "
+                                     f"then {read_settings().default_dem}, then the shipped coarse DEM)")
         p.add_argument("--json", action="store_true", help="print one JSON document")
 
     prof = sub.add_parser("profile", help="elevation along the border, west to east")
@@ -173,9 +186,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     w, s, e, n = REGION_BOUNDS
     fetch = sub.add_parser("fetch", help="build a DEM from Copernicus GLO-90 tiles (needs internet)")
     fetch.add_argument("--bbox", default=f"{w},{s},{e},{n}", help="W,S,E,N in degrees (default: the region)")
-    fetch.add_argument("--out", help=f"output COG (default {dem_io.default_dem_path()})")
-    fetch.add_argument("--cache", help=f"tile cache directory (default {dem_fetch.default_cache_dir()})")
-    fetch.add_argument("--base-url", default=dem_fetch.DEFAULT_BASE_URL, help="tile server (a mirror)")
+    fetch.add_argument("--out", help=f"output COG (default {read_settings().default_dem})")
+    fetch.add_argument("--cache", help="tile cache directory (default $XDG_CACHE_HOME/border-map/copernicus-glo90, "
+                                       "XDG_CACHE_HOME defaulting to ~/.cache)")
+    fetch.add_argument("--base-url", help="tile server, e.g. a mirror (default: Copernicus' public bucket)")
     fetch.add_argument("--retries", type=int, default=2, help="retries of a cut-off download")
     fetch.add_argument("--timeout", type=float, default=60.0, help="network timeout (s)")
     fetch.add_argument("--quiet", action="store_true", help="no progress bar")

@@ -13,15 +13,16 @@ import argparse
 import logging
 
 from cli.output import emit
-from geo.border import load_border
 from geo.errors import InvalidInputError
-from geo.store import open_store
-from geo.triggers import AttackTrigger, evaluate_triggers, load_rules, with_thresholds
 
 logger = logging.getLogger(__name__)
 
 
 def _run(args: argparse.Namespace) -> int:
+    from geo.border import load_border
+    from geo.store import open_store
+    from geo.triggers import AttackTrigger, evaluate_triggers, load_rules, with_thresholds
+
     if args.min_fatalities is not None and args.min_fatalities < 1:
         raise InvalidInputError(f"--min-fatalities must be a whole number of people killed, at least 1; "
                                 f"got {args.min_fatalities}")

@@ -21,10 +21,9 @@ import itertools
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import geopandas as gpd
 import numpy as np
-import pandas as pd
 import shapely
 from pyproj import Transformer
 from shapely.geometry import LineString, MultiPolygon, Polygon
@@ -33,6 +32,10 @@ from shapely.prepared import prep
 from geo import datasets
 from geo.crs import GEOD, METRIC_CRS, STORAGE_CRS
 from geo.errors import DataFileError, InvalidInputError
+
+if TYPE_CHECKING:  # frames are built inside the functions that return them (quick CLI start-up)
+    import geopandas as gpd
+    import pandas as pd
 
 logger = logging.getLogger(__name__)
 
@@ -133,16 +136,18 @@ def load_border(data_dir: Path | None = None) -> Border:
     DataFileError
         If a file is missing or malformed, or lacks Tajikistan or Afghanistan.
     """
-    line_gdf = datasets.load_layer(datasets.BORDER_FILE, data_dir)
-    countries = datasets.load_layer(datasets.COUNTRIES_FILE, data_dir)
-    geoms = line_gdf.geometry
-    if geoms.iloc[0].geom_type != "LineString":
+    line_layer = datasets.load_features(datasets.BORDER_FILE, data_dir)
+    countries = datasets.load_features(datasets.COUNTRIES_FILE, data_dir)
+    line = line_layer.geometries[0]
+    if line.geom_type != "LineString":
         raise DataFileError(f"data file {datasets.BORDER_FILE!r} must hold one LineString")
-    by_iso = dict(zip(countries.get("iso3", pd.Series(dtype=str)), countries.geometry, strict=False))
+    by_iso = {props.get("iso3"): geom for props, geom in zip(countries.properties, countries.geometries,
+                                                             strict=True)}
     for iso in ("TJK", "AFG"):
         if iso not in by_iso:
             raise DataFileError(f"data file {datasets.COUNTRIES_FILE!r} has no feature with iso3={iso}")
-    return build_border(geoms.iloc[0], by_iso["TJK"], by_iso["AFG"], str(line_gdf["source"].iloc[0]))
+    return build_border(line, by_iso["TJK"], by_iso["AFG"],  # type: ignore[arg-type]
+                        str(line_layer.properties[0]["source"]))
 
 
 def points_at_chainage(border: Border, chainage_km: np.ndarray) -> np.ndarray:
@@ -163,6 +168,8 @@ def sample_border(border: Border, step_km: float = 1.0) -> pd.DataFrame:
     """
     if not step_km > 0:
         raise InvalidInputError(f"step_km must be > 0 km, got {step_km!r}")
+    import pandas as pd
+
     km = np.append(np.arange(0.0, border.length_km, step_km), border.length_km)
     pts = points_at_chainage(border, km)
     return pd.DataFrame({"chainage_km": km, "lon": pts[:, 0], "lat": pts[:, 1]})
@@ -177,6 +184,8 @@ def segment_border(border: Border, segment_km: float = 1.0) -> gpd.GeoDataFrame:
         ``segment_id`` (0-based), ``from_km``, ``to_km``, ``length_km``, ``mid_lon``,
         ``mid_lat`` and a LineString geometry following the border's vertices.
     """
+    import geopandas as gpd
+
     if not 0.05 <= segment_km <= 200:
         raise InvalidInputError(f"segment_km must be between 0.05 and 200 km, got {segment_km!r}")
     edges = np.append(np.arange(0.0, border.length_km, segment_km), border.length_km)
@@ -203,6 +212,17 @@ def locate_points(border: Border, lon: np.ndarray, lat: np.ndarray) -> pd.DataFr
     Returns a DataFrame with columns ``side``, ``distance_km``, ``chainage_km``,
     ``nearest_lon``, ``nearest_lat`` (one row per input point, same order).
     """
+    import pandas as pd
+
+    side, dist_km, chainage, nearest = _locate(border, lon, lat)
+    return pd.DataFrame({"side": side, "distance_km": dist_km,
+                         "chainage_km": chainage, "nearest_lon": nearest[:, 0],
+                         "nearest_lat": nearest[:, 1]})
+
+
+def _locate(border: Border, lon: np.ndarray, lat: np.ndarray,
+            ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(side, distance km, chainage km, nearest (n, 2) lon/lat) arrays for many points."""
     lon = np.asarray(lon, dtype=float)
     lat = np.asarray(lat, dtype=float)
     if lon.shape != lat.shape:
@@ -221,17 +241,15 @@ def locate_points(border: Border, lon: np.ndarray, lat: np.ndarray) -> pd.DataFr
     tjk, afg = prep(border.tjk), prep(border.afg)
     side = np.where([tjk.contains(p) for p in pts], "TJK",
                     np.where([afg.contains(p) for p in pts], "AFG", "other"))
-    return pd.DataFrame({"side": side, "distance_km": np.asarray(dist_m) / 1000.0,
-                         "chainage_km": chainage, "nearest_lon": nearest[:, 0],
-                         "nearest_lat": nearest[:, 1]})
+    return side, np.asarray(dist_m) / 1000.0, chainage, nearest
 
 
 def locate_point(border: Border, lon: float, lat: float) -> PointLocation:
     """Side of the border, distance to it (km) and nearest chainage (km) for one point."""
-    row = locate_points(border, np.array([lon]), np.array([lat])).iloc[0]
-    return PointLocation(side=str(row.side), distance_km=float(row.distance_km),
-                         chainage_km=float(row.chainage_km),
-                         nearest=(float(row.nearest_lon), float(row.nearest_lat)))
+    side, dist_km, chainage, nearest = _locate(border, np.array([lon]), np.array([lat]))
+    return PointLocation(side=str(side[0]), distance_km=float(dist_km[0]),
+                         chainage_km=float(chainage[0]),
+                         nearest=(float(nearest[0, 0]), float(nearest[0, 1])))
 
 
 def hausdorff_km(a: LineString, b: LineString) -> float:

@@ -30,12 +30,16 @@ import re
 import unicodedata
 import warnings
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import mgrs as _mgrs
-
-from geo.border import Border, locate_point
-from geo.crs import GEOD, REGION_BOUNDS, in_region
+from geo.bbox import REGION
 from geo.errors import InvalidCoordinateError
+
+if TYPE_CHECKING:
+    from geo.border import Border
+
+# Parsing imports only the standard library (plus ``mgrs`` for an MGRS text), so the CLI's
+# ``coords parse`` starts at once; locating a point imports the border's libraries when called.
 
 logger = logging.getLogger(__name__)
 
@@ -128,6 +132,8 @@ def _parse_mgrs(original: str, compact: str) -> tuple[float, float]:
     if len(digits) % 2 or len(digits) > 10:
         raise _fail(original, f"MGRS needs an even number of digits (0–10) after the square, "
                               f"got {len(digits)}")
+    import mgrs
+
     half = len(digits) // 2
     ref = compact
     if half < 5:  # a coarse reference names a square: return its centre, not its corner
@@ -135,7 +141,7 @@ def _parse_mgrs(original: str, compact: str) -> tuple[float, float]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error")  # the library only *warns* about some impossible references
-            lat, lon = _mgrs.MGRS().toLatLon(ref)
+            lat, lon = mgrs.MGRS().toLatLon(ref)
     except Warning as exc:  # the library only warns when the band letter does not fit the northing
         if "latitude" in str(exc).lower():
             raise _fail(original, _band_mismatch(m.group(2))) from None
@@ -438,17 +444,19 @@ def check_point(lat: float, lon: float, border: Border) -> PointCheck:
     InvalidCoordinateError
         If ``lat``/``lon`` are not finite or out of range.
     """
+    from geo.border import locate_point
+
     lat, lon = validate_lat_lon(lat, lon)
     loc = locate_point(border, lon=lon, lat=lat)
-    inside = in_region(lon, lat)
+    inside = REGION.contains(lon, lat)
     warnings: list[str] = []
     swapped = None
     if not inside:
-        w, s, e, n = REGION_BOUNDS
+        w, s, e, n = REGION
         warnings.append(
             f"outside the region the tool covers (latitude {s}–{n}° N, longitude {w}–{e}° E)"
         )
-        if abs(lon) <= 90 and in_region(lat, lon):
+        if abs(lon) <= 90 and REGION.contains(lat, lon):
             swapped = [round(lon, DECIMALS), round(lat, DECIMALS)]
             warnings.append(f"did you mean {swapped[0]:.6g}, {swapped[1]:.6g}? (latitude and longitude "
                             "look swapped)")
@@ -473,5 +481,7 @@ def distance_from_stated_location_km(lat: float, lon: float, stated_lat: float, 
     """
     lat, lon = validate_lat_lon(lat, lon)
     stated_lat, stated_lon = validate_lat_lon(stated_lat, stated_lon)
+    from geo.crs import GEOD
+
     _, _, dist_m = GEOD.inv(lon, lat, stated_lon, stated_lat)
     return float(dist_m) / 1000.0

@@ -12,12 +12,15 @@
 from __future__ import annotations
 
 import warnings
+from typing import TYPE_CHECKING
 
-import geopandas as gpd
 from pyproj import CRS, Geod
 
 from geo.bbox import REGION
 from geo.errors import CRSError
+
+if TYPE_CHECKING:  # the functions below take GeoDataFrames but never need the module itself
+    import geopandas as gpd
 
 STORAGE_CRS = CRS.from_epsg(4326)
 METRIC_CRS = CRS.from_proj4(

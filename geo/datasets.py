@@ -1,6 +1,7 @@
 """Reading the shipped data files (``data/``), with errors that name the file.
 
-Every loader returns a GeoDataFrame in EPSG:4326. A missing, unreadable or
+Loaders return a GeoDataFrame in EPSG:4326 (or, for small layers needed at start-up, a
+:class:`FeatureLayer` of shapely geometries without pandas). A missing, unreadable or
 malformed file raises :class:`geo.errors.DataFileError` naming the file and what is
 wrong, never a bare traceback.
 """
@@ -10,14 +11,17 @@ from __future__ import annotations
 import json
 import logging
 import math
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import geopandas as gpd
+from typing import TYPE_CHECKING, Any
 
 from geo.crs import STORAGE_CRS
 from geo.errors import DataFileError
 from geo.settings import SHIPPED_DATA_DIR, read_settings
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    from shapely.geometry.base import BaseGeometry
 
 logger = logging.getLogger(__name__)
 
@@ -43,22 +47,18 @@ PROVENANCE_FIELDS = ("source", "source_date", "precision_km", "confidence")
 CONFIDENCE_VALUES = ("assessed", "claimed", "approximate")
 
 
-def read_geojson(path: Path, required: tuple[str, ...] = ()) -> gpd.GeoDataFrame:
-    """Read a GeoJSON file into a GeoDataFrame (EPSG:4326).
+@dataclass(frozen=True)
+class FeatureLayer:
+    """A small GeoJSON layer read without pandas: one shapely geometry and one property dict
+    per feature (EPSG:4326), plus the file's top-level ``metadata``."""
 
-    Parameters
-    ----------
-    path : Path
-        The file to read.
-    required : tuple of str
-        Property names every feature must have (non-null).
+    geometries: tuple[BaseGeometry, ...]
+    properties: tuple[dict[str, Any], ...]
+    metadata: dict[str, Any] = field(default_factory=dict)
 
-    Raises
-    ------
-    DataFileError
-        If the file is missing, is not valid GeoJSON, has features without geometry,
-        or lacks a required property.
-    """
+
+def _read_features(path: Path, required: tuple[str, ...]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The validated features of a GeoJSON FeatureCollection and its ``metadata``."""
     if not path.is_file():
         raise DataFileError(f"data file {path.name!r} is missing (looked in {path.parent.name}/)")
     try:
@@ -76,6 +76,54 @@ def read_geojson(path: Path, required: tuple[str, ...] = ()) -> gpd.GeoDataFrame
             raise DataFileError(
                 f"data file {path.name!r}: feature {i} has coordinates that are not finite numbers"
             )
+    for name in required:
+        if any(_missing((f.get("properties") or {}).get(name)) for f in features):
+            raise DataFileError(f"data file {path.name!r}: every feature needs the property {name!r}")
+    return features, doc.get("metadata", {})
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def read_features(path: Path, required: tuple[str, ...] = ()) -> FeatureLayer:
+    """Read a GeoJSON file into a :class:`FeatureLayer` (shapely + dicts, no pandas; EPSG:4326).
+
+    Same checks and errors as :func:`read_geojson`; for small layers read at start-up
+    (the border, the countries) where a GeoDataFrame is not needed.
+    """
+    from shapely.geometry import shape
+
+    features, metadata = _read_features(path, required)
+    try:
+        geoms = tuple(shape(f["geometry"]) for f in features)
+    except Exception as exc:  # shapely raises many types for bad geometry
+        raise DataFileError(f"data file {path.name!r} has malformed features: {exc}") from exc
+    bad = sum(1 for g in geoms if g.is_empty)
+    if bad:
+        raise DataFileError(f"data file {path.name!r} has {bad} feature(s) without geometry")
+    return FeatureLayer(geoms, tuple(dict(f.get("properties") or {}) for f in features), dict(metadata))
+
+
+def read_geojson(path: Path, required: tuple[str, ...] = ()) -> gpd.GeoDataFrame:
+    """Read a GeoJSON file into a GeoDataFrame (EPSG:4326).
+
+    Parameters
+    ----------
+    path : Path
+        The file to read.
+    required : tuple of str
+        Property names every feature must have (non-null).
+
+    Raises
+    ------
+    DataFileError
+        If the file is missing, is not valid GeoJSON, has features without geometry,
+        or lacks a required property.
+    """
+    import geopandas as gpd
+
+    features, metadata = _read_features(path, required)
     try:
         gdf = gpd.GeoDataFrame.from_features(features, crs=STORAGE_CRS)
     except Exception as exc:  # shapely/geopandas raise many types for bad geometry
@@ -83,12 +131,7 @@ def read_geojson(path: Path, required: tuple[str, ...] = ()) -> gpd.GeoDataFrame
     if gdf.geometry.isna().any() or gdf.geometry.is_empty.any():
         bad = int((gdf.geometry.isna() | gdf.geometry.is_empty).sum())
         raise DataFileError(f"data file {path.name!r} has {bad} feature(s) without geometry")
-    for field in required:
-        if field not in gdf.columns or gdf[field].isna().any():
-            raise DataFileError(
-                f"data file {path.name!r}: every feature needs the property {field!r}"
-            )
-    gdf.attrs["metadata"] = doc.get("metadata", {})
+    gdf.attrs["metadata"] = metadata
     gdf.attrs["path"] = str(path)
     return gdf
 
@@ -108,6 +151,11 @@ def resolve_data_dir(data_dir: Path | None = None) -> Path:
     """``data_dir`` when given, else the shipped-data folder the settings name
     (``BORDERMAP_DATA_DIR``, else :data:`DATA_DIR`), so the page and the CLI read the same files."""
     return Path(data_dir) if data_dir is not None else read_settings().data_dir
+
+
+def load_features(name: str, data_dir: Path | None = None) -> FeatureLayer:
+    """Read one shipped layer as a :class:`FeatureLayer` (no pandas) with provenance checked."""
+    return read_features(resolve_data_dir(data_dir) / name, required=PROVENANCE_FIELDS)
 
 
 def load_layer(name: str, data_dir: Path | None = None) -> gpd.GeoDataFrame:

@@ -29,9 +29,7 @@ import tempfile
 import unicodedata
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from typing import Any
-
-import geopandas as gpd
+from typing import TYPE_CHECKING, Any
 
 from geo.crs import to_storage
 from geo.errors import (
@@ -44,6 +42,9 @@ from geo.errors import (
     write_error,
 )
 from geo.sanitize import csv_safe, escape_html
+
+if TYPE_CHECKING:  # frames are passed in; the module itself is not needed to write them
+    import geopandas as gpd
 
 logger = logging.getLogger(__name__)
 

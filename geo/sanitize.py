@@ -13,9 +13,8 @@ import html
 import json
 import math
 import re
+import sys
 from typing import Any
-
-import pandas as pd
 
 # ``{``/``}``: folium/branca re-compile every rendered script as a Jinja template, so "{{ … }}"
 # or "{% … %}" in data would run on the server (template injection) — never let them through
@@ -24,13 +23,22 @@ _JINJA_OPENERS = re.compile(r"\{(?=[{%#])")
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
+def _missing(value: Any) -> bool:
+    """None, NaN, ``pd.NA`` or ``pd.NaT`` (pandas is not imported for this: when it is not loaded,
+    no NA value can exist)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return True
+    pd = sys.modules.get("pandas")
+    return pd is not None and (value is pd.NA or value is pd.NaT)
+
+
 def escape_html(value: Any) -> str:
     """Return ``value`` as text safe inside HTML, a JS template literal *and* a Jinja template.
 
     >>> escape_html("<b>${x}</b>")
     '&lt;b&gt;&#36;&#123;x&#125;&lt;/b&gt;'
     """
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA or value is pd.NaT:
+    if _missing(value):
         return ""
     text = html.escape(str(value), quote=True)
     for char, entity in _JS_TEMPLATE_CHARS.items():
