@@ -139,6 +139,16 @@ def _gdal_path(source: str | os.PathLike[str]) -> str:
     return text
 
 
+def _gdal_reason(exc: BaseException, path: str) -> str:
+    """GDAL's message without the file's path or name (the caller names the file), ≤ 160 chars."""
+    text = str(exc)
+    for name in sorted({path, os.path.basename(path), path.removeprefix("/vsicurl/")}, key=len, reverse=True):
+        if name:
+            text = text.replace(name, "")
+    text = " ".join(text.replace("''", "").replace('""', "").replace(": :", ":").strip(" :").split())
+    return text[:159] + "…" if len(text) > 160 else text
+
+
 def _open(source: str | os.PathLike[str]) -> rasterio.DatasetReader:
     path = _gdal_path(source)
     if not path.startswith("/vsi") and not Path(path).is_file():
@@ -148,10 +158,12 @@ def _open(source: str | os.PathLike[str]) -> rasterio.DatasetReader:
     except RasterioIOError as exc:
         if path.startswith("/vsicurl/"):
             raise DataFileError(
-                f"DEM URL {str(source)!r} could not be opened (offline, wrong URL or not a GeoTIFF): {exc}"
+                f"DEM URL {shown(source)} could not be opened (offline, wrong URL or not a GeoTIFF): "
+                f"{_gdal_reason(exc, path)}"
             ) from exc
         raise DataFileError(
-            f"DEM file {str(source)!r} is not a readable raster (corrupt or not a GeoTIFF/COG): {exc}"
+            f"DEM file {shown(source)} is not a readable raster (corrupt or not a GeoTIFF/COG): "
+            f"{_gdal_reason(exc, path)}"
         ) from exc
 
 
@@ -258,7 +270,8 @@ def _read_float(src: rasterio.DatasetReader, window: Window, name: str,
             if nodata is not None and not math.isnan(nodata):
                 arr[arr == np.float32(nodata)] = np.nan
     except RasterioError as exc:
-        raise DataFileError(f"DEM {name!r} could not be read (corrupt data?): {exc}") from exc
+        raise DataFileError(f"DEM {shown(name)} could not be read (corrupt data?): "
+                            f"{_gdal_reason(exc, name)}") from exc
     arr[np.isinf(arr)] = np.nan
     return arr
 
@@ -488,7 +501,7 @@ def derive_raster(source: str | os.PathLike[str], dst: str | os.PathLike[str], p
         except RasterioIOError as exc:  # GDAL could not write the output (full disk, vanished folder)
             problem = folder_problem(dst.parent)
             if problem is None:
-                raise DataFileError(f"{what} could not be written ({exc})") from exc
+                raise DataFileError(f"{what} could not be written ({_gdal_reason(exc, str(part))})") from exc
             raise write_error(problem, what) from exc
         except BorderMapError:
             raise

@@ -20,6 +20,7 @@ import io
 import json
 import logging
 import math
+import warnings
 import zipfile
 import zlib
 from collections.abc import Iterable, Mapping
@@ -143,7 +144,9 @@ def _list_layers(path: Path) -> list[tuple[str, str | None]]:
         if fh.read(16) != b"SQLite format 3\x00":
             raise DataFileError(f"import file {path.name!r} is not a GeoPackage (not an SQLite file)")
     try:
-        return [(str(n), g) for n, g in pyogrio.list_layers(path)]
+        with warnings.catch_warnings():  # GDAL's own warnings name the (temporary) path: not shown
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return [(str(n), g) for n, g in pyogrio.list_layers(path)]
     except Exception as exc:  # pyogrio raises DataSourceError and others
         raise DataFileError(f"import file {path.name!r} cannot be opened as a GeoPackage "
                             f"({_gdal_reason(exc)})") from None
@@ -499,7 +502,9 @@ def read_gpkg(path: Path, layer: str | None = None) -> ParsedFile:
         raise DataFileError(f"import file {path.name!r} has no point layer{f' {layer!r}' if layer else ''} "
                             f"(layers: {', '.join(names) or 'none'})")
     try:
-        gdf = pyogrio.read_dataframe(path, layer=layer)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            gdf = pyogrio.read_dataframe(path, layer=layer)
     except Exception as exc:
         raise DataFileError(f"import file {path.name!r}: layer {shown(layer)} cannot be read "
                             f"({_gdal_reason(exc)})") from None
