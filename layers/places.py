@@ -6,10 +6,12 @@ dashed markers with a dashed circle of their precision radius.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import geopandas as gpd
 
+from geo.place_status import status_as_of
 from layers.base import (
     APPROXIMATE_LEGEND,
     LayerBundle,
@@ -43,8 +45,13 @@ PLACE_STYLES: dict[str, PlaceStyle] = {
 }
 
 
-def place_symbols(places: gpd.GeoDataFrame, kind: str) -> tuple[PointSymbol, ...]:
-    """The point symbols (position, style, escaped popup and tooltip) of the places of ``kind``."""
+def place_symbols(places: gpd.GeoDataFrame, kind: str,
+                  as_of: dt.date | None = None) -> tuple[PointSymbol, ...]:
+    """The point symbols (position, style, escaped popup and tooltip) of the places of ``kind``.
+
+    A place with a status history shows its status on ``as_of`` (default: today, i.e. the
+    latest report) with since when, the source and its confidence.
+    """
     style = PLACE_STYLES[kind]
     subset = places[places["kind"] == kind]
     points = []
@@ -52,6 +59,9 @@ def place_symbols(places: gpd.GeoDataFrame, kind: str) -> tuple[PointSymbol, ...
         rows = [("Kind", style.title), ("What", props.get("description")),
                 ("Coordinates (lat, lon)", f"{geom.y:.4f}, {geom.x:.4f}")]
         rows += [(label, props.get(key)) for key, label in style.extra_fields if props.get(key) is not None]
+        status = status_as_of(props, as_of or dt.date.today())
+        if status is not None:
+            rows.append((f"Status on {as_of.isoformat()}" if as_of else "Status (latest report)", status.text))
         rows += precision_rows(props)
         approximate = is_approximate(props)
         points.append(PointSymbol(

@@ -74,7 +74,7 @@ URL_SPUTNIK_2019 = (
     "https://tj.sputniknews.ru/amp/20190213/puteshestvie-kabul-dushanbe-afghanistan-tajikistan-"
     "video-marshrut-1028262703.html"
 )
-#: Cited by the project's fact-check (issue 14) for the closures after the December 2025
+#: Cited by the project's fact-check (November 2026) for the closures after the December 2025
 #: attacks; the article itself was not retrieved while building, so only the outlet is linked.
 URL_SPUTNIK_TJ = "https://tj.sputniknews.ru/"
 URL_FERGANA_2022 = "https://fergana.plus/news/126118/"
@@ -925,7 +925,7 @@ def _md_cell(text: object) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-#: Corrections made after the fact-check of issue 14, each with what it rests on
+#: Corrections made after the fact-check of November 2026, each with what it rests on
 #: (source, date, URL as cited). Rendered into PLACES.md and checked by tests/data.
 CORRECTIONS: list[dict[str, Any]] = [
     {
@@ -1109,7 +1109,7 @@ def places_markdown() -> str:
         )
     lines += [
         "",
-        "## Corrections after the fact-check (issue 14)",
+        "## Corrections after the fact-check of November 2026",
         "",
         "Each correction and what it rests on: source, date, URL as cited, and what that source says.",
         "",

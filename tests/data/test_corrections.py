@@ -1,4 +1,4 @@
-"""Each correction of the fact-check (issue 14) is in the shipped data and pinned to its source in PLACES.md."""
+"""Each correction of the fact-check of November 2026 is in the shipped data and pinned to its source in PLACES.md."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ SEEDS = {f["properties"]["id"]: f["properties"]
 
 def _correction_row(fid: str) -> str:
     """The row of the corrections table of PLACES.md for ``fid``."""
-    section = PLACES_MD.split("## Corrections after the fact-check (issue 14)", 1)[1]
+    section = PLACES_MD.split("## Corrections after the fact-check of November 2026", 1)[1]
     rows = [line for line in section.splitlines() if line.startswith(f"| {fid} |")]
     assert len(rows) == 1, f"PLACES.md has no single correction row for {fid}"
     return rows[0]
