@@ -62,6 +62,7 @@ LAYER = "incidents"
 HISTORY_TABLE = "incident_history"
 META_TABLE = "bordermap_meta"
 ZONES_TABLE = "analyst_zones"
+SCENARIOS_TABLE = "coverage_scenarios"
 #: Columns of an analyst zone besides its geometry, as :meth:`IncidentStore.list_zones` returns them.
 ZONE_COLUMNS: tuple[str, ...] = ("id", "name", "notes", "area_km2", "status", "created_at", "created_by",
                                  "deleted")
@@ -244,6 +245,19 @@ class IncidentStoreProtocol(Protocol):
         """Every record with all stored columns (for :mod:`geo.store_copy`)."""
         ...
 
+    def put_scenario(self, name: str, doc: Mapping[str, Any], by: str, *, saved_at: str | None = None,
+                     overwrite: bool = True) -> bool:
+        """Save a coverage scenario (GeoJSON of assets) under ``name``; True if written."""
+        ...
+
+    def get_scenario(self, name: str) -> dict[str, Any]:
+        """One saved scenario: ``name, data (dict), saved_at, saved_by``."""
+        ...
+
+    def list_scenarios(self) -> RecordDicts:
+        """Saved scenarios (``name, data, saved_at, saved_by``), in name order."""
+        ...
+
     def history_entries(self, incident_ids: Sequence[str]) -> RecordDicts:
         """History rows of these records, oldest first."""
         ...
@@ -325,6 +339,15 @@ INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, descript
             'Analyst-drawn zones (hypotheses, not reports)', 4326, 66.5, 35.5, 75.5, 39.9);
 INSERT OR IGNORE INTO gpkg_geometry_columns (table_name, column_name, geometry_type_name, srs_id, z, m)
     VALUES ('{ZONES_TABLE}', 'geom', 'GEOMETRY', 4326, 0, 0);
+CREATE TABLE IF NOT EXISTS "{SCENARIOS_TABLE}" (
+    fid INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT NOT NULL UNIQUE,
+    data TEXT NOT NULL,
+    saved_at TEXT NOT NULL,
+    saved_by TEXT
+);
+INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, description)
+    VALUES ('{SCENARIOS_TABLE}', 'attributes', '{SCENARIOS_TABLE}', 'Patrol coverage scenarios (GeoJSON of assets)');
 """  # noqa: S608
 #: Schema 1 → 2: a version per record (conflict-safe edits), the zone table made with the store.
 _MIGRATE_1_2 = f'ALTER TABLE "{LAYER}" ADD COLUMN version INTEGER NOT NULL DEFAULT 1;' + _EXTRA_DDL
@@ -745,6 +768,32 @@ class IncidentStore:
                 f'SELECT geom, {", ".join(ZONE_COLUMNS)} FROM "{ZONES_TABLE}"'  # noqa: S608
                 + ("" if include_deleted else " WHERE deleted = 0") + " ORDER BY fid").fetchall()
         return zone_frame([r[1:] for r in rows], [geometry_from_blob(r[0]) for r in rows])
+
+    # ------------------------------------------------------------ coverage scenarios
+    def put_scenario(self, name: str, doc: Mapping[str, Any], by: str, *, saved_at: str | None = None,
+                     overwrite: bool = True) -> bool:
+        """Save a coverage scenario (GeoJSON of its assets) under ``name``, replacing one of the
+        same name unless ``overwrite`` is false. Returns True if it was written."""
+        data = json.dumps(dict(doc), ensure_ascii=False, allow_nan=False)
+        verb = "INSERT OR REPLACE" if overwrite else "INSERT OR IGNORE"
+        with self._write() as conn:
+            cur = conn.execute(f'{verb} INTO "{SCENARIOS_TABLE}" (name, data, saved_at, saved_by) '
+                               "VALUES (?, ?, ?, ?)", (str(name), data, saved_at or _now(), _who(by)))
+            return cur.rowcount > 0
+
+    def get_scenario(self, name: str) -> dict[str, Any]:
+        """One saved scenario: ``name, data (dict), saved_at, saved_by``."""
+        found = [s for s in self.list_scenarios() if s["name"] == name]
+        if not found:
+            raise InvalidInputError(f"no saved scenario named {name!r}")
+        return found[0]
+
+    def list_scenarios(self) -> RecordDicts:
+        """Saved scenarios (``name, data, saved_at, saved_by``), in name order."""
+        with self._read() as conn:
+            rows = [] if conn is None else conn.execute(
+                f'SELECT name, data, saved_at, saved_by FROM "{SCENARIOS_TABLE}" ORDER BY name').fetchall()  # noqa: S608
+        return [{"name": n, "data": json.loads(d), "saved_at": at, "saved_by": b} for n, d, at, b in rows]
 
     # ------------------------------------------------------------ copying
     def history_entries(self, incident_ids: Sequence[str]) -> RecordDicts:

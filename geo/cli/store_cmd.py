@@ -38,8 +38,9 @@ def _run_copy(args: argparse.Namespace) -> int:
     finally:
         src.close()
     emit(report.to_dict(), args.json,
-         f"copied {report.records} records ({report.history} history entries) and {report.zones} zones; "
-         f"{report.skipped_records} records and {report.skipped_zones} zones were already there")
+         f"copied {report.records} records ({report.history} history entries), {report.zones} zones and "
+         f"{report.scenarios} scenarios; {report.skipped_records} records, {report.skipped_zones} zones and "
+         f"{report.skipped_scenarios} scenarios were already there")
     return 0
 
 
@@ -47,7 +48,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``store`` command group."""
     grp = subparsers.add_parser("store", help="manage incident stores (GeoPackage or PostGIS)")
     sub = grp.add_subparsers(dest="store_command", required=True)
-    cp = sub.add_parser("copy", help="copy records (live and deleted), history and zones into another store")
+    cp = sub.add_parser("copy", help="copy records (live and deleted), history, zones and scenarios into another store")
     cp.add_argument("--from", dest="source", required=True, help="source: a .gpkg file or postgresql://… URL")
     cp.add_argument("--to", dest="target", required=True, help="destination: a .gpkg file or postgresql://… URL")
     cp.add_argument("--quiet", action="store_true", help="no progress bar")
