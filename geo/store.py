@@ -96,14 +96,26 @@ def default_db_path(cli_value: str | os.PathLike[str] | None = None) -> Path:
     """Where the store lives: ``--db`` value, else ``$BORDERMAP_DB``, else the user data dir.
 
     The user data dir is ``$XDG_DATA_HOME/border-map/incidents.gpkg`` (``XDG_DATA_HOME``
-    defaults to ``~/.local/share``) — never inside the repository.
+    defaults to ``~/.local/share``) — never inside the repository. A ``postgresql://`` URL
+    is refused (it is no file path; see :func:`store_target` and :func:`open_store`).
     """
-    if cli_value:
-        return Path(cli_value).expanduser()
-    env = os.environ.get(DB_ENV)
-    if env:
-        return Path(env).expanduser()
+    value = os.fspath(cli_value) if cli_value else os.environ.get(DB_ENV, "")
+    if value and is_postgres_url(value):
+        raise StoreError("the incident store is a PostGIS database (postgresql://…), not a file; "
+                         "open it with geo.store.open_store")
+    if value:
+        return Path(value).expanduser()
     return user_data_dir() / "incidents.gpkg"
+
+
+def store_target(cli_value: str | os.PathLike[str] | None = None) -> str:
+    """The store to open, as text: a ``postgresql://`` URL as given (``--db``, else
+    ``$BORDERMAP_DB``), else the GeoPackage path of :func:`default_db_path`. Use it as a
+    cache key and pass it to :func:`open_store`."""
+    value = os.fspath(cli_value) if cli_value else os.environ.get(DB_ENV, "")
+    if value and is_postgres_url(value):
+        return value.strip()
+    return str(default_db_path(value or None))
 
 
 # ---------------------------------------------------------------- geometry blobs
@@ -1110,11 +1122,9 @@ def open_store(target: str | os.PathLike[str] | None = None, **kwargs: Any) -> I
     :func:`default_db_path`). Keyword arguments go to the backend (``seed_path``,
     ``create``…). libpq's ``~/.pgpass`` and ``PGSERVICE`` apply to a URL.
     """
-    text = os.fspath(target) if target is not None else ""
-    if not text:
-        text = os.environ.get(DB_ENV, "")
+    text = store_target(target)
     if is_postgres_url(text):
         from geo.store_pg import PostgisStore
 
-        return PostgisStore(text.strip(), **kwargs)
-    return IncidentStore(default_db_path(text or None), **kwargs)
+        return PostgisStore(text, **kwargs)
+    return IncidentStore(text, **kwargs)
