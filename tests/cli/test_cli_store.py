@@ -12,6 +12,7 @@ from shapely.geometry import box
 
 from geo.assets import Asset, Scenario
 from geo.cli import main
+from geo.errors import StoreError
 from geo.scenario_store import ScenarioStore
 from geo.store import open_store
 from geo.zone_store import ZoneStore
@@ -109,3 +110,24 @@ def test_store_copy_both_ways_and_again(capsys: pytest.CaptureFixture[str], tmp_
     assert ScenarioStore(again).load("One post").assets[0].name == "Post"
     assert again.get_scenario("One post")["saved_at"] == store.get_scenario("One post")["saved_at"]
     pg.close()
+
+
+@pytest.mark.slow
+def test_local_postgis_for_trying_starts_and_cleans_up(pg_cluster, tmp_path: Path) -> None:  # noqa: F811
+    import signal
+
+    proc = subprocess.Popen([sys.executable, "-m", "geo", "store", "local-postgis"], cwd=REPO,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        first = proc.stdout.readline()  # type: ignore[union-attr]
+        url = first.split(" runs at ")[1].strip()
+        assert url.startswith("postgresql://postgres@127.0.0.1:")
+        store = open_store(url)  # seeded on creation, like a new GeoPackage
+        assert store.count_live() > 0 and store.list()["created_by"].eq("seed").all()
+        store.close()
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0 and "stopped; its data is deleted" in err
+    with pytest.raises(StoreError, match="cannot connect"):
+        open_store(url)
