@@ -96,11 +96,12 @@ def parse_basemap(text: str | None) -> str:
 def load_incidents(db: str | None) -> tuple[gpd.GeoDataFrame, str]:
     """The live incidents of the store (``--db``, ``BORDERMAP_DB``, then the default path) and
     where they came from. A store not created yet holds the seed incidents."""
-    from geo.store import default_db_path, is_postgres_url, open_store
+    from geo.store import is_postgres_url, open_store, store_target
 
-    if db and is_postgres_url(db):
-        return to_storage(open_store(db).list(), "incidents"), "PostGIS store"
-    path = default_db_path(db)
+    target = store_target(db)
+    if is_postgres_url(target):
+        return to_storage(open_store(target).list(), "incidents"), "PostGIS store"
+    path = Path(target)
     if db and not path.is_file():
         raise DataFileError(f"--db {db!r} does not exist; give an incident store (GeoPackage) path")
     return to_storage(open_store(path).list(), "incidents"), f"store {path.name}"

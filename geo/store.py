@@ -72,6 +72,7 @@ LAYER = "incidents"
 HISTORY_TABLE = "incident_history"
 META_TABLE = "bordermap_meta"
 ZONES_TABLE = "analyst_zones"
+SCENARIOS_TABLE = "coverage_scenarios"
 #: Columns of an analyst zone besides its geometry, as :meth:`IncidentStore.list_zones` returns them.
 ZONE_COLUMNS: tuple[str, ...] = ("id", "name", "notes", "area_km2", "status", "created_at", "created_by",
                                  "deleted")
@@ -105,9 +106,22 @@ def default_db_path(cli_value: str | os.PathLike[str] | None = None) -> Path:
     """Where the store lives: ``--db`` value, else ``$BORDERMAP_DB``, else the user data dir.
 
     The user data dir is ``$XDG_DATA_HOME/border-map/incidents.gpkg`` (``XDG_DATA_HOME``
-    defaults to ``~/.local/share``) — never inside the repository.
+    defaults to ``~/.local/share``) — never inside the repository. A ``postgresql://`` URL
+    is refused (it is no file path; see :func:`store_target` and :func:`open_store`).
     """
-    return Path(settings.read_settings().store(cli_value))
+    value = settings.read_settings().store(cli_value)
+    if is_postgres_url(value):
+        raise StoreError("the incident store is a PostGIS database (postgresql://…), not a file; "
+                         "open it with geo.store.open_store")
+    return Path(value)
+
+
+def store_target(cli_value: str | os.PathLike[str] | None = None) -> str:
+    """The store to open, as text: a ``postgresql://`` URL as given (``--db``, else
+    ``$BORDERMAP_DB``), else the GeoPackage path of :func:`default_db_path`. Use it as a
+    cache key and pass it to :func:`open_store`."""
+    value = settings.read_settings().store(cli_value)
+    return value if is_postgres_url(value) else str(default_db_path(value))
 
 
 # ---------------------------------------------------------------- geometry blobs
@@ -254,6 +268,19 @@ class IncidentStoreProtocol(Protocol):
         """Every record with all stored columns (for :mod:`geo.store_copy`)."""
         ...
 
+    def put_scenario(self, name: str, doc: Mapping[str, Any], by: str, *, saved_at: str | None = None,
+                     overwrite: bool = True) -> bool:
+        """Save a coverage scenario (GeoJSON of assets) under ``name``; True if written."""
+        ...
+
+    def get_scenario(self, name: str) -> dict[str, Any]:
+        """One saved scenario: ``name, data (dict), saved_at, saved_by``."""
+        ...
+
+    def list_scenarios(self) -> RecordDicts:
+        """Saved scenarios (``name, data, saved_at, saved_by``), in name order."""
+        ...
+
     def history_entries(self, incident_ids: Sequence[str]) -> RecordDicts:
         """History rows of these records, oldest first."""
         ...
@@ -336,6 +363,15 @@ INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, descript
             'Analyst-drawn zones (hypotheses, not reports)', 4326, 66.5, 35.5, 75.5, 39.9);
 INSERT OR IGNORE INTO gpkg_geometry_columns (table_name, column_name, geometry_type_name, srs_id, z, m)
     VALUES ('{ZONES_TABLE}', 'geom', 'GEOMETRY', 4326, 0, 0);
+CREATE TABLE IF NOT EXISTS "{SCENARIOS_TABLE}" (
+    fid INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT NOT NULL UNIQUE,
+    data TEXT NOT NULL,
+    saved_at TEXT NOT NULL,
+    saved_by TEXT
+);
+INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, description)
+    VALUES ('{SCENARIOS_TABLE}', 'attributes', '{SCENARIOS_TABLE}', 'Patrol coverage scenarios (GeoJSON of assets)');
 """  # noqa: S608
 #: Schema 1 → 2: a version per record (conflict-safe edits), the zone table made with the store.
 _MIGRATE_1_2 = f'ALTER TABLE "{LAYER}" ADD COLUMN version INTEGER NOT NULL DEFAULT 1;' + _EXTRA_DDL
@@ -836,6 +872,32 @@ class IncidentStore:
                 + ("" if include_deleted else " WHERE deleted = 0") + " ORDER BY fid").fetchall()
         return zone_frame([r[1:] for r in rows], [geometry_from_blob(r[0]) for r in rows])
 
+    # ------------------------------------------------------------ coverage scenarios
+    def put_scenario(self, name: str, doc: Mapping[str, Any], by: str, *, saved_at: str | None = None,
+                     overwrite: bool = True) -> bool:
+        """Save a coverage scenario (GeoJSON of its assets) under ``name``, replacing one of the
+        same name unless ``overwrite`` is false. Returns True if it was written."""
+        data = json.dumps(dict(doc), ensure_ascii=False, allow_nan=False)
+        verb = "INSERT OR REPLACE" if overwrite else "INSERT OR IGNORE"
+        with self._write() as conn:
+            cur = conn.execute(f'{verb} INTO "{SCENARIOS_TABLE}" (name, data, saved_at, saved_by) '
+                               "VALUES (?, ?, ?, ?)", (str(name), data, saved_at or _now(), _who(by)))
+            return cur.rowcount > 0
+
+    def get_scenario(self, name: str) -> dict[str, Any]:
+        """One saved scenario: ``name, data (dict), saved_at, saved_by``."""
+        found = [s for s in self.list_scenarios() if s["name"] == name]
+        if not found:
+            raise InvalidInputError(f"no saved scenario named {name!r}")
+        return found[0]
+
+    def list_scenarios(self) -> RecordDicts:
+        """Saved scenarios (``name, data, saved_at, saved_by``), in name order."""
+        with self._read() as conn:
+            rows = [] if conn is None else conn.execute(
+                f'SELECT name, data, saved_at, saved_by FROM "{SCENARIOS_TABLE}" ORDER BY name').fetchall()  # noqa: S608
+        return [{"name": n, "data": json.loads(d), "saved_at": at, "saved_by": b} for n, d, at, b in rows]
+
     # ------------------------------------------------------------ copying
     def history_entries(self, incident_ids: Sequence[str]) -> RecordDicts:
         """History rows of these records, oldest first: ``incident_id, action, at, by,
@@ -1151,11 +1213,9 @@ def open_store(target: str | os.PathLike[str] | None = None, **kwargs: Any) -> I
     :func:`default_db_path`). Keyword arguments go to the backend (``seed_path``,
     ``create``…). libpq's ``~/.pgpass`` and ``PGSERVICE`` apply to a URL.
     """
-    text = os.fspath(target) if target is not None else ""
-    if not text:
-        text = settings.read_settings().db
+    text = store_target(target)
     if is_postgres_url(text):
         from geo.store_pg import PostgisStore
 
-        return PostgisStore(text.strip(), **kwargs)
-    return IncidentStore(default_db_path(text or None), **kwargs)
+        return PostgisStore(text, **kwargs)
+    return IncidentStore(text, **kwargs)

@@ -1,14 +1,14 @@
-"""Copy a whole store into another (GeoPackage ↔ PostGIS): records, their history, analyst zones.
+"""Copy a whole store into another (GeoPackage ↔ PostGIS): records, history, zones, scenarios.
 
 Live and deleted records are copied as they are (id, version, who and when, deleted flag)
 with every history entry; records and zones whose id the destination already holds are
-left alone, so a second run copies nothing new. Each batch is one transaction in the
+left alone (likewise scenarios by name), so a second run copies nothing new. Each batch is one transaction in the
 destination.
 
 Example
 -------
 >>> copy_store(open_store("incidents.gpkg"), open_store("postgresql://me@db:5432/bordermap"))  # doctest: +SKIP
-CopyReport(records=1234, history=2345, zones=3, skipped_records=0, skipped_zones=0)
+CopyReport(records=1234, history=2345, zones=3, skipped_records=0, skipped_zones=0, scenarios=2, ...)
 """
 
 from __future__ import annotations
@@ -34,6 +34,8 @@ class CopyReport:
     zones: int
     skipped_records: int
     skipped_zones: int
+    scenarios: int = 0
+    skipped_scenarios: int = 0
 
     def to_dict(self) -> dict[str, int]:
         """The ``store copy --json`` document."""
@@ -67,8 +69,12 @@ def copy_store(src: IncidentStoreProtocol, dst: IncidentStoreProtocol, *,
         dst.insert_zone({k: _plain(row[k]) for k in zones.columns if k != "geometry"}, row.geometry)
         if on_progress is not None:
             on_progress("zones", done, len(new_zones))
+    scenarios = src.list_scenarios()
+    written = sum(dst.put_scenario(sc["name"], sc["data"], sc["saved_by"] or "unknown", saved_at=sc["saved_at"],
+                                   overwrite=False) for sc in scenarios)
     return CopyReport(records=copied, history=history_count, zones=len(new_zones),
-                      skipped_records=len(records) - len(fresh), skipped_zones=len(zones) - len(new_zones))
+                      skipped_records=len(records) - len(fresh), skipped_zones=len(zones) - len(new_zones),
+                      scenarios=written, skipped_scenarios=len(scenarios) - written)
 
 
 def _plain(value: Any) -> Any:

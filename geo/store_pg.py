@@ -379,6 +379,36 @@ class PostgisStore:
                                 f"FROM analyst_zones{where} ORDER BY fid").fetchall()
         return zone_frame([r[1:] for r in rows], [shapely.from_wkb(bytes(r[0])) for r in rows])
 
+    # ------------------------------------------------------------ coverage scenarios
+    def put_scenario(self, name: str, doc: Mapping[str, Any], by: str, *, saved_at: str | None = None,
+                     overwrite: bool = True) -> bool:
+        """Save a coverage scenario under ``name`` (see :meth:`geo.store.IncidentStore.put_scenario`)."""
+        by = _who(by)
+        conflict = ("DO UPDATE SET data = EXCLUDED.data, saved_at = EXCLUDED.saved_at, saved_by = EXCLUDED.saved_by"
+                    if overwrite else "DO NOTHING")
+        with self._tx(by, "scenario") as conn:
+            row = conn.execute("INSERT INTO coverage_scenarios (name, data, saved_at, saved_by) "  # noqa: S608
+                               "VALUES (%s, %s, coalesce(%s, bordermap_now()), %s) "
+                               f"ON CONFLICT (name) {conflict} RETURNING name",
+                               (str(name), Jsonb(dict(doc)), saved_at, by)).fetchone()
+            return row is not None
+
+    def get_scenario(self, name: str) -> dict[str, Any]:
+        """One saved scenario: ``name, data (dict), saved_at, saved_by``."""
+        with self._read() as conn:
+            row = conn.execute("SELECT name, data, saved_at, saved_by FROM coverage_scenarios WHERE name = %s",
+                               (str(name),)).fetchone()
+        if row is None:
+            raise InvalidInputError(f"no saved scenario named {name!r}")
+        return {"name": row[0], "data": dict(row[1]), "saved_at": row[2], "saved_by": row[3]}
+
+    def list_scenarios(self) -> RecordDicts:
+        """Saved scenarios (``name, data, saved_at, saved_by``), in name order."""
+        with self._read() as conn:
+            rows = conn.execute("SELECT name, data, saved_at, saved_by FROM coverage_scenarios "
+                                "ORDER BY name").fetchall()
+        return [{"name": n, "data": dict(d), "saved_at": at, "saved_by": b} for n, d, at, b in rows]
+
     # ------------------------------------------------------------ copying
     def records_for_copy(self) -> RecordDicts:
         """Every record (deleted ones too) with all stored columns, oldest first."""

@@ -78,6 +78,14 @@ CREATE TABLE IF NOT EXISTS analyst_zones (
 );
 CREATE INDEX IF NOT EXISTS analyst_zones_geom_gist ON analyst_zones USING gist (geom);
 
+CREATE TABLE IF NOT EXISTS coverage_scenarios (
+    fid bigserial PRIMARY KEY,
+    name text NOT NULL UNIQUE,
+    data jsonb NOT NULL,
+    saved_at text NOT NULL,
+    saved_by text
+);
+
 CREATE OR REPLACE FUNCTION bordermap_now() RETURNS text LANGUAGE sql VOLATILE AS
 $$ SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') $$;
 
@@ -194,6 +202,9 @@ CREATE TRIGGER incidents_after_write AFTER INSERT OR UPDATE ON incidents
 DROP TRIGGER IF EXISTS incidents_soft_delete ON incidents;
 CREATE TRIGGER incidents_soft_delete BEFORE DELETE ON incidents
     FOR EACH ROW EXECUTE FUNCTION incidents_soft_delete();
+DROP TRIGGER IF EXISTS coverage_scenarios_revision ON coverage_scenarios;
+CREATE TRIGGER coverage_scenarios_revision AFTER INSERT OR UPDATE OR DELETE ON coverage_scenarios
+    FOR EACH STATEMENT EXECUTE FUNCTION bordermap_bump_statement();
 DROP TRIGGER IF EXISTS analyst_zones_revision ON analyst_zones;
 CREATE TRIGGER analyst_zones_revision AFTER INSERT OR UPDATE OR DELETE ON analyst_zones
     FOR EACH STATEMENT EXECUTE FUNCTION bordermap_bump_statement();

@@ -31,8 +31,8 @@ import pytest
 import rasterio
 from affine import Affine
 
+from cli import main
 from geo import dem_io
-from geo.cli import main
 from geo.errors import BorderMapError
 from geo.importers import gpkg_layers, preview_file
 from geo.store import IncidentStore

@@ -11,6 +11,9 @@ import pytest
 from shapely.geometry import box
 
 from cli import main
+from geo.assets import Asset, Scenario
+from geo.errors import StoreError
+from geo.scenario_store import ScenarioStore
 from geo.store import open_store
 from geo.zone_store import ZoneStore
 from tests.geo.store_backends import fresh_database, pg_cluster  # noqa: F401 (fixture)
@@ -77,12 +80,13 @@ def test_store_copy_both_ways_and_again(capsys: pytest.CaptureFixture[str], tmp_
     zones = ZoneStore(store)
     zones.add(box(69.9, 37.7, 70.2, 37.9), "Shuroobod option", "", "ana")
     zones.delete(zones.add(box(71.4, 37.4, 71.7, 37.6), "dropped", "", "ana"))
+    ScenarioStore(store).save(Scenario("One post", (Asset("p1", "Post", "border_post", 69.95, 37.75),)), "ana")
     url = fresh_database(pg_cluster)
 
     code, out, err = run(capsys, "store", "copy", "--from", str(src), "--to", url, "--json")
     assert code == 0, err
     assert json.loads(out) == {"records": 2500, "history": 2502, "zones": 2, "skipped_records": 0,
-                               "skipped_zones": 0}
+                               "skipped_zones": 0, "scenarios": 1, "skipped_scenarios": 0}
     assert "records  [" in err and "2500/2500" in err  # the progress bar, on stderr
     pg = open_store(url, seed_path=None)
     assert pg.count_live() == 2499 and pg.get(live)["version"] == 2 and pg.get(gone)["deleted"] is True
@@ -93,7 +97,7 @@ def test_store_copy_both_ways_and_again(capsys: pytest.CaptureFixture[str], tmp_
 
     code, out, _ = run(capsys, "store", "copy", "--from", str(src), "--to", url, "--json")
     assert json.loads(out) == {"records": 0, "history": 0, "zones": 0, "skipped_records": 2500,
-                               "skipped_zones": 2}
+                               "skipped_zones": 2, "scenarios": 0, "skipped_scenarios": 1}
 
     back = tmp_path / "back.gpkg"  # and back again, through a separate process
     done = subprocess.run([sys.executable, "-m", "geo", "store", "copy", "--from", url, "--to", str(back), "--json"],
@@ -103,4 +107,27 @@ def test_store_copy_both_ways_and_again(capsys: pytest.CaptureFixture[str], tmp_
     assert again.count_live() == 2500 and again.get(gone)["version"] == 3
     assert [h["action"] for h in again.history(gone)] == ["import", "delete", "undo"]
     assert len(again.list_zones()) == 1
+    assert ScenarioStore(again).load("One post").assets[0].name == "Post"
+    assert again.get_scenario("One post")["saved_at"] == store.get_scenario("One post")["saved_at"]
     pg.close()
+
+
+@pytest.mark.slow
+def test_local_postgis_for_trying_starts_and_cleans_up(pg_cluster, tmp_path: Path) -> None:  # noqa: F811
+    import signal
+
+    proc = subprocess.Popen([sys.executable, "-m", "geo", "store", "local-postgis"], cwd=REPO,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        first = proc.stdout.readline()  # type: ignore[union-attr]
+        url = first.split(" runs at ")[1].strip()
+        assert url.startswith("postgresql://postgres@127.0.0.1:")
+        store = open_store(url)  # seeded on creation, like a new GeoPackage
+        assert store.count_live() > 0 and store.list()["created_by"].eq("seed").all()
+        store.close()
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0 and "stopped; its data is deleted" in err
+    with pytest.raises(StoreError, match="cannot connect"):
+        open_store(url)

@@ -12,7 +12,7 @@ import pyogrio
 import pytest
 
 from geo.errors import IncidentNotFoundError, InvalidInputError, StoreError
-from geo.store import IncidentStore, IncidentStoreProtocol, default_db_path, open_store
+from geo.store import IncidentStore, IncidentStoreProtocol, default_db_path, open_store, store_target
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -158,6 +158,11 @@ def test_default_db_path(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Non
     assert REPO not in default_db_path().parents
     with pytest.raises(StoreError, match="cannot connect to the PostGIS store postgresql://nobody@127.0.0.1:1/db"):
         open_store("postgresql://nobody:secret@127.0.0.1:1/db")
+    monkeypatch.setenv("BORDERMAP_DB", "postgresql://ana@db.example:5432/team")
+    assert store_target() == "postgresql://ana@db.example:5432/team"
+    assert store_target(tmp_path / "cli.gpkg") == str(tmp_path / "cli.gpkg")
+    with pytest.raises(StoreError, match="PostGIS database"):
+        default_db_path()  # a URL is never turned into a file path
 
 
 

@@ -1,6 +1,6 @@
 """The store contract, run against both backends (GeoPackage file and PostGIS database).
 
-add, edit, conflict, delete, undo, history, change cursor, import, zones, concurrent
+add, edit, conflict, delete, undo, history, change cursor, import, zones, scenarios, concurrent
 writers (8 processes × 100 read-modify-write increments; 8 × 50 adds) and a kill -9 in
 the middle of an import.
 """
@@ -18,7 +18,9 @@ from pathlib import Path
 import pytest
 from shapely.geometry import box
 
+from geo.assets import Asset, Scenario
 from geo.errors import EditConflictError, IncidentNotFoundError, InvalidInputError, StoreError
+from geo.scenario_store import ScenarioStore
 from geo.store import IncidentStoreProtocol
 from geo.zone_store import ZoneStore
 
@@ -172,10 +174,27 @@ def test_zones(any_store: IncidentStoreProtocol) -> None:
     assert len(zones.list()) == 1
 
 
+def test_scenarios(any_store: IncidentStoreProtocol) -> None:
+    scenarios = ScenarioStore(any_store)
+    posts = (Asset("p1", "Post <Shuroobod>", "border_post", 69.95, 37.75, radius_km=12.0),
+             Asset("p2", "Drone", "drone", 70.3, 37.6))
+    before = any_store.revision
+    scenarios.save(Scenario("Two posts", posts), "ana")
+    scenarios.save(Scenario("Empty", ()), "bo")
+    assert any_store.revision > before and scenarios.names() == ["Empty", "Two posts"]
+    assert scenarios.load("Two posts") == Scenario("Two posts", posts)
+    scenarios.save(Scenario("Two posts", posts[:1]), "cy")  # saving again replaces
+    assert scenarios.load("Two posts").assets == posts[:1]
+    assert any_store.get_scenario("Two posts")["saved_by"] == "cy"
+    with pytest.raises(InvalidInputError, match="no saved scenario"):
+        scenarios.load("nope")
+
+
 _INCREMENTER = textwrap.dedent("""
     import sys
     sys.path.insert(0, sys.argv[1])
-    from geo.errors import EditConflictError
+    from geo.assets import Asset, Scenario
+from geo.errors import EditConflictError
     from geo.store import open_store
     store = open_store(sys.argv[2], seed_path=None)
     conflicts = 0
