@@ -122,6 +122,13 @@ class ProgressBar:
         self.stream.flush()
 
 
+def _tiles_url(args: argparse.Namespace) -> str:
+    """``--base-url``, else ``$BORDERMAP_DEM_TILES_URL``, else Copernicus' public bucket."""
+    from geo import dem_fetch
+
+    return str(args.base_url or read_settings().dem_tiles_url or dem_fetch.DEFAULT_BASE_URL)
+
+
 def _run_fetch(args: argparse.Namespace) -> int:
     from geo import dem_fetch
 
@@ -129,7 +136,7 @@ def _run_fetch(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else read_settings().default_dem
     cache = Path(args.cache) if args.cache else dem_fetch.default_cache_dir()
     progress = None if args.quiet else ProgressBar(sys.stderr)
-    res = dem_fetch.fetch_dem(bbox, out, cache, base_url=args.base_url or dem_fetch.DEFAULT_BASE_URL,
+    res = dem_fetch.fetch_dem(bbox, out, cache, base_url=_tiles_url(args),
                               progress=progress,
                               retries=args.retries, timeout=args.timeout)
     doc = {"out": str(res.path), "bbox": list(res.bbox), "rows": res.shape[0], "cols": res.shape[1],
@@ -189,7 +196,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     fetch.add_argument("--out", help=f"output COG (default {read_settings().default_dem})")
     fetch.add_argument("--cache", help="tile cache directory (default $XDG_CACHE_HOME/border-map/copernicus-glo90, "
                                        "XDG_CACHE_HOME defaulting to ~/.cache)")
-    fetch.add_argument("--base-url", help="tile server, e.g. a mirror (default: Copernicus' public bucket)")
+    fetch.add_argument("--base-url", help="tile server, e.g. a mirror (default: $BORDERMAP_DEM_TILES_URL, "
+                       "else Copernicus' public bucket)")
     fetch.add_argument("--retries", type=int, default=2, help="retries of a cut-off download")
     fetch.add_argument("--timeout", type=float, default=60.0, help="network timeout (s)")
     fetch.add_argument("--quiet", action="store_true", help="no progress bar")

@@ -35,6 +35,7 @@ DEM_ENV = "BORDERMAP_DEM"
 SCENARIOS_ENV = "BORDERMAP_SCENARIOS"
 USER_ENV = "BORDERMAP_USER"
 CHROMIUM_ENV = "BORDERMAP_CHROMIUM"
+DEM_TILES_URL_ENV = "BORDERMAP_DEM_TILES_URL"
 #: Every variable :func:`read_settings` reads.
 ENV_VARS = (DATA_DIR_ENV, DB_ENV, DEM_ENV, SCENARIOS_ENV, USER_ENV, CHROMIUM_ENV)
 
@@ -69,6 +70,8 @@ class Settings:
         The analyst's name (spaces collapsed), None when none is set.
     chromium : str or None
         Browser executable named by the environment, None to search for one.
+    dem_tiles_url : str or None
+        A mirror of the Copernicus GLO-90 tile bucket for ``terrain fetch``; None for the public one.
     """
 
     data_dir: Path
@@ -79,6 +82,7 @@ class Settings:
     scenarios_dir: Path
     user: str | None
     chromium: str | None
+    dem_tiles_url: str | None = None
 
     def store(self, cli_value: str | os.PathLike[str] | None = None) -> str:
         """The store to open: a ``--db`` value when given, else :attr:`db`."""
@@ -117,4 +121,5 @@ def read_settings(environ: Mapping[str, str] | None = None) -> Settings:
         scenarios_dir=Path(_location(env.get(SCENARIOS_ENV)) or home / "scenarios"),
         user=_user(env.get(USER_ENV)),
         chromium=_location(env.get(CHROMIUM_ENV)),
+        dem_tiles_url=(env.get(DEM_TILES_URL_ENV) or "").strip() or None,
     )
