@@ -7,11 +7,12 @@ from typing import Any
 
 from cli.output import emit
 from geo import datasets
-from geo.border import OFFICIAL_BREAKDOWN_KM, OFFICIAL_LENGTH_KM, hausdorff_km, load_border
 
 
 def border_info() -> dict[str, Any]:
     """The figures ``border info`` prints (also shown on the page)."""
+    from geo.border import OFFICIAL_BREAKDOWN_KM, OFFICIAL_LENGTH_KM, hausdorff_km, load_border
+
     border = load_border()
     ref = datasets.load_features(datasets.REFERENCE_BORDER_FILE)
     ref_line, ref_props = ref.geometries[0], ref.properties[0]
@@ -37,7 +38,7 @@ def _run_info(args: argparse.Namespace) -> int:
         f"Tajikistan–Afghanistan border: {info['length_km']:,.1f} km (geodesic, {info['source']})\n"
         f"  west end (Uzbekistan tripoint): lat {info['west_end'][1]:.4f}, lon {info['west_end'][0]:.4f}\n"
         f"  east end (China tripoint):      lat {info['east_end'][1]:.4f}, lon {info['east_end'][0]:.4f}\n"
-        f"  official length: {OFFICIAL_LENGTH_KM:,.2f} km"
+        f"  official length: {info['official_length_km']:,.2f} km"
     )
     emit(info, args.json, human)
     return 0

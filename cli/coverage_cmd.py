@@ -77,7 +77,8 @@ def _crossings(places: gpd.GeoDataFrame | None) -> list[tuple[float, float]]:
 def _run_coverage(args: argparse.Namespace) -> int:
     from geo.assets import assets_from_geojson
     from geo.border import load_border
-    from geo.coverage import CoverageParams, compute_coverage, coverage_gaps, headline, rank_gaps
+    from geo.coverage import CoverageParams, compute_coverage, coverage_gaps, headline
+    from geo.gap_ranking import rank_scene_gaps
 
     assets = assets_from_geojson(_read_json(args.assets, "assets"))
     params = CoverageParams(model=args.model, segment_km=args.segment_km)
@@ -87,10 +88,7 @@ def _run_coverage(args: argparse.Namespace) -> int:
     result = compute_coverage(border, assets, params, dem=dem, crossings=tuple(_crossings(places)))
     head = headline(result)
     gaps = coverage_gaps(result)
-    crossings_gdf = None
-    if places is not None and "kind" in places.columns:
-        crossings_gdf = places[places["kind"] == "crossing"]
-    ranked = rank_gaps(result, None, crossings_gdf)
+    ranked = rank_scene_gaps(result, places)
     payload = {
         "border_km": head["border_km"],
         "covered_km": head["covered_km"],

@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cli.output import emit
-from geo.crs import to_storage
 from geo.errors import DataFileError, InvalidInputError, check_writable_folder, shown
 
 if TYPE_CHECKING:
@@ -96,6 +95,7 @@ def parse_basemap(text: str | None) -> str:
 def load_incidents(db: str | None) -> tuple[gpd.GeoDataFrame, str]:
     """The live incidents of the store (``--db``, ``BORDERMAP_DB``, then the default path) and
     where they came from. A store not created yet holds the seed incidents."""
+    from geo.crs import to_storage
     from geo.store import is_postgres_url, open_store, store_target
 
     target = store_target(db)

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from geo.crs import STORAGE_CRS
 from geo.errors import DataFileError
 from geo.settings import SHIPPED_DATA_DIR, read_settings
 
@@ -122,6 +121,8 @@ def read_geojson(path: Path, required: tuple[str, ...] = ()) -> gpd.GeoDataFrame
         or lacks a required property.
     """
     import geopandas as gpd
+
+    from geo.crs import STORAGE_CRS
 
     features, metadata = _read_features(path, required)
     try:

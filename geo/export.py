@@ -31,7 +31,6 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from geo.crs import to_storage
 from geo.errors import (
     BorderMapError,
     DataFileError,
@@ -94,6 +93,8 @@ _Point = tuple[float, float]
 
 
 def _records(gdf: gpd.GeoDataFrame) -> tuple[list[str], list[dict[str, Any]], list[_Point | None]]:
+    from geo.crs import to_storage  # pyproj: loaded when a frame is written, not at import
+
     gdf = to_storage(gdf, "incidents")
     cols = _columns(gdf)
     records = [{k: _plain(v) for k, v in rec.items()} for rec in gdf[cols].to_dict("records")]
@@ -246,6 +247,8 @@ def write_incidents(gdf: gpd.GeoDataFrame, path: str | os.PathLike[str], fmt: st
         tmp = Path(tmp_name)
         if fmt == "gpkg":
             import pyogrio
+
+            from geo.crs import to_storage
 
             tmp.unlink()
             frame = to_storage(gdf, "incidents")

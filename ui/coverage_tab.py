@@ -15,13 +15,14 @@ folder, never into the repository.
 from __future__ import annotations
 
 import logging
-import math
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from geo import datasets
+from geo.asset_rows import COLUMNS, HIDDEN_COLUMNS, NUMERIC_COLUMNS, asset_to_row, rows_to_assets
+from geo.asset_rows import row_to_asset as _row_asset
 from geo.assets import (
     ASSET_KINDS,
     PARAM_DEFAULTS,
@@ -33,9 +34,10 @@ from geo.assets import (
     load_scenario,
     save_scenario,
 )
-from geo.coverage import MODELS, CoverageResult, gap_terrain, headline, rank_gaps
-from geo.errors import BorderMapError, InvalidInputError
-from geo.sanitize import csv_safe
+from geo.coverage import MODELS, CoverageResult, gap_terrain, headline
+from geo.csv_tables import coverage_segments_csv, frame_csv
+from geo.errors import BorderMapError
+from geo.gap_ranking import rank_scene_gaps
 from geo.scene_data import SceneData
 from layers.base import LayerBundle
 from layers.coverage import assets_layer, coverage_layer
@@ -45,10 +47,8 @@ from ui.coverage_data import SCENARIOS_ENV, asset_key, cached_coverage, load_dem
 
 logger = logging.getLogger(__name__)
 
-#: Columns of the asset table, in display order.
-COLUMNS = ["name", "kind", "lat", "lon", "radius_km", "travel_hours", "observer_height_m", "range_km"]
-_HIDDEN = ["id", "source"]
-_NUMERIC = ["lat", "lon", *PARAM_DEFAULTS]
+_HIDDEN = HIDDEN_COLUMNS
+_NUMERIC = NUMERIC_COLUMNS
 MODEL_LABELS = {"radius": "Patrol radius", "travel": "Travel time over terrain (DEM)",
                 "sight": "Line of sight (DEM)"}
 WORKING = "Working scenario (this page)"
@@ -57,67 +57,10 @@ WORKING = "Working scenario (this page)"
 # ----------------------------------------------------------------------------- rows ↔ assets
 
 
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) \
-        or (isinstance(value, str) and not value.strip())
-
-
-def asset_to_row(asset: Asset) -> dict[str, Any]:
-    """One table row (``COLUMNS`` + hidden ``id``, ``source``) of an asset."""
-    return {c: getattr(asset, c) for c in [*COLUMNS, *_HIDDEN]}
-
-
-def _row_asset(row: dict[str, Any], n: int, taken: set[str]) -> Asset:
-    for coord in ("lat", "lon"):
-        if _blank(row.get(coord)):
-            raise InvalidInputError(f"field {coord!r} is empty; type the {coord} in decimal degrees")
-    asset_id = row.get("id")
-    if _blank(asset_id) or not isinstance(asset_id, str) or asset_id in taken:
-        asset_id = f"a{n}"
-        while asset_id in taken:
-            asset_id += "x"
-    source = row.get("source")
-    kwargs: dict[str, Any] = {
-        "id": asset_id, "name": "" if _blank(row.get("name")) else row.get("name"),
-        "kind": "border_post" if _blank(row.get("kind")) else row.get("kind"),
-        "lat": row["lat"], "lon": row["lon"],
-        "source": source if isinstance(source, str) and source.strip() else "analyst",
-    }
-    for name, default in PARAM_DEFAULTS.items():
-        kwargs[name] = default if _blank(row.get(name)) else row.get(name)
-    return Asset(**kwargs)
-
-
-def rows_to_assets(rows: list[dict[str, Any]]) -> tuple[list[Asset], list[str]]:
-    """Valid assets and one error message per invalid row ("Row n ('name'): …").
-
-    Blank rows are skipped; missing parameters take :data:`geo.assets.PARAM_DEFAULTS`,
-    a missing kind is a border post. Invalid rows are not applied.
-    """
-    assets: list[Asset] = []
-    errors: list[str] = []
-    taken: set[str] = set()
-    for n, row in enumerate(rows, start=1):
-        if all(_blank(row.get(c)) for c in COLUMNS):
-            continue
-        name = row.get("name")
-        label = f"Row {n}" + (f" ({name.strip()[:40]!r})" if isinstance(name, str) and name.strip() else "")
-        try:
-            asset = _row_asset(row, n, taken)
-        except BorderMapError as exc:
-            errors.append(f"{label}: {exc}. This row is not applied.")
-            continue
-        taken.add(asset.id)
-        assets.append(asset)
-    return assets, errors
-
-
 def ranked_gaps(data: SceneData, result: CoverageResult, dem_source: str | None = None) -> pd.DataFrame:
     """Gaps ranked by risk (incidents and crossings within 10 km), with their terrain when a DEM
     is loaded (``dem_source``)."""
-    places = data.places
-    crossings = places[places["kind"] == "crossing"] if "kind" in places else None
-    gaps = rank_gaps(result, data.incidents if len(data.incidents) else None, crossings)
+    gaps = rank_scene_gaps(result, data.places, data.incidents)
     if dem_source is None or gaps.empty:
         return gaps
     try:
@@ -130,17 +73,12 @@ def ranked_gaps(data: SceneData, result: CoverageResult, dem_source: str | None 
 
 def segments_csv(result: CoverageResult, names: dict[str, str]) -> bytes:
     """Segments as formula-safe CSV (no geometry)."""
-    seg = pd.DataFrame(result.segments.drop(columns="geometry"))
-    seg["n_assets"] = seg["asset_ids"].map(len)
-    seg["assets"] = seg["asset_ids"].map(lambda ids: "; ".join(names.get(i, i) for i in ids))
-    seg["asset_ids"] = seg["asset_ids"].map("; ".join)
-    seg.insert(0, "model", result.params.model)
-    return seg.map(csv_safe).to_csv(index=False).encode("utf-8")
+    return coverage_segments_csv(result, names)
 
 
 def gaps_csv(gaps: pd.DataFrame) -> bytes:
     """Ranked gaps as formula-safe CSV."""
-    return pd.DataFrame(gaps).map(csv_safe).to_csv(index=False).encode("utf-8")
+    return frame_csv(gaps)
 
 
 # ----------------------------------------------------------------------------- page parts

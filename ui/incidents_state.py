@@ -13,12 +13,12 @@ import threading
 from collections.abc import Iterable
 
 import geopandas as gpd
-import pandas as pd
 import streamlit as st
 
 from geo.border import Border
-from geo.incident_filters import IncidentFilter, locate_incidents, with_locations
+from geo.incident_filters import IncidentFilter
 from geo.record_chunks import ChunkCache
+from geo.record_merge import located_records, merge_changed_records
 from geo.settings import read_settings
 from geo.store import IncidentStore, default_db_path
 from layers.base import LayerBundle
@@ -63,7 +63,7 @@ def _records_memo(path: str, identity: tuple | None) -> _RecordsMemo:
 
 
 def _located(records: gpd.GeoDataFrame, border: Border) -> gpd.GeoDataFrame:
-    return with_locations(records, locate_incidents(records, border))
+    return located_records(records, border)
 
 
 def _refresh(store_: IncidentStore, memo: _RecordsMemo, border: Border) -> gpd.GeoDataFrame:
@@ -76,11 +76,7 @@ def _refresh(store_: IncidentStore, memo: _RecordsMemo, border: Border) -> gpd.G
     if previous is None or previous.empty or cursor < memo.cursor:
         merged = _located(store_.list(), border)
     else:
-        changed = store_.changed_since(memo.cursor)
-        kept = previous[~previous["id"].isin(changed["id"].tolist())] if len(changed) else previous
-        fresh = _located(changed[~changed["deleted"]], border)
-        merged = gpd.GeoDataFrame(pd.concat([kept, fresh], ignore_index=True), geometry="geometry",
-                                  crs=previous.crs)
+        merged = merge_changed_records(previous, store_.changed_since(memo.cursor), border)
         if len(merged) != store_.count_live():
             logger.info("incremental read disagreed with the store; reading every record")
             merged = _located(store_.list(), border)

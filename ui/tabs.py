@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from geo.border import OFFICIAL_BREAKDOWN_KM, OFFICIAL_LENGTH_KM, hausdorff_km, segment_border
-from geo.sanitize import csv_safe
+from geo.csv_tables import border_segments_csv
 from geo.scene_data import SceneData
 from layers.places import PLACE_STYLES
 from ui import state
@@ -20,7 +20,7 @@ def _segments_table(data_dir: str, segment_km: float) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False)
 def _segments_csv(data_dir: str, segment_km: float) -> bytes:
-    return _segments_table(data_dir, segment_km).map(csv_safe).to_csv(index=False).encode()
+    return border_segments_csv(state.scene_data().border, segment_km)
 
 
 @st.cache_data(show_spinner=False)

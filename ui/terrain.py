@@ -17,10 +17,10 @@ import streamlit as st
 from geo import datasets, dem_io, terrain
 from geo.border import segment_border
 from geo.crs import REGION_BOUNDS
+from geo.csv_tables import frame_csv
 from geo.dem import Dem
 from geo.errors import BorderMapError, TerrainUnavailableError, shown, write_error
 from geo.importers import check_upload_size
-from geo.sanitize import csv_safe
 from geo.settings import read_settings
 from layers.base import LayerBundle, LegendEntry
 from layers.terrain import hillshade_image, overlay_from_png, png_data_uri, slope_image, slope_legend
@@ -232,5 +232,5 @@ def render_tab() -> None:
     seg_km = st.select_slider("Segment length (km)", [1.0, 5.0, 10.0, 25.0], value=10.0, key="terrain_seg")
     segs = segments_terrain(source, seg_km)
     st.dataframe(segs.round(2), hide_index=True, width="stretch", height=260)
-    st.download_button("Download terrain per segment (CSV)", segs.map(csv_safe).to_csv(index=False).encode(),
+    st.download_button("Download terrain per segment (CSV)", frame_csv(segs),
                        file_name=f"border_terrain_{seg_km:g}km.csv", mime="text/csv")
