@@ -155,7 +155,7 @@ def _list_layers(path: Path) -> list[tuple[str, str | None]]:
 def _gdal_reason(exc: BaseException) -> str:
     """GDAL's reason for a failure, without the file path it names (one short clause)."""
     text = str(exc).split(":")[-1].strip() or type(exc).__name__
-    return text[:120]
+    return "; ".join(dict.fromkeys(part.strip() for part in text.split(";") if part.strip()))[:120]
 
 
 def _check_size(path: Path) -> None:

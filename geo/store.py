@@ -415,7 +415,7 @@ class IncidentStore:
             raise InvalidInputError(f"lock_timeout_s must be > 0 s, got {lock_timeout_s!r}")
         self.lock_timeout_s = lock_timeout_s
         if self.path.exists() and self.path.is_dir():
-            raise StoreError(f"store path {str(self.path)!r} is a directory; give a .gpkg file name")
+            raise StoreError(f"store path {shown(self.path.name)} is a directory; give a .gpkg file name")
         if create:
             self._ensure_created()
 
@@ -433,7 +433,8 @@ class IncidentStore:
     # ---------------------------------------------------------------- plumbing
     @property
     def _what(self) -> str:
-        return f"the incident store {shown(self.path, 120)}"
+        # the file's name only: messages reach the page, where a server path has no place
+        return f"the incident store {shown(self.path.name)}"
 
     def _sqlite_error(self, exc: sqlite3.Error, doing: str) -> BorderMapError:
         """One sentence for an SQLite error: read-only, disk full, locked, or damaged."""
@@ -460,7 +461,7 @@ class IncidentStore:
 
     def _damaged(self, exc: BaseException) -> StoreError:
         return StoreError(f"{self._what} is damaged or not a Border Map store ({type(exc).__name__}); "
-                          "restore it from a backup or choose another --db file")
+                          "restore it from a backup or choose another store file (--db or BORDERMAP_DB)")
 
     def _connect(self, path: Path | None = None) -> sqlite3.Connection:
         try:
@@ -481,11 +482,11 @@ class IncidentStore:
         except sqlite3.OperationalError as exc:
             if "no such table" in str(exc):
                 raise StoreError(f"{self._what} is not a Border Map incident store; choose another "
-                                 "--db file") from exc
+                                 "store file (--db or BORDERMAP_DB)") from exc
             raise self._sqlite_error(exc, "read") from exc
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{self._what} is not a Border Map incident store ({exc}); "
-                             "choose another --db file") from exc
+            raise StoreError(f"{self._what} is not a Border Map incident store ({exc}); restore it "
+                             "from a backup or choose another store file (--db or BORDERMAP_DB)") from exc
         except ValueError as exc:  # text that is not UTF-8
             raise self._damaged(exc) from exc
         try:
