@@ -70,7 +70,7 @@ def test_png_has_size_border_and_print_furniture(scene_with_incidents):
     assert "km" in text and "Scale true at" in text  # scale bar
     assert "N" in [t.get_text() for t in fig.axes[0].texts]  # north arrow
     assert "Sources — Border and countries: DCW-GMT" in text
-    assert "Data as of 2025-12-01" in text and "Rendered 2026-01-02" in text
+    assert "Data as of 2026-01-29" in text and "Rendered 2026-01-02" in text  # newest seed source: TASS, 29 Jan 2026
     ticks = [t.get_text() for t in fig.axes[0].get_xticklabels()]
     assert ticks and all(re.fullmatch(r"\d+(\.\d+)?°E", t) for t in ticks)  # graticule labels
 
@@ -151,7 +151,7 @@ def test_nice_length(target, expected):
 
 
 def test_data_as_of_takes_the_latest_date(scene_with_incidents, scene_data):
-    assert data_as_of(scene_with_incidents) == "2025-12-01"
+    assert data_as_of(scene_with_incidents) == "2026-01-29"  # the newest source date of the seed records
     later = scene_with_incidents.incidents.assign(event_date="2026-03-04")
     assert data_as_of(dataclasses.replace(scene_data, incidents=later)) == "2026-03-04"
 
