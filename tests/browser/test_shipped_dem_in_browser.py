@@ -46,3 +46,22 @@ def test_relief_and_profile_from_the_shipped_dem(offline_page, fresh_install):
     save_screenshot(page, "shipped_dem_terrain_tab")
     assert page.locator('[data-testid="stException"]').count() == 0
     assert log.blocked == [] and log.missing == []
+
+
+def test_crossing_popup_shows_its_sourced_status(offline_page, fresh_install):
+    """A crossing's popup says its status with since when, the caveat, the source and its confidence."""
+    page, log = offline_page
+    page.goto(fresh_install)
+    frame = settled_map(page)
+    # filled blue circles are the crossings known to the bridge (the approximate ones are hollow)
+    markers = frame.locator('path.leaflet-interactive[fill="#1f6fb4"]')
+    markers.first.wait_for(timeout=60_000)
+    assert markers.count() >= 3  # Panji Poyon, Tem, Darvaz (and Khumrogi at ±2 km is approximate)
+    markers.first.click(force=True)
+    popup = frame.locator(".leaflet-popup-content")
+    popup.wait_for(timeout=15_000)
+    text = popup.inner_text()
+    assert "Status (latest report)" in text
+    assert "reported closed since 2025-12-17 (temporary; no reopening on record)" in text and "claimed" in text
+    save_screenshot(page, "crossing_status_popup")
+    assert log.blocked == []
