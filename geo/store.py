@@ -729,7 +729,7 @@ class IncidentStore:
         by = _who(by)
         with self._write() as conn:
             current = self._fetch(conn, incident_id)
-            check_version(current, expected_version, changes)
+            check_version(current, expected_version, edited_values(current, changes))
             if current["deleted"]:
                 raise StoreError(f"incident {incident_id!r} is deleted; undo the deletion before editing it")
             rec = merge_changes(current, changes)
@@ -1092,6 +1092,16 @@ def check_version(current: Mapping[str, Any], expected: int | None, yours: Mappi
     raise EditConflictError(str(current["id"]), wanted, int(current["version"]), str(current["updated_by"]),
                             str(current["updated_at"]), dict(yours),
                             {k: current.get(k) for k in theirs_keys})
+
+
+def edited_values(current: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
+    """The values an edit sets, as the store would keep them (``"4"`` → ``4``), for a conflict
+    message; the raw values when the edit is not valid anyway."""
+    try:
+        rec = validate_incident({**{k: current[k] for k in CONTENT_FIELDS}, **changes})
+    except InvalidInputError:
+        return dict(changes)
+    return {k: rec.get(k, v) for k, v in changes.items()}
 
 
 def merge_changes(current: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any] | None:

@@ -41,6 +41,7 @@ from geo.store import (
     _who,
     check_editable_fields,
     check_version,
+    edited_values,
     merge_changes,
     records_frame,
     select_new,
@@ -257,7 +258,7 @@ class PostgisStore:
         by = _who(by)
         with self._tx(by, "update") as conn:
             current = self._fetch(conn, incident_id, lock=True)
-            check_version(current, expected_version, changes)
+            check_version(current, expected_version, edited_values(current, changes))
             if current["deleted"]:
                 raise StoreError(f"incident {incident_id!r} is deleted; undo the deletion before editing it")
             rec = merge_changes(current, changes)
