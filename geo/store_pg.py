@@ -293,12 +293,12 @@ class PostgisStore:
     def history(self, incident_id: str) -> RecordDicts:
         """Every revision of one record, oldest first (as the GeoPackage store returns it)."""
         with self._read() as conn:
-            rows = conn.execute("SELECT hid, action, at, by, undone, data FROM incident_history "
+            rows = conn.execute("SELECT hid, action, at, by, undone, data, channel FROM incident_history "
                                 "WHERE incident_id = %s ORDER BY hid", (str(incident_id),)).fetchall()
         if not rows:
             raise IncidentNotFoundError(f"no incident with id {incident_id!r} in the store")
-        return [{"revision": int(h), "action": a, "at": at, "by": b, "undone": bool(u),
-                 "record": {**dict.fromkeys(PUBLIC_COLUMNS), **dict(d)}} for h, a, at, b, u, d in rows]
+        return [{"revision": int(h), "action": a, "at": at, "by": b, "undone": bool(u), "channel": c,
+                 "record": {**dict.fromkeys(PUBLIC_COLUMNS), **dict(d)}} for h, a, at, b, u, d, c in rows]
 
     def get(self, incident_id: str) -> dict[str, Any]:
         """One record (deleted or not): content and bookkeeping fields, with ``version``."""
