@@ -24,7 +24,7 @@ def _who(args: argparse.Namespace) -> str:
 def _store(args: argparse.Namespace) -> IncidentStoreProtocol:
     from geo.store import open_store
 
-    return open_store(args.db)
+    return open_store(args.db, channel="cli")
 
 
 def _run_add(args: argparse.Namespace) -> int:

@@ -401,6 +401,9 @@ class IncidentStore:
         Create the file now instead of on the first write.
     lock_timeout_s : float
         Seconds a writer waits for another writer to finish.
+    channel : str
+        How changes arrive (``app``, ``cli``, ``web``); the PostGIS store records it with each
+        history entry, a GeoPackage does not (its history shows ``channel`` None).
 
     Every method opens its own short-lived connection, so one instance may be shared
     by threads and several processes may write the same file.
@@ -408,8 +411,9 @@ class IncidentStore:
 
     def __init__(self, path: str | os.PathLike[str], *,
                  seed_path: Path | None = datasets.DATA_DIR / datasets.SEED_INCIDENTS_FILE,
-                 create: bool = False, lock_timeout_s: float = LOCK_TIMEOUT_S) -> None:
+                 create: bool = False, lock_timeout_s: float = LOCK_TIMEOUT_S, channel: str = "app") -> None:
         self.path = Path(path)
+        self.channel = channel
         self.seed_path = seed_path
         if not lock_timeout_s > 0:
             raise InvalidInputError(f"lock_timeout_s must be > 0 s, got {lock_timeout_s!r}")
@@ -730,7 +734,7 @@ class IncidentStore:
         by = _who(by)
         with self._write() as conn:
             current = self._fetch(conn, incident_id)
-            check_version(current, expected_version, changes)
+            check_version(current, expected_version, edited_values(current, changes))
             if current["deleted"]:
                 raise StoreError(f"incident {incident_id!r} is deleted; undo the deletion before editing it")
             rec = merge_changes(current, changes)
@@ -773,7 +777,8 @@ class IncidentStore:
         """Every revision of one record, oldest first.
 
         Each item: ``{"revision": int, "action": "add"|"import"|"update"|"delete"|"undo",
-        "at": ISO UTC, "by": str, "undone": bool, "record": dict}``.
+        "at": ISO UTC, "by": str, "undone": bool, "channel": None, "record": dict}`` (the
+        PostGIS store fills ``channel``: ``app``, ``cli``, ``sql``…).
         """
         with self._read() as conn:
             if conn is None:
@@ -783,7 +788,7 @@ class IncidentStore:
                 "WHERE incident_id = ? ORDER BY hid", (str(incident_id),)).fetchall()
         if not rows:
             raise IncidentNotFoundError(f"no incident with id {incident_id!r} in the store")
-        return [{"revision": h, "action": a, "at": at, "by": b, "undone": bool(u),
+        return [{"revision": h, "action": a, "at": at, "by": b, "undone": bool(u), "channel": None,
                  "record": {**dict.fromkeys(PUBLIC_COLUMNS), **json.loads(d)}} for h, a, at, b, u, d in rows]
 
     def get(self, incident_id: str) -> dict[str, Any]:
@@ -1093,6 +1098,16 @@ def check_version(current: Mapping[str, Any], expected: int | None, yours: Mappi
     raise EditConflictError(str(current["id"]), wanted, int(current["version"]), str(current["updated_by"]),
                             str(current["updated_at"]), dict(yours),
                             {k: current.get(k) for k in theirs_keys})
+
+
+def edited_values(current: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
+    """The values an edit sets, as the store would keep them (``"4"`` → ``4``), for a conflict
+    message; the raw values when the edit is not valid anyway."""
+    try:
+        rec = validate_incident({**{k: current[k] for k in CONTENT_FIELDS}, **changes})
+    except InvalidInputError:
+        return dict(changes)
+    return {k: rec.get(k, v) for k, v in changes.items()}
 
 
 def merge_changes(current: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any] | None:

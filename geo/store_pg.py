@@ -41,6 +41,7 @@ from geo.store import (
     _who,
     check_editable_fields,
     check_version,
+    edited_values,
     merge_changes,
     records_frame,
     select_new,
@@ -257,7 +258,7 @@ class PostgisStore:
         by = _who(by)
         with self._tx(by, "update") as conn:
             current = self._fetch(conn, incident_id, lock=True)
-            check_version(current, expected_version, changes)
+            check_version(current, expected_version, edited_values(current, changes))
             if current["deleted"]:
                 raise StoreError(f"incident {incident_id!r} is deleted; undo the deletion before editing it")
             rec = merge_changes(current, changes)
@@ -292,12 +293,12 @@ class PostgisStore:
     def history(self, incident_id: str) -> RecordDicts:
         """Every revision of one record, oldest first (as the GeoPackage store returns it)."""
         with self._read() as conn:
-            rows = conn.execute("SELECT hid, action, at, by, undone, data FROM incident_history "
+            rows = conn.execute("SELECT hid, action, at, by, undone, data, channel FROM incident_history "
                                 "WHERE incident_id = %s ORDER BY hid", (str(incident_id),)).fetchall()
         if not rows:
             raise IncidentNotFoundError(f"no incident with id {incident_id!r} in the store")
-        return [{"revision": int(h), "action": a, "at": at, "by": b, "undone": bool(u),
-                 "record": {**dict.fromkeys(PUBLIC_COLUMNS), **dict(d)}} for h, a, at, b, u, d in rows]
+        return [{"revision": int(h), "action": a, "at": at, "by": b, "undone": bool(u), "channel": c,
+                 "record": {**dict.fromkeys(PUBLIC_COLUMNS), **dict(d)}} for h, a, at, b, u, d, c in rows]
 
     def get(self, incident_id: str) -> dict[str, Any]:
         """One record (deleted or not): content and bookkeeping fields, with ``version``."""

@@ -50,6 +50,8 @@ def test_show_and_edit_with_expected_version(capsys: pytest.CaptureFixture[str],
                          "--db", db, "--by", "cy", "--json")
     assert code == 3 and out == ""
     assert err.count("\n") == 1 and "changed by bo" in err and "version 2, you had 1" in err
+    assert "fatalities is now 2, yours 9" in err  # both values, as the store keeps them
+    assert store.history(new_id)[-1]["channel"] == ("cli" if db.startswith("postgresql") else None)
     assert store.get(new_id)["fatalities"] == 2  # not overwritten
 
     code, out, err = run(capsys, "incidents", "edit", new_id, "--set", "colour=red", "--db", db, "--json")

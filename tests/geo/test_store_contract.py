@@ -193,8 +193,7 @@ def test_scenarios(any_store: IncidentStoreProtocol) -> None:
 _INCREMENTER = textwrap.dedent("""
     import sys
     sys.path.insert(0, sys.argv[1])
-    from geo.assets import Asset, Scenario
-from geo.errors import EditConflictError
+    from geo.errors import EditConflictError
     from geo.store import open_store
     store = open_store(sys.argv[2], seed_path=None)
     conflicts = 0

@@ -44,6 +44,7 @@ def test_sql_edits_are_recorded_under_the_database_user(pg_store: PostgisStore, 
     assert [(h["action"], h["by"]) for h in hist] == [("add", "ana"), ("update", "postgres"),
                                                       ("delete", "postgres")]
     assert hist[1]["record"]["notes"] == "moved in QGIS"
+    assert [h["channel"] for h in hist] == ["app", "sql", "sql"]
     changed = pg_store.changed_since(cursor)
     assert len(changed) == 2 and pg_store.count_live() == 1
     added = changed[~changed["deleted"]].iloc[0]
