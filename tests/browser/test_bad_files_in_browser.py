@@ -8,7 +8,7 @@ import re
 import numpy as np
 import pytest
 
-from tests.browser.conftest import save_screenshot, serving
+from tests.browser.conftest import save_screenshot, serving, settled_map
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -43,9 +43,9 @@ def test_an_invalid_geopackage_upload_is_one_sentence_naming_the_file(offline_pa
     page, _log = offline_page
     with serving(tmp_path) as url:
         page.goto(url)
+        settled_map(page, timeout_ms=120_000)  # the page has drawn and no script run is in progress
         tab = page.get_by_role("tab", name=re.compile("Import"))
-        tab.first.wait_for(timeout=90_000)
-        tab.first.click()
+        tab.first.click(timeout=60_000)
         uploader = page.locator('[data-testid="stFileUploader"]', has_text="File to import")
         uploader.locator('input[type="file"]').set_input_files(
             {"name": "Field report.gpkg", "mimeType": "application/geopackage+sqlite3",
