@@ -33,10 +33,10 @@ def scenarios_dir() -> Path:
     return Path(override).expanduser() if override else user_data_dir() / "scenarios"
 
 
-def load_dem() -> tuple[Dem | None, str | None, float, str]:
-    """(Dem, source, mtime, reason): the page's DEM (the Terrain tab's choice, upload included);
-    Dem None with a reason when there is none or it cannot be read."""
-    source, where = terrain_ui.current_source()
+def load_dem(choice: terrain_ui.DemChoice) -> tuple[Dem | None, str | None, float, str]:
+    """(Dem, source, mtime, reason): the page's DEM ``choice`` (the Terrain tab's, upload included)
+    read; Dem None with a reason when there is none or it cannot be read."""
+    source, where = choice.source, choice.where
     if source is None:
         return None, None, 0.0, where
     try:

@@ -66,8 +66,27 @@ def _show_report() -> None:
         st.dataframe(_rejections_table(report["rejected"]), hide_index=True, key="inc_import_rejected")
 
 
-def import_panel() -> None:
-    """Upload, preview, import, report."""
+def _import(suffix: str, layer: str | None, user: str | None) -> None:
+    """The import button's callback: the uploaded file into the store in one transaction; the
+    report (or the error) kept for the run that follows."""
+    ss = st.session_state
+    upload = ss.get("inc_upload")
+    if upload is None:
+        return
+    if user is None:
+        ss["_inc_import_error"] = "Nothing imported — type your name in the sidebar first (it is kept in each record's history)."
+        return
+    try:
+        with _temp_copy(upload.getvalue(), suffix) as path:
+            report = import_file(incidents_state.store(), path, user, layer=layer)
+    except BorderMapError as exc:
+        ss["_inc_import_error"] = f"Nothing imported — {escape_markdown(exc)}"
+        return
+    ss["inc_import_report"] = {"file": upload.name, **report.to_dict()}
+
+
+def import_panel(user: str | None) -> None:
+    """Upload, preview, import, report; ``user`` is the analyst's name written in the history."""
     st.caption("ACLED export CSV, any CSV with latitude/longitude columns, GeoJSON, KML/KMZ (Google Earth) "
                f"or a GeoPackage layer — at most {MAX_UPLOAD_MB} MB. Valid rows go in together; rows "
                "already in the store are skipped, so importing a file twice adds nothing.")
@@ -108,14 +127,9 @@ def import_panel() -> None:
     if preview.rejected:
         st.markdown("**Rows that will be rejected** (row number in the file and the reason)")
         st.dataframe(_rejections_table(preview.rejected), hide_index=True, key="inc_preview_rejected")
-    if st.button(f"Import {preview.valid_rows:,} valid rows", key="inc_import_go", type="primary",
-                 disabled=preview.valid_rows == 0):
-        try:
-            with _temp_copy(payload, suffix) as path:
-                report = import_file(incidents_state.store(), path, incidents_state.current_user(), layer=layer)
-        except BorderMapError as exc:
-            st.error(f"Nothing imported — {escape_markdown(exc)}")
-            return
-        st.session_state["inc_import_report"] = {"file": upload.name, **report.to_dict()}
-        st.rerun()
+    st.button(f"Import {preview.valid_rows:,} valid rows", key="inc_import_go", type="primary",
+              disabled=preview.valid_rows == 0, on_click=_import, args=(suffix, layer, user))
+    if error := st.session_state.pop("_inc_import_error", None):
+        st.error(error)
+        return
     _show_report()

@@ -23,9 +23,13 @@ from geo.sanitize import csv_safe
 from layers.base import LayerBundle, LegendEntry
 from layers.terrain import hillshade_image, overlay_from_png, png_data_uri, slope_image, slope_legend
 from ui import state
+from ui.markdown import escape_markdown
 
 #: Largest DEM upload accepted on the page (MB); larger ones: use --dem / BORDERMAP_DEM.
 MAX_DEM_UPLOAD_MB = 50
+#: The uploaded DEM's stored path (set by the upload's callback) and the upload's error, if any.
+UPLOAD_PATH_KEY = "_terrain_upload_path"
+_UPLOAD_ERROR_KEY = "_terrain_upload_error"
 
 
 @dataclass(frozen=True)
@@ -37,13 +41,27 @@ class TerrainChoice:
     slope: bool
 
 
+@dataclass(frozen=True)
+class DemChoice:
+    """The DEM the page uses: ``source`` (path or URL; None = no DEM) and ``where``, a sentence
+    saying where it comes from, or how to get one."""
+
+    source: str | None
+    where: str
+
+
 def _uploads_dir() -> Path:
     return dem_io.default_dem_path().parent / "uploads"
 
 
+def current_dem() -> DemChoice:
+    """The DEM of this run (read once per run by :func:`ui.page_state.read`)."""
+    return DemChoice(*current_source())
+
+
 def current_source() -> tuple[str | None, str]:
     """(DEM source or None, a sentence saying where it comes from or how to get one)."""
-    uploaded = st.session_state.get("terrain_upload_path")
+    uploaded = st.session_state.get(UPLOAD_PATH_KEY)
     if uploaded and Path(uploaded).is_file():
         return uploaded, f"uploaded file {Path(uploaded).name}"
     try:
@@ -86,9 +104,9 @@ def _slope_png(source: str, mtime: float) -> tuple[str, tuple[float, float, floa
     return png_data_uri(image, "RGBA"), box
 
 
-def sidebar_choice() -> TerrainChoice:
+def sidebar_choice(dem: DemChoice) -> TerrainChoice:
     """Terrain controls in the sidebar."""
-    source, _where = current_source()
+    source = dem.source
     st.sidebar.subheader("Terrain")
     if source is None:
         st.sidebar.caption("No DEM loaded — see the Terrain tab to add one.")
@@ -148,27 +166,36 @@ def segments_terrain(source: str, segment_km: float) -> pd.DataFrame:
     return _segments(source, source_mtime(source), segment_km)
 
 
-def render_tab() -> None:
+def _take_upload() -> None:
+    """The upload's callback: keep a valid DEM under the user data dir and use it (before the run
+    that follows, so that run already draws with it)."""
+    ss = st.session_state
+    ss.pop(_UPLOAD_ERROR_KEY, None)
+    upload = ss.get("terrain_upload")
+    if upload is None:
+        return
+    if upload.size > MAX_DEM_UPLOAD_MB * 1024 * 1024:
+        ss[_UPLOAD_ERROR_KEY] = f"{upload.name} is {upload.size / 1e6:.0f} MB, over the {MAX_DEM_UPLOAD_MB} MB limit."
+        return
+    path = _save_upload(upload.name, upload.getvalue())
+    try:
+        load_dem(str(path))
+    except BorderMapError as exc:
+        ss[_UPLOAD_ERROR_KEY] = f"{upload.name} cannot be used as a DEM: {exc}"
+        path.unlink(missing_ok=True)
+        return
+    ss[UPLOAD_PATH_KEY] = str(path)
+
+
+def render_tab(dem_choice: DemChoice) -> None:
     """The Terrain tab: DEM status and upload, the border profile, terrain per segment."""
-    source, where = current_source()
-    upload = st.file_uploader(
+    source, where = dem_choice.source, dem_choice.where
+    st.file_uploader(
         f"Use a DEM GeoTIFF / COG (≤ {MAX_DEM_UPLOAD_MB} MB; larger: set BORDERMAP_DEM or pass --dem)",
-        type=["tif", "tiff"], key="terrain_upload",
+        type=["tif", "tiff"], key="terrain_upload", on_change=_take_upload,
     )
-    if upload is not None:
-        if upload.size > MAX_DEM_UPLOAD_MB * 1024 * 1024:
-            st.error(f"{upload.name} is {upload.size / 1e6:.0f} MB, over the {MAX_DEM_UPLOAD_MB} MB limit.")
-        else:
-            path = _save_upload(upload.name, upload.getvalue())
-            try:
-                load_dem(str(path))
-            except BorderMapError as exc:
-                st.error(f"{upload.name} cannot be used as a DEM: {exc}")
-                path.unlink(missing_ok=True)
-            else:
-                if st.session_state.get("terrain_upload_path") != str(path):
-                    st.session_state["terrain_upload_path"] = str(path)
-                    st.rerun()
+    if error := st.session_state.get(_UPLOAD_ERROR_KEY):
+        st.error(escape_markdown(error))
     if source is None:
         st.info(f"Terrain features need a DEM. {where}. You can also upload a GeoTIFF above.")
         return
