@@ -3,10 +3,10 @@
 Everything on this tab is an analyst's scenario or a model's output, not a report: real
 posts are not public, and the shipped crossings and 201st garrisons are the only anchors.
 
-State (``st.session_state``, keys prefixed ``cov_``): ``cov_rows`` is the working
+State (``st.session_state``, keys prefixed ``cov_``; ``_cov_`` for state that is no widget): ``_cov_rows`` is the working
 scenario's table (list of row dicts, changed only by the buttons, the form and scenario
 loading); the table editor's own edits live in the editor widget, whose key carries
-``cov_editor_version`` so a button can replace the table. Results are cached with
+``_cov_editor_version`` so a button can replace the table. Results are cached with
 ``st.cache_data`` keyed by hashable inputs (asset tuples, model, segment length, DEM
 path + mtime, data folder). Files (scenarios, analyst zones) go to the user data
 folder, never into the repository.
@@ -148,12 +148,12 @@ def gaps_csv(gaps: pd.DataFrame) -> bytes:
 
 
 def _bump_editor(rows: list[dict[str, Any]]) -> None:
-    st.session_state["cov_rows"] = rows
-    st.session_state["cov_editor_version"] = st.session_state.get("cov_editor_version", 0) + 1
+    st.session_state["_cov_rows"] = rows
+    st.session_state["_cov_editor_version"] = st.session_state.get("_cov_editor_version", 0) + 1
 
 
 def _flash(message: str) -> None:
-    st.session_state["cov_flash"] = message
+    st.session_state["_cov_flash"] = message
 
 
 def _use_last_click(click: tuple[float, float] | None) -> None:
@@ -204,8 +204,8 @@ def _model_choice(dem_reason: str, has_dem: bool) -> tuple[str, float]:
 
 
 def _asset_editor() -> list[dict[str, Any]]:
-    rows = st.session_state.setdefault("cov_rows", [])
-    version = st.session_state.setdefault("cov_editor_version", 0)
+    rows = st.session_state.setdefault("_cov_rows", [])
+    version = st.session_state.setdefault("_cov_editor_version", 0)
     frame = pd.DataFrame(rows, columns=[*COLUMNS, *_HIDDEN])
     for col in _NUMERIC:  # typed columns even when empty; text cannot be typed into them
         frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("float64")
@@ -230,18 +230,19 @@ def _asset_editor() -> list[dict[str, Any]]:
 
 def _add_controls(data: SceneData, current: list[dict[str, Any]], click: tuple[float, float] | None) -> None:
     ss = st.session_state
-    c1, c2, c3 = st.columns(3)
+    c1, c2 = st.columns(2)  # two to a row: the panel beside the map is narrow
     anchors = anchor_assets_from_places(data.places)
     for col, kind, label in ((c1, "crossing", "Add anchors: crossings"),
                              (c2, "garrison", "Add anchors: 201st garrisons")):
         col.button(label, key=f"cov_add_{kind}", help="Shipped reference places, default parameters",
                    on_click=_add_anchors, args=(kind, current, anchors))
-    c3.button("Remove all assets", key="cov_clear", on_click=_bump_editor, args=([],))
+    st.button("Remove all assets", key="cov_clear", on_click=_bump_editor, args=([],))
     ss.setdefault("cov_new_lat", 37.5)  # defaults here, not as widget values: the click button sets them
     ss.setdefault("cov_new_lon", 70.0)
     with st.form("cov_add_form", clear_on_submit=False, border=True):
         st.markdown("**Add an asset by typed coordinates** (or click the map, then *Use the last map click*)")
-        f1, f2, f3, f4, f5 = st.columns([2, 2, 1, 1, 1])
+        f1, f2 = st.columns(2)
+        f3, f4, f5 = st.columns(3)
         f1.text_input("Name", key="cov_new_name", max_chars=200)
         f2.selectbox("Kind", list(ASSET_KINDS), key="cov_new_kind")
         f3.number_input("lat (°)", min_value=-90.0, max_value=90.0, format="%.5f", key="cov_new_lat")
@@ -299,7 +300,8 @@ def _scenario_controls(assets: list[Asset], model: str, segment_km: float, dem_p
 def _results(data: SceneData, result: CoverageResult, names: dict[str, str],
              dem_source: str | None = None) -> pd.DataFrame:
     head = headline(result)
-    c1, c2, c3, c4 = st.columns(4)
+    c1, c2 = st.columns(2)
+    c3, c4 = st.columns(2)
     c1.metric("Border covered", f"{head['covered_km']:,.1f} km")
     c2.metric("Share of the border", f"{head['percent']:.1f} %",
               help=f"of {head['border_km']:,.1f} km (measured line)")
@@ -341,7 +343,7 @@ def render(data: SceneData, dem_choice: DemChoice, event: MapEvent, user: str | 
     """
     st.caption("Scenarios and model output, not reports: real posts are not public. The shipped crossings "
                "and 201st Base garrisons are the only anchors; every other asset is the analyst's hypothesis.")
-    if message := st.session_state.pop("cov_flash", None):
+    if message := st.session_state.pop("_cov_flash", None):
         st.info(message)
     dem, dem_path, dem_mtime, dem_reason = load_dem(dem_choice)
     model, segment_km = _model_choice(dem_reason, dem is not None)

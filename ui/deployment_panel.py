@@ -83,7 +83,8 @@ def _suitability(data: SceneData, dem: Dem | None, dem_path: str | None, dem_mti
     )
     if dem is None:
         st.info(f"The suitability analysis needs a DEM: {dem_reason}.")
-    c1, c2, c3, c4 = st.columns(4)
+    c1, c2 = st.columns(2)
+    c3, c4 = st.columns(2)
     slope = c1.slider("Max slope (°)", 1.0, 45.0, 15.0, 1.0, key="cov_dep_slope")
     elev = c2.slider("Max elevation (m)", 500.0, 5000.0, 3500.0, 100.0, key="cov_dep_elev")
     hours = c3.slider("Max travel from a garrison (h)", 0.5, 24.0, 8.0, 0.5, key="cov_dep_hours")
@@ -96,14 +97,14 @@ def _suitability(data: SceneData, dem: Dem | None, dem_path: str | None, dem_mti
                                       standoff_km=standoff)
             model = result.params.model if result is not None else "radius"
             segment_km = result.params.segment_km if result is not None else 1.0
-            st.session_state["cov_zones"] = cached_zones(
+            st.session_state["_cov_zones"] = cached_zones(
                 dataclasses.astuple(params), asset_key(assets) if result is not None else (), model,
                 segment_km, dem_path, dem_mtime, state.data_dir(), _incidents_key(data))
         except BorderMapError as exc:
             st.error(f"No zones: {exc}")
     if b2.button("Clear the zones", key="cov_dep_clear"):
-        st.session_state.pop("cov_zones", None)
-    doc = st.session_state.get("cov_zones")
+        st.session_state.pop("_cov_zones", None)
+    doc = st.session_state.get("_cov_zones")
     if not doc:
         return []
     feats = doc.get("features", [])

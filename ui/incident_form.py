@@ -200,7 +200,7 @@ def _save(data: SceneData) -> None:
     for key in _ADD_KEYS:  # an empty form for the next report (widgets not drawn yet: allowed)
         ss.pop(key, None)
     ss["_inc_saved"] = f"{fields['sub_event_type']} on {fields['event_date']} ({new_id[:8]})"
-    ss["inc_undo_id"] = new_id
+    ss["_inc_undo_id"] = new_id
     page_state.select(new_id)
 
 

@@ -56,7 +56,7 @@ def _rejections_table(rejected: list[dict[str, object]] | tuple) -> pd.DataFrame
 
 
 def _show_report() -> None:
-    report = st.session_state.get("inc_import_report")
+    report = st.session_state.get("_inc_import_report")
     if not report:
         return
     st.success(f"{escape_markdown(report['file'])}: {report['imported']:,} imported, {report['duplicates']:,} already in the "
@@ -82,7 +82,7 @@ def _import(suffix: str, layer: str | None, user: str | None) -> None:
     except BorderMapError as exc:
         ss["_inc_import_error"] = f"Nothing imported — {escape_markdown(exc)}"
         return
-    ss["inc_import_report"] = {"file": upload.name, **report.to_dict()}
+    ss["_inc_import_report"] = {"file": upload.name, **report.to_dict()}
 
 
 def import_panel(user: str | None) -> None:

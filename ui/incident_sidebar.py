@@ -68,8 +68,8 @@ def _follow_bounds(key: str, bounds: tuple[dt.date, dt.date]) -> None:
 def _toggle_play(steps: tuple[dt.date, ...]) -> None:
     """The Play/Pause button's callback; Play at the last month starts again from the first."""
     ss = st.session_state
-    playing = not ss.get("inc_playing", False)
-    ss["inc_playing"] = playing
+    playing = not ss.get("_inc_playing", False)
+    ss["_inc_playing"] = playing
     if playing and ss.get("inc_until") == steps[-1]:
         ss["inc_until"] = steps[0]
 
@@ -80,17 +80,17 @@ def _playback(steps: tuple[dt.date, ...]) -> dt.date | None:
     sb, ss = st.sidebar, st.session_state
     if not sb.checkbox("Time playback", key="inc_playback",
                        help="Show incidents up to a month; Play steps through the months that have records."):
-        ss["inc_playing"] = False
+        ss["_inc_playing"] = False
         return None
     if "_inc_until_next" in ss:  # set by the previous playback step, before the widget exists
         ss["inc_until"] = ss.pop("_inc_until_next")
     if ss.get("inc_until") not in steps:
         ss["inc_until"] = steps[-1]
     if ss.get("inc_until") == steps[-1]:  # the last month is shown: playback has stopped
-        ss["inc_playing"] = False
+        ss["_inc_playing"] = False
     until = sb.select_slider("Show incidents up to", options=steps, key="inc_until",
                              format_func=lambda d: d.strftime("%b %Y"))
-    playing = bool(ss.get("inc_playing"))
+    playing = bool(ss.get("_inc_playing"))
     sb.button("⏸ Pause" if playing else "▶ Play", key="inc_play_button", on_click=_toggle_play, args=(steps,),
               disabled=len(steps) < 2)
     return until
@@ -146,7 +146,7 @@ def sidebar_view(incidents: gpd.GeoDataFrame) -> IncidentView:
 def playback_tick(view: IncidentView) -> None:
     """Call last on the page: while playing, wait a moment and show the next month."""
     ss = st.session_state
-    if not ss.get("inc_playing") or not view.playback_steps:
+    if not ss.get("_inc_playing") or not view.playback_steps:
         return
     steps = view.playback_steps
     current = ss.get("inc_until")

@@ -105,7 +105,7 @@ def _run_change(action: str, incident_id: str, changes: dict[str, Any] | None = 
     if st_.revision == revision:  # an edit that changed nothing: no revision, nothing to undo
         ss["_inc_feedback"] = ("info", "Nothing changed: the record already holds these values.", revision)
         return
-    ss["inc_undo_id"] = incident_id
+    ss["_inc_undo_id"] = incident_id
     page_state.select(incident_id)  # the changed record stays the selected one
     ss["_inc_feedback"] = ("success", f"Last change: {action} done on {escape_markdown(incident_id[:8])}.",
                            st_.revision)
@@ -232,7 +232,7 @@ def incidents_tab(filtered: gpd.GeoDataFrame, total: int, selected: str | None) 
     act on that record and only on it, wherever the table lists it."""
     ss = st.session_state
     _feedback()
-    undo_id = ss.get("inc_undo_id")
+    undo_id = ss.get("_inc_undo_id")
     if undo_id:
         st.button(f"↶ Undo my last change (record {undo_id[:8]})", key="inc_undo_last", on_click=_run_change,
                   args=("undo", undo_id))

@@ -197,3 +197,42 @@ def test_select_edit_undo_change_the_selected_record_only(app_page, journey):
         (original["origin"] or "")
     actor.scroll_into_view_if_needed()
     save_screenshot(page, "journey_5_undone_form_shows_stored_values")
+
+
+def test_last_map_click_reaches_the_coverage_tab_without_warnings(app_page, journey):
+    page = app_page
+    _url, db = journey
+    frame = page.frame_locator(MAP_FRAME)
+    leaflet = _box(frame.locator(".leaflet-container"))
+    frame.locator(".leaflet-container").click(position={"x": leaflet["width"] * 0.25, "y": leaflet["height"] * 0.85})
+    page.wait_for_function(f"() => document.querySelector('{COORDS}')?.value.includes(',')", timeout=30_000)
+    clicked_lat, clicked_lon = (float(v) for v in page.locator(COORDS).input_value().split(","))
+    _settle(page)
+    page.get_by_role("tab", name="Patrol coverage").click()
+    page.get_by_role("button", name="Use the last map click").click()
+    lat_box = page.locator('input[aria-label="lat (°)"]')
+    page.wait_for_function(
+        f"() => Math.abs(parseFloat(document.querySelector('input[aria-label=\"lat (°)\"]').value) - {clicked_lat}) < 1e-4",
+        timeout=30_000)
+    assert abs(float(page.locator('input[aria-label="lon (°)"]').input_value()) - clicked_lon) < 1e-4
+    lat_box.scroll_into_view_if_needed()
+    save_screenshot(page, "journey_6_last_click_in_coverage_tab")
+    log = (db.parent / "streamlit.log").read_text()
+    assert "Session State API" not in log, log[-2000:]
+
+
+def test_narrow_screen_stacks_the_panel_under_the_map(browser, journey):
+    context = browser.new_context(viewport={"width": 1000, "height": 800})
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(
+        ("http://127.0.0.1", "http://localhost", "data:", "blob:")) else r.abort())
+    page = context.new_page()
+    try:
+        page.goto(journey[0])
+        settled_map(page)
+        map_box = _box(page.locator(MAP_FRAME))
+        coords = _box(page.locator(COORDS))
+        assert coords["y"] >= map_box["y"] + map_box["height"] - 1  # below the map, not beside it
+        assert coords["width"] > 0.8 * map_box["width"]
+        save_screenshot(page, "journey_7_narrow_screen_stacked")
+    finally:
+        context.close()
