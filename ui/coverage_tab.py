@@ -345,7 +345,8 @@ def render(data: SceneData, dem_choice: DemChoice, event: MapEvent, user: str | 
                "and 201st Base garrisons are the only anchors; every other asset is the analyst's hypothesis.")
     if message := st.session_state.pop("_cov_flash", None):
         st.info(message)
-    dem, dem_path, dem_mtime, dem_reason = load_dem(dem_choice)
+    loaded = load_dem(dem_choice)
+    dem, dem_path, dem_mtime, dem_reason = loaded.dem, loaded.source, loaded.mtime, loaded.reason
     model, segment_km = _model_choice(dem_reason, dem is not None)
     st.markdown("**Assets** — edit the table (add rows at the bottom); empty parameters take the defaults "
                 f"({', '.join(f'{k} {v:g}' for k, v in PARAM_DEFAULTS.items())}).")
@@ -372,6 +373,6 @@ def render(data: SceneData, dem_choice: DemChoice, event: MapEvent, user: str | 
         gaps = _results(data, result, names, dem_path if dem is not None else None)
         if st.toggle("Draw coverage and assets on the map", value=True, key="cov_show_map"):
             bundles += [coverage_layer(result, gaps, names), assets_layer(assets, model)]
-    bundles += deployment_panel.render(data, dem, dem_path, dem_mtime, dem_reason, assets, result,
+    bundles += deployment_panel.render(data, loaded, assets, result,
                                        drawing=event.drawing, user=user)
     return bundles

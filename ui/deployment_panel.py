@@ -32,7 +32,7 @@ from layers.scene import SceneData
 from ui import incidents_state as inc
 from ui import state
 from ui import terrain as terrain_ui
-from ui.coverage_data import asset_key, cached_coverage
+from ui.coverage_data import LoadedDem, asset_key, cached_coverage
 from ui.markdown import escape_markdown
 
 logger = logging.getLogger(__name__)
@@ -179,9 +179,8 @@ def _analyst_zones(drawing: Mapping[str, Any] | None, user: str | None) -> list[
     return [drawn_zones_layer(frame)]
 
 
-def render(data: SceneData, dem: Dem | None, dem_path: str | None, dem_mtime: float, dem_reason: str,
-           assets: list[Asset], result: CoverageResult | None, drawing: Mapping[str, Any] | None = None,
-           user: str | None = None) -> list[LayerBundle]:
+def render(data: SceneData, loaded: LoadedDem, assets: list[Asset], result: CoverageResult | None,
+           drawing: Mapping[str, Any] | None = None, user: str | None = None) -> list[LayerBundle]:
     """The deployment-zone part of the coverage tab; returns the zone layers for the map.
 
     ``drawing``: the shape last drawn on the map; ``user``: the analyst's name (see
@@ -189,7 +188,7 @@ def render(data: SceneData, dem: Dem | None, dem_path: str | None, dem_mtime: fl
     st.subheader("201st Base deployment zones")
     bundles: list[LayerBundle] = []
     with st.expander(f"Suitability analysis — {HYPOTHESIS_LABEL.lower()}", expanded=False):
-        bundles += _suitability(data, dem, dem_path, dem_mtime, dem_reason, assets, result)
+        bundles += _suitability(data, loaded.dem, loaded.source, loaded.mtime, loaded.reason, assets, result)
     with st.expander("Analyst-drawn zones (hypotheses)", expanded=False):
         bundles += _analyst_zones(drawing, user)
     return bundles

@@ -108,7 +108,7 @@ def show_map(data: SceneData, options: SceneOptions, height: int = 620,
     m = localize_assets(build_scene_map(data, options, MapView(), extra_base_overlays, extra_bundles,
                                         draw=True, live=True))
     if fill_frame:
-        m.get_root().header.add_child(folium.Element(FILL_FRAME_CSS))
+        m.get_root().header.add_child(folium.Element(FILL_FRAME_CSS))  # type: ignore[attr-defined]
     # always a live layer (an empty one when nothing is live), so the legend's live lines clear
     groups = [g for bundle in live_bundles for g in bundle.groups] or [
         folium.FeatureGroup(name="Incidents", control=False)]

@@ -15,9 +15,7 @@ Per-record widget keys (``inc_e_<id>_<field>``) are freed when their record is n
 from __future__ import annotations
 
 import os
-from collections.abc import MutableMapping
 from dataclasses import dataclass
-from typing import Any
 
 import streamlit as st
 
@@ -53,13 +51,12 @@ def default_user() -> str:
     return os.environ.get(USER_ENV, "").strip()[:100]
 
 
-def current_user(state: MutableMapping[str, Any] | None = None) -> str | None:
+def current_user() -> str | None:
     """The analyst's name as typed (the box starts with ``$BORDERMAP_USER``); ``None`` if blank.
 
     For callbacks, which run before :func:`read`; the page script uses ``PageState.user``.
     """
-    ss = st.session_state if state is None else state
-    typed = str(ss.get(USER_KEY, default_user()) or "").strip()
+    typed = str(st.session_state.get(USER_KEY, default_user()) or "").strip()
     return typed or None
 
 
@@ -74,4 +71,4 @@ def read() -> PageState:
     ss.setdefault(USER_KEY, default_user())
     selected = ss.get(SELECTED_KEY)
     return PageState(event=read_map_event(), dem=terrain_ui.current_dem(),
-                     selected=selected if isinstance(selected, str) else None, user=current_user(ss))
+                     selected=selected if isinstance(selected, str) else None, user=current_user())
