@@ -257,6 +257,13 @@ def test_edit_then_undo_hits_the_selected_record_and_the_form_shows_the_stored_v
     app.button(key="inc_edit_save").click()
     _run(app)
     assert any(m.startswith("Nothing changed") for m in _messages(app.info))
+    # another record selected: the first one's edit widgets are freed, the new one's hold its values
+    other = next(i for i in before if i != oldest)
+    app.selectbox(key="inc_selected").set_value(other)
+    _run(app)
+    for field in ("coords", "actor1", "origin", "notes", "event"):
+        assert f"inc_e_{oldest}_{field}" not in app.session_state
+    assert app.text_input(key=f"inc_e_{other}_actor1").value == (before[other]["actor1"] or "")
 
 
 CSV = (
