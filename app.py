@@ -9,12 +9,15 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
+import geopandas as gpd
 import streamlit as st
 
 from geo.errors import BorderMapError
 from geo.incident_filters import filter_incidents
+from layers.base import LayerBundle
+from layers.pin import pin_layer
 from layers.places import PLACE_STYLES
-from layers.scene import OVERLAYS
+from layers.scene import OVERLAYS, SceneData
 from ui import (
     coverage_tab,
     exports,
@@ -22,7 +25,8 @@ from ui import (
     incident_import,
     incident_sidebar,
     incident_table,
-    map_view,
+    layout,
+    page_state,
     sidebar,
     state,
     tabs,
@@ -39,8 +43,9 @@ st.set_page_config(page_title="Border Map — Tajikistan–Afghanistan", page_ic
 
 
 def main() -> None:
-    """Draw the page."""
-    st.header("Border Map · Tajikistan–Afghanistan border", divider="red")
+    """Draw the page: read its state once, draw the sidebar, the working panel and the map."""
+    layout.inject_css()
+    st.header("Border Map · Tajikistan–Afghanistan border")
     st.caption("Incidents, Chinese project sites, the Russian 201st Military Base and the terrain along "
                "the 1,344-km border. Click any feature for its source and location precision.")
     try:
@@ -53,49 +58,60 @@ def main() -> None:
     except BorderMapError as exc:
         st.error(f"The incident store cannot be read: {escape_markdown(exc)}")
         st.stop()
+    page = page_state.read()
+    incident_sidebar.user_box()
     kinds = set(data.places["kind"])
     available = {k for k in OVERLAYS if k not in PLACE_STYLES or k in kinds}
     options = sidebar.scene_options(available)
-    relief, relief_legend = terrain_ui.map_layers(terrain_ui.sidebar_choice())
+    relief, relief_legend = terrain_ui.map_layers(terrain_ui.sidebar_choice(page.dem))
     view = incident_sidebar.sidebar_view(records)
     shown = filter_incidents(records, view.flt)
-    map_slot = st.container()  # drawn after the tabs, which supply the analysis layers
-    (t_add, t_inc, t_import, t_border, t_terrain, t_coverage, t_triggers, t_places,
-     t_about) = st.tabs(["Add incident", "Incidents", "Import incidents", "Border figures", "Terrain",
-                         "Patrol coverage", "Escalation triggers", "Places and sources", "About the data"])
+    map_area, panel = layout.work_area()
+    with panel:
+        point, coverage_bundles, trigger_ids = _panel(page, data, records, shown)
+    exports.render(replace(data, incidents=shown), options, page.event.view, page.event.bbox)
+    live = []
+    if "incidents" in options.overlays:  # drawn from the store, filtered, not from the shipped data
+        highlight = (*trigger_ids, *((page.selected,) if page.selected else ()))
+        live.append(inc.incidents_bundle(shown, options.show_precision, view.style, highlight, view.flt))
+    if point is not None:
+        live.append(pin_layer(*point))
+    map_options = replace(options, overlays=tuple(o for o in options.overlays if o != "incidents"))
+    with map_area:
+        show_map(data, map_options, height=layout.FALLBACK_MAP_HEIGHT_PX,
+                 extra_bundles=[*relief_legend, *coverage_bundles], extra_base_overlays=relief,
+                 live_bundles=live, fill_frame=True)
+    incident_sidebar.playback_tick(view)
+
+
+def _panel(page: page_state.PageState, data: SceneData, records: gpd.GeoDataFrame,
+           shown: gpd.GeoDataFrame) -> tuple[tuple[float, float] | None, list[LayerBundle], list[str]]:
+    """The working panel's tabs; returns what they put on the map: the point being entered (lat,
+    lon degrees), the coverage tab's layers and the ids of the trigger chosen for highlighting."""
+    (t_add, t_inc, t_import, t_coverage, t_triggers, t_terrain, t_border, t_places,
+     t_about) = st.tabs(["Add incident", "Incidents", "Import incidents", "Patrol coverage",
+                         "Escalation triggers", "Terrain", "Border figures", "Places and sources",
+                         "About the data"])
     with t_add:
-        # the map is drawn below the tabs: its last click is read from the session state
-        incident_form.entry_panel(data, st.session_state.get("main_map"))
+        point = incident_form.entry_panel(data, page.event.click, page.dem.source)
     with t_inc:
-        incident_table.incidents_tab(shown, len(records))
+        incident_table.incidents_tab(shown, len(records), page.selected)
     with t_import:
-        incident_import.import_panel()
-    with t_border:
-        tabs.border_figures(data)
-    with t_terrain:
-        terrain_ui.render_tab()
-    with t_places:
-        tabs.places_table(data)
+        incident_import.import_panel(page.user)
     with t_coverage:
         # gaps are ranked by the incidents in the store (not the shipped seeds alone)
-        coverage_bundles = coverage_tab.render(replace(data, incidents=records))
+        coverage_bundles = coverage_tab.render(replace(data, incidents=records), page.dem, page.event, page.user)
     with t_triggers:
         trigger_ids = triggers_tab.render(records, data)
-        st.session_state["highlight_ids"] = trigger_ids
+    with t_terrain:
+        terrain_ui.render_tab(page.dem)
+    with t_border:
+        tabs.border_figures(data)
+    with t_places:
+        tabs.places_table(data)
     with t_about:
         tabs.about_data(data)
-    exports.render(replace(data, incidents=shown), options, map_view.current_view(), map_view.current_bbox())
-    incidents = None
-    if "incidents" in options.overlays:  # drawn from the store, filtered, not from the shipped data
-        selected = st.session_state.get("inc_selected")
-        highlight = (*trigger_ids, *((selected,) if selected else ()))
-        incidents = inc.incidents_bundle(shown, options.show_precision, view.style, highlight, view.flt)
-    map_options = replace(options, overlays=tuple(o for o in options.overlays if o != "incidents"))
-    with map_slot:
-        show_map(data, map_options, extra_bundles=[*relief_legend, *coverage_bundles],
-                 extra_base_overlays=relief,
-                 live_bundles=[incidents] if incidents is not None else [])
-    incident_sidebar.playback_tick(view)
+    return point, coverage_bundles, trigger_ids
 
 
 main()

@@ -229,3 +229,18 @@ def month_ends(start: dt.date, end: dt.date) -> list[dt.date]:
         year, month = nxt.year, nxt.month
     steps.append(end)
     return steps
+
+
+def record_months(incidents: gpd.GeoDataFrame) -> list[dt.date]:
+    """Playback steps with something to show: the last day of each month holding a record's
+    ``event_date``, oldest first (records without a readable date are left out).
+
+    >>> import geopandas as gpd
+    >>> record_months(gpd.GeoDataFrame({"event_date": ["2025-03-02", "2024-11-18", "2025-03-20"]}))
+    [datetime.date(2024, 11, 30), datetime.date(2025, 3, 31)]
+    """
+    if len(incidents) == 0 or "event_date" not in incidents:
+        return []
+    months = pd.to_datetime(incidents["event_date"].astype(str).str.slice(0, 10), format="%Y-%m-%d",
+                            errors="coerce").dropna().dt.to_period("M").unique()
+    return sorted(p.end_time.date() for p in months)

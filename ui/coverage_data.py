@@ -8,6 +8,7 @@ DEM path + modification time and the data folder.
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -31,16 +32,26 @@ def scenarios_dir() -> Path:
     return read_settings().scenarios_dir
 
 
-def load_dem() -> tuple[Dem | None, str | None, float, str]:
-    """(Dem, source, mtime, reason): the page's DEM (the Terrain tab's choice, upload included);
-    Dem None with a reason when there is none or it cannot be read."""
-    source, where = terrain_ui.current_source()
+@dataclass(frozen=True)
+class LoadedDem:
+    """The page's DEM, read: ``dem`` (None when there is none or it cannot be read, ``reason`` then
+    says why), its ``source`` path and modification time ``mtime`` (part of cache keys)."""
+
+    dem: Dem | None
+    source: str | None = None
+    mtime: float = 0.0
+    reason: str = ""
+
+
+def load_dem(choice: terrain_ui.DemChoice) -> LoadedDem:
+    """The page's DEM ``choice`` (the Terrain tab's, upload included), read."""
+    source, where = choice.source, choice.where
     if source is None:
-        return None, None, 0.0, where
+        return LoadedDem(None, reason=where)
     try:
-        return terrain_ui.load_dem(source), source, terrain_ui.source_mtime(source), ""
+        return LoadedDem(terrain_ui.load_dem(source), source, terrain_ui.source_mtime(source))
     except BorderMapError as exc:
-        return None, None, 0.0, str(exc)
+        return LoadedDem(None, reason=str(exc))
 
 
 def asset_key(assets: list[Asset] | tuple[Asset, ...]) -> AssetKey:

@@ -3,10 +3,10 @@
 Everything on this tab is an analyst's scenario or a model's output, not a report: real
 posts are not public, and the shipped crossings and 201st garrisons are the only anchors.
 
-State (``st.session_state``, keys prefixed ``cov_``): ``cov_rows`` is the working
+State (``st.session_state``, keys prefixed ``cov_``; ``_cov_`` for state that is no widget): ``_cov_rows`` is the working
 scenario's table (list of row dicts, changed only by the buttons, the form and scenario
 loading); the table editor's own edits live in the editor widget, whose key carries
-``cov_editor_version`` so a button can replace the table. Results are cached with
+``_cov_editor_version`` so a button can replace the table. Results are cached with
 ``st.cache_data`` keyed by hashable inputs (asset tuples, model, segment length, DEM
 path + mtime, data folder). Files (scenarios, analyst zones) go to the user data
 folder, never into the repository.
@@ -44,6 +44,8 @@ from layers.coverage import assets_layer, coverage_layer
 from ui import deployment_panel, state
 from ui import terrain as terrain_ui
 from ui.coverage_data import SCENARIOS_ENV, asset_key, cached_coverage, load_dem, scenarios_dir
+from ui.map_view import MapEvent
+from ui.terrain import DemChoice
 
 logger = logging.getLogger(__name__)
 
@@ -85,21 +87,44 @@ def gaps_csv(gaps: pd.DataFrame) -> bytes:
 
 
 def _bump_editor(rows: list[dict[str, Any]]) -> None:
-    st.session_state["cov_rows"] = rows
-    st.session_state["cov_editor_version"] = st.session_state.get("cov_editor_version", 0) + 1
+    st.session_state["_cov_rows"] = rows
+    st.session_state["_cov_editor_version"] = st.session_state.get("_cov_editor_version", 0) + 1
 
 
 def _flash(message: str) -> None:
-    st.session_state["cov_flash"] = message
+    st.session_state["_cov_flash"] = message
 
 
-def _use_last_click() -> None:
-    clicked = (st.session_state.get("main_map") or {}).get("last_clicked") or {}
-    if isinstance(clicked, dict) and "lat" in clicked and "lng" in clicked:
-        st.session_state["cov_new_lat"] = round(float(clicked["lat"]), 5)
-        st.session_state["cov_new_lon"] = round(float(clicked["lng"]), 5)
-    else:
+def _use_last_click(click: tuple[float, float] | None) -> None:
+    """The button's callback: the last map click (on the map or a marker; lat, lon degrees) into
+    the new asset's coordinates."""
+    if click is None:
         _flash("Click a point on the map first, then press the button.")
+        return
+    st.session_state["cov_new_lat"] = round(click[0], 5)
+    st.session_state["cov_new_lon"] = round(click[1], 5)
+
+
+def _add_anchors(kind: str, rows: list[dict[str, Any]], anchors: list[Asset]) -> None:
+    """A button's callback: the shipped anchors of ``kind`` not in the table yet, added to it."""
+    present = {r.get("id") for r in rows}
+    new = [asset_to_row(a) for a in anchors if a.kind == kind and a.id not in present]
+    _bump_editor(rows + new)
+    _flash(f"Added {len(new)} anchor(s).")
+
+
+def _add_typed(rows: list[dict[str, Any]]) -> None:
+    """The asset form's callback: the typed asset added to the table, or its error kept to show."""
+    ss = st.session_state
+    row = {"name": ss.get("cov_new_name", ""), "kind": ss.get("cov_new_kind"), "lat": ss.get("cov_new_lat"),
+           "lon": ss.get("cov_new_lon"), "radius_km": ss.get("cov_new_radius")}
+    try:
+        _row_asset(row, len(rows) + 1, set())
+    except BorderMapError as exc:
+        ss["_cov_add_error"] = f"The new asset was not added: {exc}."
+        return
+    _bump_editor([*rows, row])
+    _flash(f"Added {row['name']!r}.")
 
 
 def _model_choice(dem_reason: str, has_dem: bool) -> tuple[str, float]:
@@ -118,8 +143,8 @@ def _model_choice(dem_reason: str, has_dem: bool) -> tuple[str, float]:
 
 
 def _asset_editor() -> list[dict[str, Any]]:
-    rows = st.session_state.setdefault("cov_rows", [])
-    version = st.session_state.setdefault("cov_editor_version", 0)
+    rows = st.session_state.setdefault("_cov_rows", [])
+    version = st.session_state.setdefault("_cov_editor_version", 0)
     frame = pd.DataFrame(rows, columns=[*COLUMNS, *_HIDDEN])
     for col in _NUMERIC:  # typed columns even when empty; text cannot be typed into them
         frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("float64")
@@ -142,42 +167,37 @@ def _asset_editor() -> list[dict[str, Any]]:
     return edited.to_dict("records")
 
 
-def _add_controls(data: SceneData, current: list[dict[str, Any]]) -> None:
-    c1, c2, c3 = st.columns(3)
+def _add_controls(data: SceneData, current: list[dict[str, Any]], click: tuple[float, float] | None) -> None:
+    ss = st.session_state
+    c1, c2 = st.columns(2)  # two to a row: the panel beside the map is narrow
     anchors = anchor_assets_from_places(data.places)
-    present = {r.get("id") for r in current}
     for col, kind, label in ((c1, "crossing", "Add anchors: crossings"),
                              (c2, "garrison", "Add anchors: 201st garrisons")):
-        if col.button(label, key=f"cov_add_{kind}", help="Shipped reference places, default parameters"):
-            new = [asset_to_row(a) for a in anchors if a.kind == kind and a.id not in present]
-            _bump_editor(current + new)
-            _flash(f"Added {len(new)} anchor(s).")
-            st.rerun()
-    if c3.button("Remove all assets", key="cov_clear"):
-        _bump_editor([])
-        st.rerun()
+        col.button(label, key=f"cov_add_{kind}", help="Shipped reference places, default parameters",
+                   on_click=_add_anchors, args=(kind, current, anchors))
+    st.button("Remove all assets", key="cov_clear", on_click=_bump_editor, args=([],))
+    ss.setdefault("cov_new_lat", 37.5)  # defaults here, not as widget values: the click button sets them
+    ss.setdefault("cov_new_lon", 70.0)
     with st.form("cov_add_form", clear_on_submit=False, border=True):
         st.markdown("**Add an asset by typed coordinates** (or click the map, then *Use the last map click*)")
-        f1, f2, f3, f4, f5 = st.columns([2, 2, 1, 1, 1])
-        name = f1.text_input("Name", key="cov_new_name", max_chars=200)
-        kind = f2.selectbox("Kind", list(ASSET_KINDS), key="cov_new_kind")
-        lat = f3.number_input("lat (°)", min_value=-90.0, max_value=90.0, value=37.5, format="%.5f",
-                              key="cov_new_lat")
-        lon = f4.number_input("lon (°)", min_value=-180.0, max_value=180.0, value=70.0, format="%.5f",
-                              key="cov_new_lon")
-        radius = f5.number_input("radius (km)", value=PARAM_DEFAULTS["radius_km"], key="cov_new_radius")
-        submitted = st.form_submit_button("Add asset", key="cov_new_submit")
-    st.button("Use the last map click", key="cov_use_click", on_click=_use_last_click)
-    if submitted:
-        row = {"name": name, "kind": kind, "lat": lat, "lon": lon, "radius_km": radius}
-        try:
-            _row_asset(row, len(current) + 1, set())
-        except BorderMapError as exc:
-            st.error(f"The new asset was not added: {exc}.")
-        else:
-            _bump_editor([*current, row])
-            _flash(f"Added {name!r}.")
-            st.rerun()
+        f1, f2 = st.columns(2)
+        f3, f4, f5 = st.columns(3)
+        f1.text_input("Name", key="cov_new_name", max_chars=200)
+        f2.selectbox("Kind", list(ASSET_KINDS), key="cov_new_kind")
+        f3.number_input("lat (°)", min_value=-90.0, max_value=90.0, format="%.5f", key="cov_new_lat")
+        f4.number_input("lon (°)", min_value=-180.0, max_value=180.0, format="%.5f", key="cov_new_lon")
+        f5.number_input("radius (km)", value=PARAM_DEFAULTS["radius_km"], key="cov_new_radius")
+        st.form_submit_button("Add asset", key="cov_new_submit", on_click=_add_typed, args=(current,))
+    st.button("Use the last map click", key="cov_use_click", on_click=_use_last_click, args=(click,),
+              help=f"Last click: {click[0]:.5f}, {click[1]:.5f}" if click else "No click on the map yet.")
+    if error := ss.pop("_cov_add_error", None):
+        st.error(error)
+
+
+def _load_scenario(scenario: Scenario) -> None:
+    """The load button's callback: the saved scenario's assets become the working table."""
+    _bump_editor([asset_to_row(a) for a in scenario.assets])
+    _flash(f"Loaded scenario {scenario.name!r} ({len(scenario.assets)} assets).")
 
 
 def _scenario_controls(assets: list[Asset], model: str, segment_km: float, dem_path: str | None,
@@ -202,10 +222,8 @@ def _scenario_controls(assets: list[Asset], model: str, segment_km: float, dem_p
         saved[scenario.name] = scenario
     choice = c2.selectbox("Saved scenarios", list(saved), key="cov_load_choice", index=None,
                           placeholder="none saved yet" if not saved else "choose one")
-    if c2.button("Load into the table", key="cov_load", disabled=choice is None) and choice in saved:
-        _bump_editor([asset_to_row(a) for a in saved[choice].assets])
-        _flash(f"Loaded scenario {choice!r} ({len(saved[choice].assets)} assets).")
-        st.rerun()
+    c2.button("Load into the table", key="cov_load", disabled=choice not in saved, on_click=_load_scenario,
+              args=(saved[choice],) if choice in saved else ())
     others = st.multiselect("Compare the working scenario with", list(saved), key="cov_compare")
     if others and current is not None:
         results = {WORKING: current}
@@ -221,7 +239,8 @@ def _scenario_controls(assets: list[Asset], model: str, segment_km: float, dem_p
 def _results(data: SceneData, result: CoverageResult, names: dict[str, str],
              dem_source: str | None = None) -> pd.DataFrame:
     head = headline(result)
-    c1, c2, c3, c4 = st.columns(4)
+    c1, c2 = st.columns(2)
+    c3, c4 = st.columns(2)
     c1.metric("Border covered", f"{head['covered_km']:,.1f} km")
     c2.metric("Share of the border", f"{head['percent']:.1f} %",
               help=f"of {head['border_km']:,.1f} km (measured line)")
@@ -255,13 +274,18 @@ def _results(data: SceneData, result: CoverageResult, names: dict[str, str],
     return gaps
 
 
-def render(data: SceneData) -> list[LayerBundle]:
-    """Draw the tab; return the layers to draw on the main map (empty when there is nothing)."""
+def render(data: SceneData, dem_choice: DemChoice, event: MapEvent, user: str | None) -> list[LayerBundle]:
+    """Draw the tab; return the layers to draw on the main map (empty when there is nothing).
+
+    ``dem_choice``: the page's DEM; ``event``: the map's report (its last click fills a new asset,
+    its last drawing can be saved as a zone); ``user``: the analyst's name, kept with saved zones.
+    """
     st.caption("Scenarios and model output, not reports: real posts are not public. The shipped crossings "
                "and 201st Base garrisons are the only anchors; every other asset is the analyst's hypothesis.")
-    if message := st.session_state.pop("cov_flash", None):
+    if message := st.session_state.pop("_cov_flash", None):
         st.info(message)
-    dem, dem_path, dem_mtime, dem_reason = load_dem()
+    loaded = load_dem(dem_choice)
+    dem, dem_path, dem_mtime, dem_reason = loaded.dem, loaded.source, loaded.mtime, loaded.reason
     model, segment_km = _model_choice(dem_reason, dem is not None)
     st.markdown("**Assets** — edit the table (add rows at the bottom); empty parameters take the defaults "
                 f"({', '.join(f'{k} {v:g}' for k, v in PARAM_DEFAULTS.items())}).")
@@ -269,7 +293,7 @@ def render(data: SceneData) -> list[LayerBundle]:
     assets, errors = rows_to_assets(rows)
     for error in errors:
         st.error(error)
-    _add_controls(data, rows)
+    _add_controls(data, rows, event.click)
     names = {a.id: a.name for a in assets}
     result: CoverageResult | None = None
     if assets:
@@ -291,5 +315,6 @@ def render(data: SceneData) -> list[LayerBundle]:
         gaps = _results(data, result, names, dem_path if dem is not None else None)
         if st.toggle("Draw coverage and assets on the map", value=True, key="cov_show_map"):
             bundles += [coverage_layer(result, gaps, names), assets_layer(assets, model)]
-    bundles += deployment_panel.render(data, dem, dem_path, dem_mtime, dem_reason, assets, result)
+    bundles += deployment_panel.render(data, loaded, assets, result,
+                                       drawing=event.drawing, user=user)
     return bundles

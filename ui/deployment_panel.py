@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 import geopandas as gpd
@@ -32,7 +33,7 @@ from layers.coverage import HYPOTHESIS_LABEL, deployment_layer, drawn_zones_laye
 from ui import incidents_state as inc
 from ui import state
 from ui import terrain as terrain_ui
-from ui.coverage_data import asset_key, cached_coverage
+from ui.coverage_data import LoadedDem, asset_key, cached_coverage
 from ui.markdown import escape_markdown
 
 logger = logging.getLogger(__name__)
@@ -83,7 +84,8 @@ def _suitability(data: SceneData, dem: Dem | None, dem_path: str | None, dem_mti
     )
     if dem is None:
         st.info(f"The suitability analysis needs a DEM: {dem_reason}.")
-    c1, c2, c3, c4 = st.columns(4)
+    c1, c2 = st.columns(2)
+    c3, c4 = st.columns(2)
     slope = c1.slider("Max slope (°)", 1.0, 45.0, 15.0, 1.0, key="cov_dep_slope")
     elev = c2.slider("Max elevation (m)", 500.0, 5000.0, 3500.0, 100.0, key="cov_dep_elev")
     hours = c3.slider("Max travel from a garrison (h)", 0.5, 24.0, 8.0, 0.5, key="cov_dep_hours")
@@ -96,14 +98,14 @@ def _suitability(data: SceneData, dem: Dem | None, dem_path: str | None, dem_mti
                                       standoff_km=standoff)
             model = result.params.model if result is not None else "radius"
             segment_km = result.params.segment_km if result is not None else 1.0
-            st.session_state["cov_zones"] = cached_zones(
+            st.session_state["_cov_zones"] = cached_zones(
                 dataclasses.astuple(params), asset_key(assets) if result is not None else (), model,
                 segment_km, dem_path, dem_mtime, state.data_dir(), _incidents_key(data))
         except BorderMapError as exc:
             st.error(f"No zones: {exc}")
     if b2.button("Clear the zones", key="cov_dep_clear"):
-        st.session_state.pop("cov_zones", None)
-    doc = st.session_state.get("cov_zones")
+        st.session_state.pop("_cov_zones", None)
+    doc = st.session_state.get("_cov_zones")
     if not doc:
         return []
     feats = doc.get("features", [])
@@ -128,25 +130,28 @@ def _zone_store() -> ZoneStore:
     return ZoneStore(inc.store())
 
 
-def _last_drawing() -> dict[str, Any] | None:
-    """The shape last drawn on the main map (GeoJSON Feature), if any."""
-    drawing = (st.session_state.get("main_map") or {}).get("last_active_drawing")
-    return drawing if isinstance(drawing, dict) and drawing.get("geometry") else None
+def _delete_zone(zone_id: str) -> None:
+    """The delete button's callback."""
+    _zone_store().delete(zone_id)
+    st.session_state.pop("cov_zone_del_pick", None)
 
 
-def _analyst_zones() -> list[LayerBundle]:
+def _analyst_zones(drawing: Mapping[str, Any] | None, user: str | None) -> list[LayerBundle]:
+    """Analyst zones: ``drawing`` is the shape last drawn on the map (GeoJSON Feature, EPSG:4326),
+    ``user`` the analyst's name recorded with a saved zone."""
     zones = _zone_store()
     st.caption("Draw a polygon or rectangle with the map's draw tool (left toolbar), then save it here — "
                "or upload/paste GeoJSON polygons (EPSG:4326, lon/lat). Zones are kept in the incident "
                f"store ({zones.store.path.name}, layer 'analyst_zones'). Hypotheses, not reports.")
-    drawing = _last_drawing()
     name = st.text_input("Zone name", key="cov_zone_name", max_chars=200)
     notes = st.text_input("Notes (why this zone)", key="cov_zone_notes", max_chars=2000)
     c1, c2 = st.columns(2)
     if c1.button("Save the shape drawn on the map", key="cov_zone_save_drawn", disabled=drawing is None,
                  help=None if drawing else "Draw a polygon or rectangle on the map first."):
         try:
-            zones.add(shape(drawing["geometry"]), name, notes, inc.current_user())  # type: ignore[index]
+            if user is None:
+                raise InvalidInputError("type your name in the sidebar first (it is kept with the zone)")
+            zones.add(shape(drawing["geometry"]), name, notes, user)  # type: ignore[index]
             st.success(f"Saved zone {escape_markdown(name)}.")
         except (BorderMapError, ValueError, TypeError, AttributeError) as exc:
             st.error(f"The zone was not saved: {escape_markdown(exc)}")
@@ -156,12 +161,14 @@ def _analyst_zones() -> list[LayerBundle]:
     text = st.text_area("…or paste GeoJSON", key="cov_zone_text", height=100)
     if c2.button("Validate and save uploaded/pasted zones", key="cov_zone_save"):
         try:
+            if user is None:
+                raise InvalidInputError("type your name in the sidebar first (it is kept with each zone)")
             if upload is not None:  # the browser's limit again on the server: a replayed request meets it too
                 check_upload_size(upload.size, MAX_ZONES_MB, upload.name)
             raw = upload.getvalue().decode("utf-8", errors="replace") if upload is not None else text
             new = zones_from_geojson(raw or "")
             for row in new.itertuples():
-                zones.add(row.geometry, str(row.name or name or "zone"), str(row.notes or ""), inc.current_user())
+                zones.add(row.geometry, str(row.name or name or "zone"), str(row.notes or ""), user)
             st.success(f"Saved {len(new)} zone(s).")
         except BorderMapError as exc:
             st.error(f"The zones were not saved: {escape_markdown(exc)}")
@@ -171,19 +178,21 @@ def _analyst_zones() -> list[LayerBundle]:
     st.dataframe(pd.DataFrame(frame.drop(columns="geometry")).round(1), hide_index=True, width="stretch")
     gone = st.selectbox("Delete a zone", ["—", *frame["id"]], key="cov_zone_del_pick",
                         format_func=lambda z: z if z == "—" else str(frame.set_index("id").loc[z, "name"]))
-    if gone != "—" and st.button("Delete this zone", key="cov_zone_delete"):
-        zones.delete(gone)
-        st.rerun()
+    if gone != "—":
+        st.button("Delete this zone", key="cov_zone_delete", on_click=_delete_zone, args=(gone,))
     return [drawn_zones_layer(frame)]
 
 
-def render(data: SceneData, dem: Dem | None, dem_path: str | None, dem_mtime: float, dem_reason: str,
-           assets: list[Asset], result: CoverageResult | None) -> list[LayerBundle]:
-    """The deployment-zone part of the coverage tab; returns the zone layers for the map."""
+def render(data: SceneData, loaded: LoadedDem, assets: list[Asset], result: CoverageResult | None,
+           drawing: Mapping[str, Any] | None = None, user: str | None = None) -> list[LayerBundle]:
+    """The deployment-zone part of the coverage tab; returns the zone layers for the map.
+
+    ``drawing``: the shape last drawn on the map; ``user``: the analyst's name (see
+    :class:`ui.page_state.PageState`)."""
     st.subheader("201st Base deployment zones")
     bundles: list[LayerBundle] = []
     with st.expander(f"Suitability analysis — {HYPOTHESIS_LABEL.lower()}", expanded=False):
-        bundles += _suitability(data, dem, dem_path, dem_mtime, dem_reason, assets, result)
+        bundles += _suitability(data, loaded.dem, loaded.source, loaded.mtime, loaded.reason, assets, result)
     with st.expander("Analyst-drawn zones (hypotheses)", expanded=False):
-        bundles += _analyst_zones()
+        bundles += _analyst_zones(drawing, user)
     return bundles

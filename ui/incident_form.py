@@ -16,14 +16,14 @@ import streamlit as st
 
 from geo.coords import check_point, parse_coordinates
 from geo.datasets import CONFIDENCE_VALUES
-from geo.errors import BorderMapError, InvalidCoordinateError
+from geo.errors import BorderMapError, InvalidCoordinateError, InvalidInputError
 from geo.incidents import EVENT_TAXONOMY, VERIFICATION_VALUES
 from geo.scene_data import SceneData
 from geo.stated_place import far_from_stated_place
 from geo.terrain import elevation_at, slope_at
-from ui import incidents_state
-from ui import terrain as terrain_ui
+from ui import incidents_state, page_state
 from ui.markdown import escape_markdown
+from ui.terrain import load_dem
 
 SIDE_NAMES = {"TJK": "Tajikistan", "AFG": "Afghanistan", "other": "neither"}
 #: (event_type, sub_event_type) pairs of the ACLED taxonomy, as offered in the form.
@@ -66,13 +66,13 @@ def detail_fields(prefix: str, defaults: Mapping[str, Any], with_location: bool 
         col.text_input(label, key=init(name, "" if value is None else str(value)), max_chars=5000)
 
     et, sub = defaults.get("event_type"), defaults.get("sub_event_type")
+    # a stored record shows its own type; a new report starts with none chosen (the form asks)
     current = (et, sub) if (et, sub) in EVENT_CHOICES else next(
-        (c for c in EVENT_CHOICES if c[0] == et), EVENT_CHOICES[0])
-    c1, c2 = st.columns(2)
-    text("event_date", TEXT_FIELDS["event_date"], c1)
-    c2.selectbox("Event type › sub-event type (ACLED)", EVENT_CHOICES, key=init("event", current),
-                 format_func=_event_label,
+        (c for c in EVENT_CHOICES if c[0] == et), None)
+    st.selectbox("Event type › sub-event type (ACLED)", EVENT_CHOICES, key=init("event", current),
+                 format_func=_event_label, placeholder="Choose the event type",
                  help="'Strategic developments' are saved as developments (record kind), not incidents.")
+    text("event_date", TEXT_FIELDS["event_date"])
     if with_location:
         text("location", "Location (place name as the report gives it)")
     c1, c2 = st.columns(2)
@@ -99,8 +99,11 @@ def detail_fields(prefix: str, defaults: Mapping[str, Any], with_location: bool 
 
 
 def collect_fields(prefix: str, with_location: bool = False) -> dict[str, Any]:
-    """The values of :func:`detail_fields` as incident fields (blank → ``None``)."""
+    """The values of :func:`detail_fields` as incident fields (blank → ``None``); raises
+    :class:`InvalidInputError` when no event type is chosen."""
     ss = st.session_state
+    if not ss.get(prefix + "event"):
+        raise InvalidInputError("event type: choose one (the form does not guess it)")
     et, sub = ss[prefix + "event"]
     out: dict[str, Any] = {name: _blank_to_none(ss[prefix + name]) for name in TEXT_FIELDS}
     out.update(event_type=et, sub_event_type=sub,
@@ -112,27 +115,22 @@ def collect_fields(prefix: str, with_location: bool = False) -> dict[str, Any]:
     return out
 
 
-def _use_click(map_result: Mapping[str, Any] | None) -> None:
-    """Put a new map click into the coordinate box (before the box is drawn)."""
-    click = (map_result or {}).get("last_clicked")
-    if not click or "lat" not in click or "lng" not in click:
-        return
-    marker = (round(float(click["lat"]), 6), round(float(click["lng"]), 6))
-    if st.session_state.get("_inc_last_click") != marker:
-        st.session_state["_inc_last_click"] = marker
-        st.session_state["inc_coords"] = f"{marker[0]:.5f}, {marker[1]:.5f}"
+def _use_click(click: tuple[float, float] | None) -> None:
+    """Put a new map click (lat, lon degrees) into the coordinate box (before the box is drawn)."""
+    if click is not None and st.session_state.get("_inc_last_click") != click:
+        st.session_state["_inc_last_click"] = click
+        st.session_state["inc_coords"] = f"{click[0]:.5f}, {click[1]:.5f}"
 
 
 def _apply_swap(lat: float, lon: float) -> None:
     st.session_state["inc_coords"] = f"{lat:.6g}, {lon:.6g}"
 
 
-def _terrain_at(lat: float, lon: float) -> None:
-    source, _ = terrain_ui.current_source()
+def _terrain_at(lat: float, lon: float, source: str | None) -> None:
     if source is None:
         return
     try:
-        dem = terrain_ui.load_dem(source)
+        dem = load_dem(source)
         elev, slope = elevation_at(dem, lon, lat), slope_at(dem, lon, lat)
     except BorderMapError as exc:
         st.caption(f"Terrain: {escape_markdown(exc)}")
@@ -142,8 +140,10 @@ def _terrain_at(lat: float, lon: float) -> None:
     c2.metric("Slope (DEM)", f"{slope:.1f}°")
 
 
-def point_preview(text: str, location: str | None, data: SceneData) -> tuple[float, float] | None:
-    """Parse ``text`` and show where the point falls; return ``(lat, lon)`` or ``None``."""
+def point_preview(text: str, location: str | None, data: SceneData,
+                  dem_source: str | None = None) -> tuple[float, float] | None:
+    """Parse ``text`` and show where the point falls (with elevation and slope from the DEM at
+    ``dem_source``, if any); return ``(lat, lon)`` degrees or ``None``."""
     if not text.strip():
         st.info("Type or paste coordinates (decimal degrees, DMS, degrees-decimal-minutes or MGRS), "
                 "or click the map.")
@@ -154,11 +154,12 @@ def point_preview(text: str, location: str | None, data: SceneData) -> tuple[flo
     except InvalidCoordinateError as exc:
         st.error(f"Coordinates: {escape_markdown(exc)}")
         return None
-    c1, c2, c3, c4 = st.columns(4)
+    c1, c2 = st.columns(2)
     c1.metric("Parsed point (lat, lon)", f"{lat:.5f}, {lon:.5f}")
     c2.metric("Side", SIDE_NAMES[chk.side])
-    c3.metric("Distance to border", f"{chk.distance_to_border_km:,.1f} km")
-    c4.metric("Nearest chainage", f"km {chk.chainage_km:,.0f}")
+    c1, c2 = st.columns(2)
+    c1.metric("Distance to border", f"{chk.distance_to_border_km:,.1f} km")
+    c2.metric("Nearest chainage", f"km {chk.chainage_km:,.0f}")
     for warning in chk.warnings:
         if not warning.startswith("on the "):  # restates the metrics above
             st.warning(escape_markdown(warning))
@@ -169,7 +170,7 @@ def point_preview(text: str, location: str | None, data: SceneData) -> tuple[flo
     far = far_from_stated_place(lat, lon, location, data.places)
     if far:
         st.warning(escape_markdown(far))
-    _terrain_at(lat, lon)
+    _terrain_at(lat, lon, dem_source)
     return lat, lon
 
 
@@ -183,10 +184,15 @@ def _save(data: SceneData) -> None:
     except InvalidCoordinateError:
         ss["_inc_error"] = "Not saved — coordinates: enter a valid point first (see above). Your entries are kept."
         return
-    fields = collect_fields(_ADD)
-    fields.update(latitude=lat, longitude=lon, location=_blank_to_none(ss.get("inc_location") or ""))
+    by = page_state.current_user()
+    if by is None:
+        ss["_inc_error"] = ("Not saved — type your name in the sidebar (Your name) first: it is kept in the "
+                            "record's history. Your entries are kept.")
+        return
     try:
-        new_id = incidents_state.store().add(fields, by=incidents_state.current_user())
+        fields = collect_fields(_ADD)
+        fields.update(latitude=lat, longitude=lon, location=_blank_to_none(ss.get("inc_location") or ""))
+        new_id = incidents_state.store().add(fields, by=by)
     except BorderMapError as exc:
         ss["_inc_error"] = (f"Not saved — {escape_markdown(exc)}. Your entries are kept: correct that field "
                             "and save again.")
@@ -194,14 +200,19 @@ def _save(data: SceneData) -> None:
     for key in _ADD_KEYS:  # an empty form for the next report (widgets not drawn yet: allowed)
         ss.pop(key, None)
     ss["_inc_saved"] = f"{fields['sub_event_type']} on {fields['event_date']} ({new_id[:8]})"
-    ss["inc_undo_id"] = new_id
-    ss["inc_selected"] = new_id
+    ss["_inc_undo_id"] = new_id
+    page_state.select(new_id)
 
 
-def entry_panel(data: SceneData, map_result: Mapping[str, Any] | None) -> None:
-    """The "Add incident" panel: coordinates with live preview, then the details form."""
+def entry_panel(data: SceneData, click: tuple[float, float] | None,
+                dem_source: str | None = None) -> tuple[float, float] | None:
+    """The "Add incident" panel: coordinates with live preview, then the details form.
+
+    ``click``: the map's last click (lat, lon degrees), put into the coordinate box when new;
+    ``dem_source``: the page's DEM, if any. Returns the point being entered (lat, lon degrees),
+    for the map's pin, or ``None``."""
     ss = st.session_state
-    _use_click(map_result)
+    _use_click(click)
     # the confirmation stays (the map's own rerun after it redraws would otherwise take it away)
     # until the analyst starts on the next report
     if ss.get("inc_coords"):
@@ -210,16 +221,14 @@ def entry_panel(data: SceneData, map_result: Mapping[str, Any] | None) -> None:
         st.success(f"Saved {escape_markdown(saved)} — it is on the map. Undo it from the Incidents tab.")
     ss.setdefault("inc_coords", "")
     ss.setdefault("inc_location", "")
-    ss.setdefault("inc_by", incidents_state.default_user())
-    c1, c2 = st.columns([3, 2])
-    text = c1.text_input("Coordinates — any form, or click the map", key="inc_coords", max_chars=200,
+    text = st.text_input("Coordinates — any form, or click the map", key="inc_coords", max_chars=200,
                          placeholder="37°11'40\"N 68°36'19\"E · 37.1944, 68.6053 · 42S VG 64970 16511")
-    location = c2.text_input("Location (as the report names it)", key="inc_location", max_chars=5000)
-    point_preview(text, location, data)
+    location = st.text_input("Location (as the report names it)", key="inc_location", max_chars=5000)
+    point = point_preview(text, location, data, dem_source)
     with st.form("inc_add_form", clear_on_submit=False, enter_to_submit=False):
         detail_fields(_ADD, {"event_date": dt.date.today().isoformat(), "verification": "unverified"})
-        st.text_input("Your name (kept in the record's history)", key="inc_by", max_chars=100)
         st.form_submit_button("Save incident", type="primary", key="inc_save", on_click=_save, args=(data,))
     error = ss.pop("_inc_error", None)
-    if error:
+    if error:  # under the save button, where the analyst looks
         st.error(error)
+    return point

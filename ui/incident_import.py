@@ -65,7 +65,7 @@ def _rejections_table(rejected: list[dict[str, object]] | tuple) -> pd.DataFrame
 
 
 def _show_report() -> None:
-    report = st.session_state.get("inc_import_report")
+    report = st.session_state.get("_inc_import_report")
     if not report:
         return
     st.success(f"{escape_markdown(report['file'])}: {report['imported']:,} imported, {report['duplicates']:,} already in the "
@@ -75,8 +75,32 @@ def _show_report() -> None:
         st.dataframe(_rejections_table(report["rejected"]), hide_index=True, key="inc_import_rejected")
 
 
-def import_panel() -> None:
-    """Upload, preview, import, report."""
+def _import(suffix: str, layer: str | None, user: str | None) -> None:
+    """The import button's callback: the uploaded file into the store in one transaction; the
+    report (or the error) kept for the run that follows."""
+    ss = st.session_state
+    upload = ss.get("inc_upload")
+    if upload is None:
+        return
+    if user is None:
+        ss["_inc_import_error"] = "Nothing imported — type your name in the sidebar first (it is kept in each record's history)."
+        return
+    try:
+        with _temp_copy(upload.getvalue(), upload.name, suffix) as path:
+            report = import_file(incidents_state.store(), path, user, layer=layer)
+    except BorderMapError as exc:
+        ss["_inc_import_error"] = f"Nothing imported — {escape_markdown(exc)}"
+        return
+    except Exception:  # a file no check foresaw: one sentence here, the details in the log
+        logger.exception("import of an uploaded %s file failed", suffix)
+        ss["_inc_import_error"] = (f"Nothing imported — {escape_markdown(upload.name)} could not be read "
+                                   "(details are in the server log).")
+        return
+    ss["_inc_import_report"] = {"file": upload.name, **report.to_dict()}
+
+
+def import_panel(user: str | None) -> None:
+    """Upload, preview, import, report; ``user`` is the analyst's name written in the history."""
     st.caption("ACLED export CSV, any CSV with latitude/longitude columns, GeoJSON, KML/KMZ (Google Earth) "
                f"or a GeoPackage layer — at most {MAX_UPLOAD_MB} MB. Valid rows go in together; rows "
                "already in the store are skipped, so importing a file twice adds nothing.")
@@ -124,18 +148,9 @@ def import_panel() -> None:
     if preview.rejected:
         st.markdown("**Rows that will be rejected** (row number in the file and the reason)")
         st.dataframe(_rejections_table(preview.rejected), hide_index=True, key="inc_preview_rejected")
-    if st.button(f"Import {preview.valid_rows:,} valid rows", key="inc_import_go", type="primary",
-                 disabled=preview.valid_rows == 0):
-        try:
-            with _temp_copy(payload, upload.name, suffix) as path:
-                report = import_file(incidents_state.store(), path, incidents_state.current_user(), layer=layer)
-        except BorderMapError as exc:
-            st.error(f"Nothing imported — {escape_markdown(exc)}")
-            return
-        except Exception:
-            logger.exception("import of an uploaded %s file failed", suffix)
-            st.error(f"Nothing imported — {name} could not be read (details are in the server log).")
-            return
-        st.session_state["inc_import_report"] = {"file": upload.name, **report.to_dict()}
-        st.rerun()
+    st.button(f"Import {preview.valid_rows:,} valid rows", key="inc_import_go", type="primary",
+              disabled=preview.valid_rows == 0, on_click=_import, args=(suffix, layer, user))
+    if error := st.session_state.pop("_inc_import_error", None):
+        st.error(error)
+        return
     _show_report()

@@ -15,9 +15,10 @@ import geopandas as gpd
 import streamlit as st
 
 from geo.datasets import CONFIDENCE_VALUES
-from geo.incident_filters import SIDES, UNSTATED, IncidentFilter, date_bounds, month_ends
+from geo.incident_filters import SIDES, UNSTATED, IncidentFilter, date_bounds, record_months
 from geo.incidents import EVENT_TAXONOMY, RECORD_KINDS, VERIFICATION_VALUES
 from ui.incidents_state import STYLES
+from ui.page_state import USER_KEY
 
 #: Seconds each playback step stays on screen.
 PLAYBACK_STEP_S = 0.8
@@ -64,28 +65,42 @@ def _follow_bounds(key: str, bounds: tuple[dt.date, dt.date]) -> None:
     ss[f"_{key}_bounds"] = bounds
 
 
-def _playback(bounds: tuple[dt.date, dt.date]) -> tuple[dt.date | None, tuple[dt.date, ...]]:
-    """The playback controls: (show records up to this date, the steps) or (None, ())."""
+def _toggle_play(steps: tuple[dt.date, ...]) -> None:
+    """The Play/Pause button's callback; Play at the last month starts again from the first."""
+    ss = st.session_state
+    playing = not ss.get("_inc_playing", False)
+    ss["_inc_playing"] = playing
+    if playing and ss.get("inc_until") == steps[-1]:
+        ss["inc_until"] = steps[0]
+
+
+def _playback(steps: tuple[dt.date, ...]) -> dt.date | None:
+    """The playback controls over ``steps`` (the months with records): show records up to the
+    chosen month (None: playback off)."""
     sb, ss = st.sidebar, st.session_state
     if not sb.checkbox("Time playback", key="inc_playback",
-                     help="Show incidents up to a month; Play steps through the months."):
-        ss["inc_playing"] = False
-        return None, ()
-    steps = tuple(month_ends(*bounds))
+                       help="Show incidents up to a month; Play steps through the months that have records."):
+        ss["_inc_playing"] = False
+        return None
     if "_inc_until_next" in ss:  # set by the previous playback step, before the widget exists
         ss["inc_until"] = ss.pop("_inc_until_next")
     if ss.get("inc_until") not in steps:
         ss["inc_until"] = steps[-1]
+    if ss.get("inc_until") == steps[-1]:  # the last month is shown: playback has stopped
+        ss["_inc_playing"] = False
     until = sb.select_slider("Show incidents up to", options=steps, key="inc_until",
                              format_func=lambda d: d.strftime("%b %Y"))
-    playing = bool(ss.get("inc_playing"))
-    if sb.button("⏸ Pause" if playing else "▶ Play", key="inc_play_button"):
-        playing = not playing
-        ss["inc_playing"] = playing
-        if playing and until == steps[-1]:  # start again from the first month
-            ss["_inc_until_next"] = steps[0]
-            st.rerun()
-    return until, steps
+    playing = bool(ss.get("_inc_playing"))
+    sb.button("⏸ Pause" if playing else "▶ Play", key="inc_play_button", on_click=_toggle_play, args=(steps,),
+              disabled=len(steps) < 2)
+    return until
+
+
+def user_box() -> None:
+    """"Your name" in the sidebar: kept in the history of every record, zone and import the analyst
+    writes. It starts with the ``BORDERMAP_USER`` setting, else empty (the page asks)."""
+    st.sidebar.text_input("Your name (kept in the history of what you change)", key=USER_KEY, max_chars=100,
+                          placeholder="Type your name before saving")
 
 
 def sidebar_view(incidents: gpd.GeoDataFrame) -> IncidentView:
@@ -101,8 +116,10 @@ def sidebar_view(incidents: gpd.GeoDataFrame) -> IncidentView:
         chosen: Any = sb.slider("Date range", min_value=bounds[0], max_value=bounds[1], key="inc_dates",
                                 format="YYYY-MM-DD")
         date_from, date_to = chosen
-        until, steps = _playback(bounds)
+        months = tuple(record_months(incidents))
+        until = _playback(months) if months else None
         if until is not None:
+            steps = months
             date_to = min(chosen[1], until)
             date_from = min(chosen[0], date_to)
     event_types = sb.multiselect("Event types", list(EVENT_TAXONOMY), key="inc_types",
@@ -129,13 +146,12 @@ def sidebar_view(incidents: gpd.GeoDataFrame) -> IncidentView:
 def playback_tick(view: IncidentView) -> None:
     """Call last on the page: while playing, wait a moment and show the next month."""
     ss = st.session_state
-    if not ss.get("inc_playing") or not view.playback_steps:
+    if not ss.get("_inc_playing") or not view.playback_steps:
         return
     steps = view.playback_steps
     current = ss.get("inc_until")
     if current not in steps or current == steps[-1]:
-        ss["inc_playing"] = False
         return
     ss["_inc_until_next"] = steps[steps.index(current) + 1]
     time.sleep(PLAYBACK_STEP_S)
-    st.rerun()
+    st.rerun()  # a timer: no callback can serve (nothing is clicked)

@@ -6,6 +6,8 @@ when a download button is pressed, from the filtered records, formula-safe for C
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import tempfile
 from pathlib import Path
@@ -24,7 +26,7 @@ from geo.export import (
     write_incidents,
 )
 from geo.store import PUBLIC_COLUMNS
-from ui import incidents_state
+from ui import incidents_state, page_state
 from ui.incident_form import collect_fields, detail_fields
 from ui.markdown import escape_markdown
 
@@ -34,6 +36,11 @@ TABLE_COLUMNS: tuple[str, ...] = (
     "latitude", "longitude", "id",
 )
 _HISTORY_SKIP = {"updated_at", "updated_by", "created_at", "created_by", "id"}
+#: Key prefix of the edit form's widgets (``inc_e_<id>_<field>``), the stored version they were
+#: filled from, and the record picker.
+_EDIT = "inc_e_"
+_EDIT_BUILT = "_inc_edit_built"
+_PICKER = "inc_selected"
 
 
 #: Most rows the table and the record picker list (the map and exports take every match).
@@ -79,8 +86,12 @@ def _run_change(action: str, incident_id: str, changes: dict[str, Any] | None = 
     that follows already shows the change (on the map, in the table and the history)."""
     ss = st.session_state
     st_ = incidents_state.store()
-    by = incidents_state.current_user()
+    by = page_state.current_user()
     revision = st_.revision
+    if by is None:
+        ss["_inc_feedback"] = ("error", f"Not {action}d — type your name in the sidebar (Your name) first: "
+                               "it is kept in the record's history.", revision)
+        return
     try:
         if action == "update":
             st_.update(incident_id, changes or {}, by=by)
@@ -94,22 +105,23 @@ def _run_change(action: str, incident_id: str, changes: dict[str, Any] | None = 
     if st_.revision == revision:  # an edit that changed nothing: no revision, nothing to undo
         ss["_inc_feedback"] = ("info", "Nothing changed: the record already holds these values.", revision)
         return
-    ss["inc_undo_id"] = incident_id
+    ss["_inc_undo_id"] = incident_id
+    page_state.select(incident_id)  # the changed record stays the selected one
     ss["_inc_feedback"] = ("success", f"Last change: {action} done on {escape_markdown(incident_id[:8])}.",
                            st_.revision)
 
 
 def _save_edit(incident_id: str) -> None:
     """The edit form's save (a callback): coordinates parsed, then :func:`_run_change`."""
-    prefix = f"inc_e_{incident_id}_"
+    prefix = _edit_prefix(incident_id)
     try:
         lat, lon = parse_coordinates(st.session_state[prefix + "coords"])
+        changes = collect_fields(prefix, with_location=True)
     except BorderMapError as exc:
         st.session_state["_inc_feedback"] = (
-            "error", f"Not saved — coordinates: {escape_markdown(exc)}. Your entries are kept.",
+            "error", f"Not saved — {escape_markdown(exc)}. Your entries are kept.",
             incidents_state.store().revision)
         return
-    changes = collect_fields(prefix, with_location=True)
     changes.update(latitude=lat, longitude=lon)
     _run_change("update", incident_id, changes=changes)
 
@@ -129,11 +141,31 @@ def _feedback() -> None:
         st.error(text)
 
 
+def _edit_prefix(incident_id: str) -> str:
+    return f"{_EDIT}{incident_id}_"
+
+
+def _free_edit_widgets() -> None:
+    """Forget the edit widgets' values (every record's)."""
+    ss = st.session_state
+    for key in [k for k in list(ss.keys()) if str(k).startswith(_EDIT)]:
+        del ss[key]
+
+
 def _edit_form(rec: dict[str, Any]) -> None:
-    prefix = f"inc_e_{rec['id']}_"
+    """The selected record's edit form. Its widgets start from the stored values and start again
+    from them whenever the record changes in the store (a save, an undo, another analyst's edit)
+    or another record is selected; what was typed is kept only while the stored record stays as
+    it was (e.g. after an error)."""
+    ss = st.session_state
+    prefix = _edit_prefix(rec["id"])
+    stored = (rec["id"], str(rec.get("updated_at")))
+    if ss.get(_EDIT_BUILT) != stored:
+        _free_edit_widgets()
+        ss[_EDIT_BUILT] = stored
     key = prefix + "coords"
-    if key not in st.session_state:
-        st.session_state[key] = f"{rec['latitude']:.6f}, {rec['longitude']:.6f}"
+    if key not in ss:
+        ss[key] = f"{rec['latitude']:.6f}, {rec['longitude']:.6f}"
     with st.form(f"inc_edit_form_{rec['id']}", enter_to_submit=False):
         st.text_input("Coordinates — any form", key=key, max_chars=200)
         detail_fields(prefix, rec, with_location=True)
@@ -141,19 +173,40 @@ def _edit_form(rec: dict[str, Any]) -> None:
                               args=(rec["id"],))
 
 
-def _selected(incidents: gpd.GeoDataFrame, table_rows: list[int], labels: dict[str, str]) -> str | None:
+def _pick_row(table_key: str, ids: tuple[str, ...]) -> None:
+    """The table's selection callback: the clicked row's record becomes the selected one (by id, so
+    the selection stays with the record when the table re-sorts)."""
+    event = st.session_state.get(table_key) or {}
+    rows = list((event.get("selection") or {}).get("rows") or [])
+    if rows and 0 <= rows[0] < len(ids):
+        page_state.select(ids[rows[0]])
+
+
+def _pick_box() -> None:
+    """The record picker's callback."""
+    page_state.select(st.session_state.get(_PICKER))
+
+
+def _picker(labels: dict[str, str], selected: str | None) -> str | None:
+    """The record picker: the listed records, plus the selected one when the filters hide it or it
+    is deleted; returns the selected id if that record exists."""
     ss = st.session_state
     ids = list(labels)
-    if table_rows:
-        picked = ids[table_rows[0]]
-        if ss.get("_inc_table_pick") != picked:  # a new row clicked in the table
-            ss["_inc_table_pick"] = picked
-            ss["inc_selected"] = picked
-    if ss.get("inc_selected") not in labels:
-        ss["inc_selected"] = None
-    choice: str | None = st.selectbox("Selected record (or click a row in the table)", ids, key="inc_selected",
-                                      format_func=lambda i: labels.get(i, i), placeholder="Choose a record to edit, delete or see its history")
-    return choice
+    if selected is not None and selected not in labels:
+        try:
+            rec = incidents_state.store().get(selected)
+        except BorderMapError:
+            selected = None
+        else:
+            hidden = "deleted" if rec.get("deleted") else "hidden by the filters"
+            labels = {**labels, selected: f"{rec.get('event_date')} · {rec.get('location') or '(no location)'}"
+                                          f" · {selected[:8]} ({hidden})"}
+            ids = [selected, *ids]
+    ss[_PICKER] = selected  # the widget shows the page's selection (set before it is drawn)
+    st.selectbox("Selected record (or click a row in the table)", ids, key=_PICKER, on_change=_pick_box,
+                 format_func=lambda i: labels.get(i, i),
+                 placeholder="Choose a record to edit, delete or see its history")
+    return selected
 
 
 def _export_buttons(incidents: gpd.GeoDataFrame) -> None:
@@ -172,11 +225,14 @@ def _export_buttons(incidents: gpd.GeoDataFrame) -> None:
                             on_click="ignore", disabled=len(incidents) == 0)
 
 
-def incidents_tab(filtered: gpd.GeoDataFrame, total: int) -> None:
-    """The filtered table, the selected record's actions and history, the exports."""
+def incidents_tab(filtered: gpd.GeoDataFrame, total: int, selected: str | None) -> None:
+    """The filtered table, the selected record's actions and history, the exports.
+
+    ``selected``: the selected record's id (:class:`ui.page_state.PageState`); edit, delete and undo
+    act on that record and only on it, wherever the table lists it."""
     ss = st.session_state
     _feedback()
-    undo_id = ss.get("inc_undo_id")
+    undo_id = ss.get("_inc_undo_id")
     if undo_id:
         st.button(f"↶ Undo my last change (record {undo_id[:8]})", key="inc_undo_last", on_click=_run_change,
                   args=("undo", undo_id))
@@ -190,17 +246,25 @@ def incidents_tab(filtered: gpd.GeoDataFrame, total: int) -> None:
     st.caption(f"{len(filtered):,} of {total:,} records match the filters in the sidebar.{note}")
     cols = [c for c in TABLE_COLUMNS if c in listed]
     table = pd.DataFrame(listed[cols]).reset_index(drop=True)
-    event = st.dataframe(
-        table, key="inc_table", on_select="rerun", selection_mode="single-row", hide_index=True,
-        height=320, column_config={
+    ids = tuple(table["id"].astype(str)) if "id" in table else ()
+    # a new table widget whenever the rows change order or membership: its row selection (a
+    # position) then starts on the selected record's row instead of staying on a position
+    table_key = "inc_table_" + hashlib.blake2b("\n".join(ids).encode(), digest_size=6).hexdigest()
+    st.dataframe(
+        table, key=table_key, on_select=functools.partial(_pick_row, table_key, ids),
+        selection_mode="single-row", hide_index=True, height=320,
+        selection_default={"selection": {"rows": [ids.index(selected)]}} if selected in ids else None,
+        column_config={
             "border_km": st.column_config.NumberColumn("km to border", format="%.1f"),
             "chainage_km": st.column_config.NumberColumn("chainage km", format="%.0f"),
             "source": st.column_config.TextColumn("source"),
         })
-    rows = list(event.selection.rows) if event is not None and hasattr(event, "selection") else []
-    selected = _selected(listed, rows, _labels(listed)) if len(listed) else None
-    if selected:
+    if len(listed) or selected is not None:
+        selected = _picker(_labels(listed) if len(listed) else {}, selected)
+    if selected is not None:
         _record_panel(selected)
+    else:
+        _free_edit_widgets()
     _export_buttons(filtered)
 
 
@@ -211,11 +275,16 @@ def _record_panel(incident_id: str) -> None:
         st.error(escape_markdown(exc))
         return
     c1, c2 = st.columns(2)
-    c1.button("🗑 Delete this record", key="inc_delete", on_click=_run_change, args=("delete", incident_id))
+    c1.button("🗑 Delete this record", key="inc_delete", on_click=_run_change, args=("delete", incident_id),
+              disabled=bool(rec.get("deleted")))
     c2.button("↶ Undo this record's last change", key="inc_undo_selected", on_click=_run_change,
               args=("undo", incident_id))
-    with st.expander("Edit this record", expanded=False):
-        _edit_form(rec)
+    if rec.get("deleted"):
+        st.info("This record is deleted: undo its last change to restore it.")
+        _free_edit_widgets()
+    else:
+        with st.expander("Edit this record", expanded=False):
+            _edit_form(rec)
     st.markdown("**History of this record** (oldest first)")
     try:
         st.dataframe(history_table(incident_id), hide_index=True, key="inc_history")

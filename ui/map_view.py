@@ -26,6 +26,8 @@ from layers.scene import SceneOptions, build_scene_map
 #: Only the events the page uses come back from the browser.
 RETURNED_OBJECTS = ["last_clicked", "last_active_drawing", "center", "zoom", "bounds"]
 MAP_KEY = "main_map"
+#: Inside the map's frame: the map takes the frame's whole height (st_folium sets it in pixels).
+FILL_FRAME_CSS = "<style>#map_div, #map_div2 { height: 100vh !important; }</style>"
 
 
 def _state() -> dict[str, Any]:
@@ -91,7 +93,7 @@ def current_bbox() -> tuple[float, float, float, float] | None:
 def show_map(data: SceneData, options: SceneOptions, height: int = 620,
              extra_bundles: Sequence[LayerBundle] = (),
              extra_base_overlays: Sequence[folium.map.Layer] = (),
-             live_bundles: Sequence[LayerBundle] = ()) -> dict[str, Any]:
+             live_bundles: Sequence[LayerBundle] = (), fill_frame: bool = False) -> dict[str, Any]:
     """Render the map for ``options`` plus the page's analysis layers, at the view the user left
     it; return what st_folium returns.
 
@@ -99,10 +101,15 @@ def show_map(data: SceneData, options: SceneOptions, height: int = 620,
     when only they change — a saved, edited or filtered incident, a click — the map in the browser
     stays as it is and swaps those layers, instead of being loaded afresh (a blank map for a moment
     after every write).
+
+    ``fill_frame``: the map fills its frame's height (the page sizes the frame with CSS, see
+    :mod:`ui.layout`) instead of keeping ``height`` pixels.
     """
     view = current_view()
     m = localize_assets(build_scene_map(data, options, MapView(), extra_base_overlays, extra_bundles,
                                         draw=True, live=True))
+    if fill_frame:
+        m.get_root().header.add_child(folium.Element(FILL_FRAME_CSS))  # type: ignore[attr-defined]
     # always a live layer (an empty one when nothing is live), so the legend's live lines clear
     groups = [g for bundle in live_bundles for g in bundle.groups] or [
         folium.FeatureGroup(name="Incidents", control=False)]

@@ -54,7 +54,7 @@ def border_figures(data: SceneData) -> None:
         "Chainage runs west → east in km from the Uzbek tripoint."
     )
     segment_km = st.select_slider("Segment length (km)", options=[1.0, 5.0, 10.0, 25.0, 50.0], value=10.0,
-                                  key="segment_km")
+                                  key="border_segment_km")
     segs = _segments_table(state.data_dir(), segment_km)
     st.dataframe(segs.round(3), hide_index=True, width="stretch", height=260)
     st.download_button("Download the segments (CSV)", _segments_csv(state.data_dir(), segment_km),

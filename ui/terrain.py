@@ -32,6 +32,9 @@ logger = logging.getLogger(__name__)
 #: Largest DEM upload accepted on the page, MB of 1,000,000 bytes (the browser's count, checked
 #: again on the server); larger ones: use --dem / BORDERMAP_DEM.
 MAX_DEM_UPLOAD_MB = 50
+#: The uploaded DEM's stored path (set by the upload's callback) and the upload's error, if any.
+UPLOAD_PATH_KEY = "_terrain_upload_path"
+_UPLOAD_ERROR_KEY = "_terrain_upload_error"
 
 
 @dataclass(frozen=True)
@@ -43,13 +46,27 @@ class TerrainChoice:
     slope: bool
 
 
+@dataclass(frozen=True)
+class DemChoice:
+    """The DEM the page uses: ``source`` (path or URL; None = no DEM) and ``where``, a sentence
+    saying where it comes from, or how to get one."""
+
+    source: str | None
+    where: str
+
+
 def _uploads_dir() -> Path:
     return dem_io.default_dem_path().parent / "uploads"
 
 
+def current_dem() -> DemChoice:
+    """The DEM of this run (read once per run by :func:`ui.page_state.read`)."""
+    return DemChoice(*current_source())
+
+
 def current_source() -> tuple[str | None, str]:
     """(DEM source or None, a sentence saying where it comes from or how to get one)."""
-    uploaded = st.session_state.get("terrain_upload_path")
+    uploaded = st.session_state.get(UPLOAD_PATH_KEY)
     if uploaded and Path(uploaded).is_file():
         return uploaded, f"uploaded file {Path(uploaded).name}"
     try:
@@ -95,9 +112,9 @@ def _slope_png(source: str, mtime: float) -> tuple[str, tuple[float, float, floa
     return png_data_uri(image, "RGBA"), box
 
 
-def sidebar_choice() -> TerrainChoice:
+def sidebar_choice(dem: DemChoice) -> TerrainChoice:
     """Terrain controls in the sidebar."""
-    source, _where = current_source()
+    source = dem.source
     st.sidebar.subheader("Terrain")
     if source is None:
         st.sidebar.caption("No DEM loaded — see the Terrain tab to add one.")
@@ -175,40 +192,49 @@ def segments_terrain(source: str, segment_km: float) -> pd.DataFrame:
     return _segments(source, source_mtime(source), segment_km)
 
 
-def render_tab() -> None:
+def _take_upload() -> None:
+    """The upload's callback: keep a valid DEM under the user data dir (only the latest upload) and
+    use it, before the run that follows, so that run already draws with it. Errors name the user's
+    own file, never the stored copy."""
+    ss = st.session_state
+    ss.pop(_UPLOAD_ERROR_KEY, None)
+    upload = ss.get("terrain_upload")
+    if upload is None:
+        return
+    name = upload.name
+    try:
+        check_upload_size(upload.size, MAX_DEM_UPLOAD_MB, name)
+        path = _save_upload(name, upload.getvalue())
+    except BorderMapError as exc:
+        ss[_UPLOAD_ERROR_KEY] = f"{name} cannot be used as a DEM: {exc}"
+        return
+    try:
+        load_dem(str(path))
+    except BorderMapError as exc:
+        text = str(exc).replace(shown(str(path)), repr(name)).replace(str(path), name)
+        ss[_UPLOAD_ERROR_KEY] = f"{name} cannot be used as a DEM: {text}"
+        path.unlink(missing_ok=True)
+        return
+    except Exception:  # a file no check foresaw: one sentence here, the details in the log
+        logger.exception("uploaded DEM could not be read")
+        ss[_UPLOAD_ERROR_KEY] = (f"{name} cannot be used as a DEM: it could not be read as a GeoTIFF "
+                                 "(details are in the server log).")
+        path.unlink(missing_ok=True)
+        return
+    _keep_only(path)
+    ss[UPLOAD_PATH_KEY] = str(path)
+
+
+def render_tab(dem_choice: DemChoice) -> None:
     """The Terrain tab: DEM status and upload, the border profile, terrain per segment."""
-    source, where = current_source()
-    upload = st.file_uploader(
+    source, where = dem_choice.source, dem_choice.where
+    st.file_uploader(
         f"Use a DEM GeoTIFF / COG (≤ {MAX_DEM_UPLOAD_MB} MB; larger: set BORDERMAP_DEM or pass --dem). "
         "Only the latest upload is kept.",
-        type=["tif", "tiff"], key="terrain_upload", max_upload_size=MAX_DEM_UPLOAD_MB,
+        type=["tif", "tiff"], key="terrain_upload", on_change=_take_upload, max_upload_size=MAX_DEM_UPLOAD_MB,
     )
-    if upload is not None:
-        name = escape_markdown(upload.name)
-        try:
-            check_upload_size(upload.size, MAX_DEM_UPLOAD_MB, upload.name)
-            path = _save_upload(upload.name, upload.getvalue())
-        except BorderMapError as exc:
-            st.error(f"{name} cannot be used as a DEM: {escape_markdown(exc)}")
-            path = None
-        if path is not None:
-            try:
-                load_dem(str(path))
-            except BorderMapError as exc:
-                # the message names the stored copy; say the user's own file name instead
-                text = str(exc).replace(shown(str(path)), repr(upload.name)).replace(str(path), upload.name)
-                st.error(f"{name} cannot be used as a DEM: {escape_markdown(text)}")
-                path.unlink(missing_ok=True)
-            except Exception:  # a file no check foresaw: one sentence here, the details in the log
-                logger.exception("uploaded DEM could not be read")
-                st.error(f"{name} cannot be used as a DEM: it could not be read as a GeoTIFF (details "
-                         "are in the server log).")
-                path.unlink(missing_ok=True)
-            else:
-                _keep_only(path)
-                if st.session_state.get("terrain_upload_path") != str(path):
-                    st.session_state["terrain_upload_path"] = str(path)
-                    st.rerun()
+    if error := st.session_state.get(_UPLOAD_ERROR_KEY):
+        st.error(escape_markdown(error))
     if source is None:
         st.info(f"Terrain features need a DEM. {where}. You can also upload a GeoTIFF above.")
         return

@@ -15,7 +15,7 @@ APP = str(ROOT / "app.py")
 def _run(rows: list[dict] | None = None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     if rows is not None:
-        at.session_state["cov_rows"] = rows
+        at.session_state["_cov_rows"] = rows
     at.run()
     assert not at.exception, at.exception
     return at
@@ -62,13 +62,13 @@ def test_anchor_buttons_add_assets_and_cover_the_border():
     assert not at.exception
     covered = _covered_km(at)
     assert covered is not None and covered > 0
-    assert {r["kind"] for r in at.session_state["cov_rows"]} == {"crossing"}
+    assert {r["kind"] for r in at.session_state["_cov_rows"]} == {"crossing"}
     at.button(key="cov_add_garrison").click().run()
-    kinds = [r["kind"] for r in at.session_state["cov_rows"]]
+    kinds = [r["kind"] for r in at.session_state["_cov_rows"]]
     assert kinds.count("garrison") == 2 and kinds.count("crossing") == 7
     # pressing again adds no duplicates
     at.button(key="cov_add_crossing").click().run()
-    assert len(at.session_state["cov_rows"]) == 9
+    assert len(at.session_state["_cov_rows"]) == 9
     assert len(at.dataframe) >= 3  # gaps table among them
     assert "risk = length_km" in _texts(at.caption)
 
@@ -88,8 +88,25 @@ def test_typed_asset_is_added_and_one_outside_the_region_is_refused():
     at.button(key="cov_new_submit").click().run()
     assert not at.exception
     assert "outside the region" in _texts(at.error)
-    assert len(at.session_state["cov_rows"]) == 1
+    assert len(at.session_state["_cov_rows"]) == 1
     assert _covered_km(at) == covered
+
+
+def test_use_the_last_map_click_fills_the_new_asset():
+    at = _run()
+    at.button(key="cov_use_click").click().run()  # no click yet: said so, nothing changes
+    assert "Click a point on the map first" in _texts(at.info)
+    assert at.number_input(key="cov_new_lat").value == 37.5
+    # the map reports a click (st_folium's return value under the map's key)
+    at.session_state["main_map"] = {"last_clicked": {"lat": 37.511111, "lng": 70.322222}}
+    at.run()
+    at.button(key="cov_use_click").click().run()
+    assert not at.exception
+    assert at.number_input(key="cov_new_lat").value == pytest.approx(37.51111)
+    assert at.number_input(key="cov_new_lon").value == pytest.approx(70.32222)
+    at.text_input(key="cov_new_name").input("Clicked post")
+    at.button(key="cov_new_submit").click().run()
+    assert _covered_km(at) is not None and _covered_km(at) > 0
 
 
 @pytest.mark.parametrize(("bad", "field"), [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import json
 import re
@@ -57,8 +58,11 @@ def _metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
-def _fill(at: AppTest, coords: str, **fields: str) -> None:
+def _fill(at: AppTest, coords: str, event: tuple[str, str] | None = ("Battles", "Armed clash"),
+          **fields: str) -> None:
     at.text_input(key="inc_coords").input(coords)
+    if event is not None:
+        at.selectbox(key="inc_f_event").set_value(event)
     for name, value in fields.items():
         key = "inc_location" if name == "location" else f"inc_f_{name}"
         if name == "notes":
@@ -132,6 +136,33 @@ def test_saving_adds_a_row_that_survives_a_restart(app, db):
     assert stored["fatalities"].isna().sum() == 1  # left blank: unknown, not zero
 
 
+def test_nothing_is_preselected_and_saving_asks_for_the_event_type_and_the_name(app, db, monkeypatch):
+    assert app.selectbox(key="inc_f_event").value is None  # the form does not guess the event type
+    revision = IncidentStore(db).revision
+    _fill(app, "37.1944, 68.6053", event=None, location="Farkhor", notes="kept")
+    app.button(key="inc_save").click()
+    _run(app)
+    assert any("event type" in e and "choose" in e for e in _messages(app.error))
+    assert IncidentStore(db).revision == revision
+    assert app.text_area(key="inc_f_notes").value == "kept"
+    # without BORDERMAP_USER the name box starts empty (never the operating system's account)…
+    monkeypatch.delenv("BORDERMAP_USER")
+    fresh = _app()
+    assert fresh.sidebar.text_input(key="page_user").value == ""
+    _fill(fresh, "37.1944, 68.6053", location="Farkhor")
+    fresh.button(key="inc_save").click()
+    _run(fresh)
+    assert any("type your name" in e for e in _messages(fresh.error))
+    assert IncidentStore(db).revision == revision
+    # …and once typed, the name is what the history records
+    fresh.sidebar.text_input(key="page_user").input("A. Analyst")
+    fresh.button(key="inc_save").click()
+    _run(fresh)
+    assert not fresh.error, [e.value for e in fresh.error]
+    new = IncidentStore(db).list().sort_values("created_at").iloc[-1]
+    assert new["created_by"] == "A. Analyst" and new["location"] == "Farkhor"
+
+
 def test_saving_without_a_valid_point_writes_nothing_and_keeps_the_entries(app, db):
     revision = IncidentStore(db).revision
     _fill(app, "97.1944, 68.6053", location="Farkhor", notes="kept")  # latitude > 90
@@ -167,6 +198,7 @@ def test_edit_history_delete_and_undo(app, db):
     target = _table(app)["id"].iloc[0]
     app.selectbox(key="inc_selected").set_value(target)
     _run(app)
+    assert app.text_input(key=f"inc_e_{target}_fatalities").value == "1"  # the stored value
     app.text_input(key=f"inc_e_{target}_fatalities").input("7")
     app.button(key="inc_edit_save").click()
     _run(app)
@@ -194,10 +226,51 @@ def test_edit_history_delete_and_undo(app, db):
     assert target not in set(_table(app)["id"])
     assert IncidentStore(db).get(target)["deleted"] is True
 
+    assert app.selectbox(key="inc_selected").value == target  # still selected, shown as deleted
     app.button(key="inc_undo_last").click()
     _run(app)
     assert target in set(_table(app)["id"])
     assert IncidentStore(db).get(target)["fatalities"] == 7
+
+
+def test_edit_then_undo_hits_the_selected_record_and_the_form_shows_the_stored_values(app, db):
+    """The table re-orders after an edit (the changed record moves to the end); the selection stays
+    with the record, undo restores that record only, and the edit form shows what is stored after
+    each change."""
+    before = {r["id"]: r for r in IncidentStore(db).list().to_dict("records")}
+    oldest = _table(app)["id"].iloc[0]
+    app.selectbox(key="inc_selected").set_value(oldest)
+    _run(app)
+    app.text_input(key=f"inc_e_{oldest}_actor1").input("Edited actor")
+    app.text_input(key=f"inc_e_{oldest}_origin").input("Edited origin")
+    app.button(key="inc_edit_save").click()
+    _run(app)
+    assert any(m.startswith("Last change: update done on") for m in _messages(app.success))
+    assert _table(app)["id"].iloc[0] != oldest  # re-ordered: another record is in the first row now
+    assert app.selectbox(key="inc_selected").value == oldest  # the selection followed the record
+    assert app.text_input(key=f"inc_e_{oldest}_actor1").value == "Edited actor"
+    app.button(key="inc_undo_selected").click()
+    _run(app)
+    after = {r["id"]: r for r in IncidentStore(db).list().to_dict("records")}
+    assert set(after) == set(before)  # nothing vanished, nothing added
+    assert after[oldest]["actor1"] == before[oldest]["actor1"]
+    assert after[oldest]["origin"] == before[oldest]["origin"]
+    for other in set(before) - {oldest}:  # no other record touched
+        assert after[other]["updated_at"] == before[other]["updated_at"]
+    # the form shows the stored (undone) values, so saving again does not re-apply the edit
+    assert app.selectbox(key="inc_selected").value == oldest
+    assert app.text_input(key=f"inc_e_{oldest}_actor1").value == (before[oldest]["actor1"] or "")
+    assert app.text_input(key=f"inc_e_{oldest}_origin").value == (before[oldest]["origin"] or "")
+    app.button(key="inc_edit_save").click()
+    _run(app)
+    assert any(m.startswith("Nothing changed") for m in _messages(app.info))
+    # another record selected: the first one's edit widgets are freed, the new one's hold its values
+    other = next(i for i in before if i != oldest)
+    app.selectbox(key="inc_selected").set_value(other)
+    _run(app)
+    for field in ("coords", "actor1", "origin", "notes", "event"):
+        assert f"inc_e_{oldest}_{field}" not in app.session_state
+    assert app.text_input(key=f"inc_e_{other}_actor1").value == (before[other]["actor1"] or "")
 
 
 CSV = (
@@ -253,9 +326,8 @@ def test_playback_shows_incidents_up_to_the_chosen_month(app):
     app.checkbox(key="inc_playback").check()
     _run(app)
     slider = app.select_slider(key="inc_until")
-    steps = slider.options
-    assert len(steps) >= 2
-    assert steps[0] == "Jul 2021"  # the earliest seed record, Tajikistan's CSTO appeal of 7 Jul 2021
+    # only months that hold records (the seed records' months), not every month to today
+    assert slider.options == _record_months()
     slider.set_value(dt.date(2024, 11, 30))
     _run(app)
     shown = _table(app)
@@ -263,3 +335,26 @@ def test_playback_shows_incidents_up_to_the_chosen_month(app):
     app.select_slider(key="inc_until").set_value(dt.date(2025, 11, 30))
     _run(app)
     assert len(_table(app)) == len([d for d in SEED_DATES if d <= "2025-11-30"])
+
+
+def _month_end(month: str) -> dt.date:
+    year, mon = int(month[:4]), int(month[5:7])
+    return dt.date(year, mon, calendar.monthrange(year, mon)[1])
+
+
+def _record_months() -> list[str]:
+    return [_month_end(m).strftime("%b %Y") for m in sorted({d[:7] for d in SEED_DATES})]
+
+
+def test_playback_stops_at_the_last_month_with_the_play_label(app):
+    months = sorted({d[:7] for d in SEED_DATES})
+    app.checkbox(key="inc_playback").check()
+    _run(app)
+    app.select_slider(key="inc_until").set_value(_month_end(months[-2]))
+    _run(app)
+    assert app.sidebar.button(key="inc_play_button").label == "▶ Play"
+    app.sidebar.button(key="inc_play_button").click()
+    _run(app)  # one step (0.8 s) to the next month with records, the last: playback stops there
+    assert app.select_slider(key="inc_until").value == _month_end(months[-1])
+    assert app.sidebar.button(key="inc_play_button").label == "▶ Play"
+    assert len(_table(app)) == len(SEED_DATES)

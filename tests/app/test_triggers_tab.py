@@ -15,6 +15,14 @@ def _run() -> AppTest:
     return run_app()
 
 
+def _highlighted(at) -> int:
+    """How many records the timeline outlines as behind the highlighted trigger (the same ids the
+    map highlights)."""
+    chart = at.get("vega_lite_chart")[0].proto
+    points = pa.ipc.open_stream(chart.data.data).read_all().to_pandas()
+    return int(points["selected"].astype(bool).sum())
+
+
 def test_tab_shows_scenarios_and_three_triggers(app_env):
     at = _run()
     assert "Escalation triggers" in [t.label for t in at.tabs]
@@ -27,7 +35,7 @@ def test_tab_shows_scenarios_and_three_triggers(app_env):
     # the seed records with the default thresholds: all three partly met (reasons: tests/data/test_board.py)
     assert sum("PARTLY MET" in w.value for w in at.warning) == 3
     assert not any("NOT MET" in i.value for i in at.info)
-    assert at.session_state["highlight_ids"] == []
+    assert _highlighted(at) == 0
     # the timeline: one point per seed record (10: 4 incidents, 6 developments), the fatality threshold as a rule
     chart = at.get("vega_lite_chart")[0].proto
     spec = json.loads(chart.spec)
@@ -42,11 +50,11 @@ def test_highlight_and_threshold_controls(app_env):
     at = _run()
     at.radio(key="trg_highlight").set_value("1").run()
     assert not at.exception
-    assert len(at.session_state["highlight_ids"]) == 2  # the attributed attacks of 26 and 30 Nov 2025
+    assert _highlighted(at) == 2  # the attributed attacks of 26 and 30 Nov 2025
     at.number_input(key="trg_min_fatalities").set_value(3).run()
     assert not at.exception
-    assert len(at.session_state["highlight_ids"]) == 1
+    assert _highlighted(at) == 1
     assert any("MET" in e.value and "Chinese" in e.value for e in at.error)
     at.selectbox(key="trg_min_confidence").select("claimed").run()
     at.radio(key="trg_highlight").set_value("none").run()
-    assert not at.exception and at.session_state["highlight_ids"] == []
+    assert not at.exception and _highlighted(at) == 0

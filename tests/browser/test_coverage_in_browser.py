@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from layers.coverage import COVERED_COLOR, GAP_COLOR
-from tests.browser.conftest import serving
+from tests.browser.conftest import serving, settled_map
 
 pytestmark = pytest.mark.browser
 
@@ -39,6 +39,7 @@ def _map_paths(page, color: str, at_least: int, timeout_s: float = 60.0) -> int:
 def test_anchors_draw_coverage_and_hostile_name_is_inert(offline_page, coverage_server):
     page, log = offline_page
     page.goto(coverage_server)
+    settled_map(page)  # the first runs are over: the tab bar is not being redrawn under the click
     page.get_by_role("tab", name="Patrol coverage").click()
     page.get_by_role("button", name="Add anchors: crossings").click()
     assert _map_paths(page, COVERED_COLOR, 1) >= 1

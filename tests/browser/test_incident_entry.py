@@ -58,6 +58,9 @@ def test_click_fills_form_save_draws_marker_popup_is_inert(offline_page, entry_s
     assert 35 < lat < 40 and 66 < lon < 76
     page.get_by_text("Distance to border").first.wait_for(timeout=30_000)
 
+    form = page.locator('[data-testid="stForm"]:has(button:has-text("Save incident"))')
+    form.locator('[data-testid="stSelectbox"]').first.click()  # the form asks for the event type
+    page.get_by_role("option", name="Battles › Armed clash").click()
     page.locator('input[aria-label="Location (as the report names it)"]').fill("Browser test point")
     page.locator('textarea[aria-label="Notes"]').first.fill(XSS)
     page.get_by_role("button", name="Save incident").click()

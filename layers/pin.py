@@ -1,0 +1,35 @@
+"""The page's pin: where the incident being entered will be saved (a map click or typed coordinates).
+
+A live layer (sent apart from the map, see ``ui.map_view.show_map``), drawn before saving so the
+analyst sees where the typed or clicked point falls. Coordinates are degrees, EPSG:4326.
+"""
+
+from __future__ import annotations
+
+import folium
+
+from layers.base import LayerBundle, LegendEntry
+
+#: Colour of the pin (not used by any incident type, place kind or zone).
+PIN_COLOR = "#e6007e"
+PIN_LABEL = "New incident (not saved yet)"
+
+_SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="26" height="38" viewBox="0 0 26 38" '
+    'class="bm-pin">'
+    f'<path d="M13 1C6.4 1 1 6.3 1 12.9 1 22 13 37 13 37s12-15 12-24.1C25 6.3 19.6 1 13 1z" '
+    f'fill="{PIN_COLOR}" stroke="#ffffff" stroke-width="2"/>'
+    '<circle cx="13" cy="13" r="4.5" fill="#ffffff"/></svg>'
+)
+
+
+def pin_layer(lat: float, lon: float) -> LayerBundle:
+    """A pin at (``lat``, ``lon``) degrees with its legend line; its tip is the point itself."""
+    group = folium.FeatureGroup(name=PIN_LABEL, control=False)
+    folium.Marker(
+        (lat, lon),
+        icon=folium.DivIcon(html=_SVG, icon_size=(26, 38), icon_anchor=(13, 37), class_name="bm-pin-icon"),
+        tooltip=f"{PIN_LABEL}: {lat:.5f}, {lon:.5f}",  # numbers only: nothing to escape
+        z_index_offset=1000,
+    ).add_to(group)
+    return LayerBundle([group], [LegendEntry(PIN_LABEL, PIN_COLOR, "circle")])
