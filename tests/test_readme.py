@@ -43,8 +43,13 @@ def readme_commands() -> list[str]:
     return commands
 
 
+def _is_team_trial(command: str) -> bool:
+    """The "For a team" block: a local PostGIS started, filled and served (one test runs it whole)."""
+    return "local-postgis" in command or "postgresql://" in command
+
+
 def _geo_commands() -> list[str]:
-    return [c for c in readme_commands() if c.startswith("python -m geo")]
+    return [c for c in readme_commands() if c.startswith("python -m geo") and not _is_team_trial(c)]
 
 
 ACLED_CSV = """event_id_cnty,event_date,year,event_type,sub_event_type,actor1,actor2,country,admin1,admin2,\
@@ -78,16 +83,17 @@ def _write_inputs(folder: Path) -> None:
 def scratch(tmp_path_factory) -> tuple[Path, dict[str, str]]:
     folder = tmp_path_factory.mktemp("readme")
     _write_inputs(folder)
-    env = {**os.environ, "XDG_DATA_HOME": str(folder / "xdg"), "XDG_CACHE_HOME": str(folder / "cache"),
-           "PYTHONPATH": str(ROOT)}
-    for name in ("BORDERMAP_DB", "BORDERMAP_DEM", "BORDERMAP_SCENARIOS", "BORDERMAP_DATA_DIR"):
+    # a scratch home: the README's paths under ~/.local/share are the scratch folder's
+    env = {**os.environ, "HOME": str(folder), "PYTHONPATH": str(ROOT)}
+    for name in ("BORDERMAP_DB", "BORDERMAP_DEM", "BORDERMAP_SCENARIOS", "BORDERMAP_DATA_DIR", "XDG_DATA_HOME",
+                 "XDG_CACHE_HOME", "BORDERMAP_USER"):
         env.pop(name, None)
     return folder, env
 
 
 def test_readme_shows_the_two_setup_commands_and_ci_runs_the_test_one():
     commands = readme_commands()
-    app = [c for c in commands if "streamlit run app.py" in c]
+    app = [c for c in commands if "streamlit run app.py" in c and c.startswith("apt-get")]
     tests = [c for c in commands if c.endswith("python -m pytest")]
     assert len(app) == 1 and len(tests) == 1
     ci_lines = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
@@ -98,7 +104,7 @@ def test_readme_shows_the_two_setup_commands_and_ci_runs_the_test_one():
 
 def test_run_the_app_command_serves_the_page(scratch):
     folder, env = scratch
-    (command,) = [c for c in readme_commands() if "streamlit run app.py" in c]
+    (command,) = [c for c in readme_commands() if "streamlit run app.py" in c and c.startswith("apt-get")]
     port = free_port()
     # the command as written, with the server's port and address given by Streamlit's own env settings
     run_env = {**env, "STREAMLIT_SERVER_PORT": str(port), "STREAMLIT_SERVER_HEADLESS": "true",
@@ -126,12 +132,71 @@ def test_run_the_app_command_serves_the_page(scratch):
         log.close()
 
 
+def _activated(env: dict[str, str]) -> dict[str, str]:
+    """``env`` as after ``. .venv/bin/activate``: ``python`` is the interpreter running the tests."""
+    bin_dir = str(Path(sys.executable).parent)
+    return {**env, "PATH": bin_dir + os.pathsep + env.get("PATH", ""), "VIRTUAL_ENV": str(Path(bin_dir).parent)}
+
+
+def _serves_page(port: int, proc: subprocess.Popen, log: Path, deadline_s: float = 120) -> None:
+    deadline = time.monotonic() + deadline_s
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, log.read_text()
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        pytest.fail(f"the app did not start in {deadline_s:.0f} s:\n{log.read_text()[-2000:]}")
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as r:
+        assert r.status == 200 and b"<div id=\"root\">" in r.read()
+
+
+def test_team_trial_runs_as_written(scratch):
+    """Start the throwaway PostGIS, copy the default GeoPackage store into it, serve the page on it."""
+    folder, env = scratch
+    env = _activated(env)
+    start, copy, serve = [c for c in readme_commands() if _is_team_trial(c)]
+    store = folder / ".local" / "share" / "border-map" / "incidents.gpkg"
+    if not store.is_file():  # the README's own first write makes it
+        add = next(c for c in readme_commands() if " incidents add " in c)
+        subprocess.run(shlex.split(add), cwd=folder, env=env, check=True, capture_output=True, timeout=300)
+    log_path = folder / "local-postgis.log"
+    with log_path.open("w") as log:
+        pg = subprocess.Popen(shlex.split(start), cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 120
+        while "runs at postgresql://" not in log_path.read_text():
+            assert pg.poll() is None and time.monotonic() < deadline, log_path.read_text()
+            time.sleep(0.3)
+        copied = subprocess.run(shlex.split(copy.replace("~", str(folder))), cwd=folder, env=env,
+                                capture_output=True, text=True, timeout=300)
+        assert copied.returncode == 0, copied.stderr[-2000:]
+        again = subprocess.run([*shlex.split(copy.replace("~", str(folder))), "--json"], cwd=folder, env=env,
+                               capture_output=True, text=True, timeout=300)
+        assert again.returncode == 0 and "Traceback" not in again.stderr
+        port = free_port()
+        app_log = folder / "team-app.log"
+        with app_log.open("w") as log:
+            app = subprocess.Popen(["bash", "-c", serve], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                                   env={**env, "STREAMLIT_SERVER_PORT": str(port)}, start_new_session=True)
+        try:
+            _serves_page(port, app, app_log)
+        finally:
+            os.killpg(app.pid, signal.SIGTERM)
+            app.wait(20)
+    finally:
+        pg.send_signal(signal.SIGINT)  # Ctrl-C, as the README says
+        pg.wait(60)
+    assert pg.returncode == 0 and "its data is deleted" in log_path.read_text()
+
+
 @pytest.mark.parametrize("command", _geo_commands())
 def test_cli_command_works_as_written(command, scratch, tmp_path):
     folder, env = scratch
-    # as after `. .venv/bin/activate`: `python` is the environment's interpreter (the one running the tests)
-    bin_dir = str(Path(sys.executable).parent)
-    run_env = {**env, "PATH": bin_dir + os.pathsep + env.get("PATH", ""), "VIRTUAL_ENV": str(Path(bin_dir).parent)}
+    run_env = _activated(env)
     if " terrain fetch " in f" {command} ":
         # the public tile bucket needs internet: serve the same layout from loopback instead
         tiles = tmp_path / "bucket"
