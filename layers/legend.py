@@ -1,4 +1,4 @@
-"""The map legend: a collapsible box in the map's top-right corner listing the overlays shown.
+"""The map legend: a collapsible control in the map's top-right corner listing the overlays shown.
 
 At the default view the top-right corner holds the Pamirs and China, away from the
 Tajikistan–Afghanistan border (the Wakhan runs along the bottom right). A button folds the box
@@ -44,13 +44,13 @@ COLLAPSED_KEY = "bm-legend-collapsed"
 
 _TEMPLATE = """
 {% macro html(this, kwargs) %}
-<div id="bm-legend" style="position:absolute;z-index:9999;top:{{ this.top_px }}px;right:10px;
-  background:rgba(255,255,255,.93);padding:3px 8px 5px;border:1px solid #999;border-radius:4px;
-  font:11px/1.4 sans-serif;max-width:290px;box-shadow:0 1px 4px rgba(0,0,0,.25)">
+<div id="bm-legend" class="bm-legend" style="background:rgba(255,255,255,.93);padding:3px 8px 5px;
+  border:1px solid #999;border-radius:4px;font:11px/1.4 sans-serif;max-width:290px;clear:both;
+  box-shadow:0 1px 4px rgba(0,0,0,.25)">
   <button type="button" id="bm-legend-toggle" aria-expanded="true" aria-controls="bm-legend-body"
     title="Fold or unfold the legend" style="display:block;width:100%;text-align:left;background:none;
     border:0;padding:2px 0;font:bold 11px sans-serif;cursor:pointer;color:#111">{{ this.title }} &#9662;</button>
-  <div id="bm-legend-body" style="max-height:{{ this.max_height }};overflow:auto">
+  <div id="bm-legend-body" style="max-height:calc(100vh - 140px);overflow:auto">
   {% if this.live_slot %}<div id="bm-legend-live"></div>{% endif %}
   {{ this.body }}
   </div>
@@ -59,8 +59,15 @@ _TEMPLATE = """
 
 {% macro script(this, kwargs) %}
 (function () {
-  var box = document.getElementById("bm-legend");
+  var box = document.getElementById("bm-legend"), map = {{ this._parent.get_name() }};
   if (!box) { return; }
+  // a control in the map's top-right corner: below the layer switcher where there is one (an
+  // unfolded switcher pushes it down), clicks and wheel stay off the map
+  var control = L.control({position: "topright"});
+  control.onAdd = function () { return box; };
+  control.addTo(map);
+  L.DomEvent.disableClickPropagation(box);
+  L.DomEvent.disableScrollPropagation(box);
   var button = document.getElementById("bm-legend-toggle"), body = document.getElementById("bm-legend-body"),
       title = {{ this.title_json }}, key = {{ this.key_json }};
   function fold(folded) {
@@ -79,7 +86,7 @@ _TEMPLATE = """
     try { window.sessionStorage.setItem(key, folded ? "1" : "0"); } catch (err) { /* private mode */ }
   });
   // each line is shown while any of its layers is on the map
-  var map = {{ this._parent.get_name() }}, rows = body.querySelectorAll("[data-row]"), layers = [{{ this.layers_js }}];
+  var rows = body.querySelectorAll("[data-row]"), layers = [{{ this.layers_js }}];
   function follow() {
     for (var r = 0; r < rows.length; r++) {
       var own = layers[Number(rows[r].getAttribute("data-row"))];
@@ -119,19 +126,19 @@ def legend_html(entries: Sequence[LegendEntry], first_row: int | None = None) ->
 
 
 class Legend(RawMacroElement):
-    """A collapsible legend box added to a folium Map (``Legend(entries).add_to(m)``).
+    """A collapsible legend, a control in the top-right corner of a folium Map
+    (``Legend(entries).add_to(m)``, after any other top-right control, which it then sits under).
 
     ``layers`` maps an entry to the FeatureGroups it describes (its line is hidden while they are
     all off); ``live_slot`` keeps a place at the top for the lines of layers sent apart from the
-    map (see :class:`LiveLegend`); ``top_px`` leaves room above for a control in the same corner.
+    map (see :class:`LiveLegend`).
     """
 
     #: compiled once per process, not per instance (Jinja compiling costs ~0.3 ms a template)
     _template = Template(_TEMPLATE)
 
     def __init__(self, entries: Sequence[LegendEntry], title: str = "Legend", live_slot: bool = False,
-                 layers: Mapping[LegendEntry, Sequence[folium.FeatureGroup]] | None = None,
-                 top_px: int = 10) -> None:
+                 layers: Mapping[LegendEntry, Sequence[folium.FeatureGroup]] | None = None) -> None:
         super().__init__()
         self._name = "Legend"
         self.title = escape_html(title)
@@ -140,8 +147,6 @@ class Legend(RawMacroElement):
         self.entries = tuple(entries)
         self.body = legend_html(self.entries, first_row=0)
         self.live_slot = live_slot
-        self.top_px = int(top_px)
-        self.max_height = f"calc(45vh - {self.top_px}px)"
         self._layers = {e: tuple(groups) for e, groups in (layers or {}).items()}
 
     @property

@@ -104,7 +104,7 @@ def build_map(
         folium.LayerControl(collapsed=True, position="topright").add_to(m)
     if entries or live:
         # every line tied to its layers: a line whose layers are all switched off is hidden
-        Legend(legend_for(entries), live_slot=live, layers=layers_of, top_px=10 if live else 56).add_to(m)
+        Legend(legend_for(entries), live_slot=live, layers=layers_of).add_to(m)
     return m
 
 

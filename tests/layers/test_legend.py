@@ -79,5 +79,6 @@ def test_the_pages_map_has_no_layer_switcher_of_its_own_but_an_exported_map_has(
     page = build_map(bundles(), EMPTY_FC, live=True).get_root().render()
     export = build_map(bundles(), EMPTY_FC).get_root().render()
     assert "L.control.layers" not in page and "L.control.layers" in export
-    # the legend sits in the top-right corner, below the switcher where there is one
-    assert "top:10px;right:10px" in page and "top:56px;right:10px" in export
+    # the legend is a control of the top-right corner, after (so below) the switcher where there is one
+    assert 'L.control({position: "topright"})' in page
+    assert export.index("L.control.layers") < export.index('L.control({position: "topright"})')
