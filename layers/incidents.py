@@ -55,7 +55,7 @@ logger = logging.getLogger(__name__)
 EVENT_TYPE_COLORS: dict[str, str] = {
     "Battles": "#7b3294",
     "Explosions/Remote violence": "#e66101",
-    "Violence against civilians": "#b2182b",
+    "Violence against civilians": "#67001f",
     "Riots": "#8c510a",
     "Protests": "#4393c3",
     "Strategic developments": "#1a9850",
