@@ -16,15 +16,7 @@
   var TWO_PI = Math.PI * 2;
   var EARTH_CIRCUMFERENCE_M = 40075016.686;
   var PANE = "bmIncidentPane";
-  // popup look: see stack_popup.js (BmStack), which opens every popup of the map
-  var CSS = ".bm-incident-popup .bm-note{color:#555;font-size:11px}";
-  // added from the script (streamlit-folium does not run or keep everything a header holds)
-  if (!document.getElementById("bm-incident-style")) {
-    var style = document.createElement("style");
-    style.id = "bm-incident-style";
-    style.textContent = CSS;
-    document.head.appendChild(style);
-  }
+  // popups are opened by BmStack (stack_popup.js), which also carries their look
 
   function decode(payload, encoding) {
     if (encoding !== "gzip-base64") { return Promise.resolve(payload); }

@@ -49,6 +49,13 @@ def look(browser):
     context.close()
 
 
+def _shot(page, name: str) -> None:
+    """A screenshot once no script run is under way (a pan to a popup reruns the page, which greys it)."""
+    page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000)
+    page.wait_for_timeout(300)
+    save_screenshot(page, name)
+
+
 def _errors(log: PageLog) -> list[str]:
     """Console errors other than the aborted outside requests themselves."""
     return [e for e in log.errors if "ERR_FAILED" not in e and "Failed to load resource" not in e]
@@ -132,7 +139,7 @@ def test_incident_popup_is_a_readable_table_at_two_zooms(look, app_server):
     stack = _open_stack(win, *SHODAK)
     _open_first_incident(stack)
     first = _assert_readable(win, max_height=min(440, map_box["height"] - 100))
-    save_screenshot(page, "look-incident-popup-zoom7")
+    _shot(page, "look-incident-popup-zoom7")
     # at a street-level zoom the same popup keeps its size
     win.frame.evaluate(f"{win.leaflet_map()}.closePopup()")
     win.set_view(*SHODAK, 12)
@@ -140,7 +147,7 @@ def test_incident_popup_is_a_readable_table_at_two_zooms(look, app_server):
     _open_first_incident(stack)
     again = _assert_readable(win, max_height=min(440, map_box["height"] - 100))
     assert abs(again["width"] - first["width"]) <= 2
-    save_screenshot(page, "look-incident-popup-zoom12")
+    _shot(page, "look-incident-popup-zoom12")
     assert not _errors(log), log.errors
 
 
@@ -151,7 +158,7 @@ def test_every_feature_on_a_shared_spot_is_reachable_with_all_layers_on(look, ap
     map_box = win.rect(".leaflet-container")
     stack = _open_stack(win, *SHUROOBOD)
     rows = stack.locator(".bm-list button").all_inner_texts()
-    save_screenshot(page, "look-stack-list-shuroobod")
+    _shot(page, "look-stack-list-shuroobod")
     assert stack.inner_text().startswith("5 features here")
     assert sum(r.startswith("Incident:") for r in rows) == 2
     assert any(r.startswith("Towns: Shuroobod") for r in rows)
@@ -167,7 +174,7 @@ def test_every_feature_on_a_shared_spot_is_reachable_with_all_layers_on(look, ap
         win.wait_popup_inside()
         assert win.rect(".leaflet-popup")["height"] <= map_box["height"]
         if k == 1:
-            save_screenshot(page, "look-stack-second-incident")
+            _shot(page, "look-stack-second-incident")
     assert len(set(seen)) == 5
     stack.locator(".bm-back").click()
     assert stack.locator(".bm-list button").count() == 5
@@ -188,7 +195,7 @@ def test_place_popup_fits_the_map_and_prints_years_plainly(look, app_server, sce
     assert "2,007" not in text
     win.wait_popup_inside()
     assert win.rect(".leaflet-popup-content")["width"] >= 240
-    save_screenshot(page, "look-place-popup")
+    _shot(page, "look-place-popup")
     assert not _errors(log), log.errors
 
 
@@ -215,7 +222,7 @@ def test_heatmap_draws_on_its_first_selection(look, app_server):
     assert "Incident density, weighted by fatalities: low → high" in legend.inner_text()
     ramp = win.frame.locator("#bm-legend .bm-ramp").get_attribute("style")
     assert "linear-gradient(to right,#0000ff,#00ffff,#00ff00,#ffff00,#ff0000)" in ramp
-    save_screenshot(page, "look-heatmap-first-selection")
+    _shot(page, "look-heatmap-first-selection")
     assert not [e for e in _errors(log) if "heat" in e.lower() or "not a function" in e], log.errors
     assert not _errors(log), log.errors
 
@@ -241,7 +248,7 @@ def test_legend_covers_no_border_folds_and_lists_each_line_once(look, app_server
     border = _border_points(win)
     assert len(border) > 100
     inside = [p for p in border if legend["left"] <= p[0] <= legend["right"] and legend["top"] <= p[1] <= legend["bottom"]]
-    save_screenshot(page, "look-legend-open")
+    _shot(page, "look-legend-open")
     assert not inside, f"the legend covers {len(inside)} border vertices at the default view"
     lines = win.frame.locator("#bm-legend .bm-legend-row").all_inner_texts()
     shown = [t for t in lines if t.strip()]
@@ -252,7 +259,7 @@ def test_legend_covers_no_border_folds_and_lists_each_line_once(look, app_server
     win.frame.locator("#bm-legend-toggle").click()
     folded = win.rect("#bm-legend")
     assert folded["height"] < 30 and folded["height"] < legend["height"] / 4, (folded, legend)
-    save_screenshot(page, "look-legend-folded")
+    _shot(page, "look-legend-folded")
     # still folded after the page reruns (here: the map is drawn afresh on a reload)
     page.reload()
     win = MapWindow.of_page(page)
@@ -278,7 +285,7 @@ def test_exported_map_popups_and_legend_follow_its_own_layer_switcher(look, tmp_
         stack = _open_stack(win, *SHODAK)
         _open_first_incident(stack)
         _assert_readable(win, max_height=440)
-        save_screenshot(page, f"look-export-popup-zoom{zoom}")
+        _shot(page, f"look-export-popup-zoom{zoom}")
         page.evaluate(f"{win.leaflet_map()}.closePopup()")
     win.set_view(37.6, 71.1, 7)
     legend = page.locator("#bm-legend")
@@ -287,5 +294,5 @@ def test_exported_map_popups_and_legend_follow_its_own_layer_switcher(look, tmp_
     page.locator(".leaflet-control-layers-overlays label", has_text="Incidents").locator("input").uncheck()
     assert "Incident: Violence against civilians" not in legend.inner_text()
     assert "Tajikistan–Afghanistan border" in legend.inner_text()
-    save_screenshot(page, "look-export-incidents-off")
+    _shot(page, "look-export-incidents-off")
     assert not _errors(log), log.errors
