@@ -22,11 +22,13 @@ APPROXIMATE_DASH = "6 6"
 
 @dataclass(frozen=True)
 class LegendEntry:
-    """One line of the map legend: a symbol (``shape``: circle, line, dashed, square) and its label."""
+    """One line of the map legend: a symbol (``shape``: circle, hollow, square, line, dashed, fill,
+    or ramp — a colour ramp through the ``ramp`` colours, low to high) and its label."""
 
     label: str
     color: str
     shape: str = "circle"
+    ramp: tuple[str, ...] = ()
 
 
 #: Shown once in the legend whenever any approximate feature is on the map.
@@ -122,7 +124,7 @@ def is_approximate(props: dict[str, Any], threshold_km: float = 2.0) -> bool:
 
 def legend_for(entries: Sequence[LegendEntry]) -> list[LegendEntry]:
     """De-duplicated legend entries in first-seen order."""
-    seen: dict[tuple[str, str, str], LegendEntry] = {}
+    seen: dict[LegendEntry, LegendEntry] = {}
     for e in entries:
-        seen.setdefault((e.label, e.color, e.shape), e)
+        seen.setdefault(e, e)
     return list(seen.values())

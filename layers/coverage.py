@@ -6,8 +6,11 @@ tooltips and popups say so. Text reaches HTML only through :mod:`layers.base`
 asset points, through :class:`layers.points.CompactPoints` (data embedded with
 ``geo.sanitize.template_safe_json``).
 
-Colours are chosen not to clash with the border line (``#d62728``): covered stretches
-green, gaps a thick dashed crimson drawn on top of the border.
+Colours are chosen not to clash with the border line (``#d62728``) nor with the incident types
+(:data:`layers.incidents.EVENT_TYPE_COLORS`): the analyst's scenario in teal (covered stretches,
+assets, drawn zones), gaps a thick dashed near-black drawn on top of the border, the 201st's
+candidate deployment zones in the 201st's magenta, and anchors in the colour of the place they are
+(:data:`layers.places.PLACE_STYLES`).
 """
 
 from __future__ import annotations
@@ -25,25 +28,27 @@ from shapely.geometry import mapping, shape
 from geo.assets import Asset
 from geo.coverage import CoverageResult, coverage_gaps, gap_lines
 from geo.deployment import STATUS as DEPLOYMENT_STATUS
+from geo.sanitize import escape_html
 from layers.base import LayerBundle, LegendEntry, format_value, popup_html, tooltip_text
+from layers.places import PLACE_STYLES
 from layers.points import PointSymbol, points_group
 
-COVERED_COLOR = "#1a9850"
-GAP_COLOR = "#b2182b"
+COVERED_COLOR = "#35978f"
+GAP_COLOR = "#1a1a1a"
 GAP_DASH = "12 8"
-ZONE_COLOR = "#7b3294"
-DRAWN_ZONE_COLOR = "#e66101"
+ZONE_COLOR = PLACE_STYLES["garrison"].color
+DRAWN_ZONE_COLOR = "#01665e"
 
 #: Label every deployment-zone popup and tooltip carries.
 HYPOTHESIS_LABEL = "Analytical hypothesis, not a report"
 
 #: How each asset kind is drawn and named.
 ASSET_STYLES: dict[str, tuple[str, str]] = {
-    "border_post": ("Border post (analyst)", "#1f78b4"),
-    "detachment": ("201st / patrol detachment (analyst)", "#6a3d9a"),
-    "drone": ("Drone / aerial surveillance (analyst)", "#01665e"),
-    "crossing": ("Crossing used as anchor", "#ff7f00"),
-    "garrison": ("201st garrison used as anchor", "#8b0000"),
+    "border_post": ("Border post (analyst)", "#01665e"),
+    "detachment": ("201st / patrol detachment (analyst)", "#5ab4ac"),
+    "drone": ("Drone / aerial surveillance (analyst)", "#c7eae5"),
+    "crossing": ("Crossing used as anchor", PLACE_STYLES["crossing"].color),
+    "garrison": ("201st garrison used as anchor", PLACE_STYLES["garrison"].color),
 }
 
 _MODEL_NAMES = {"radius": "patrol radius", "travel": "travel time over terrain", "sight": "line of sight"}
@@ -209,7 +214,7 @@ def assets_layer(assets: Sequence[Asset], model: str = "radius") -> LayerBundle:
         title, color = ASSET_STYLES.get(a.kind, (a.kind, "#555555"))
         points.append(PointSymbol(lat=a.lat, lon=a.lon, color=color, radius_px=7,
                                   popup=popup_html(a.name, _asset_rows(a)),
-                                  tooltip=tooltip_text(a.name, title)))
+                                  tooltip=tooltip_text(a.name, title), name=escape_html(a.name)))
         radius_km, dash = None, None
         if model == "radius" or (model == "travel" and a.kind == "drone"):
             radius_km = a.radius_km

@@ -16,14 +16,7 @@
   var TWO_PI = Math.PI * 2;
   var EARTH_CIRCUMFERENCE_M = 40075016.686;
   var PANE = "bmIncidentPane";
-  var CSS = ".bm-incident-popup table{border-collapse:collapse}.bm-incident-popup th{text-align:left;" +
-    "padding-right:6px;vertical-align:top;white-space:nowrap}.bm-incident-popup td{overflow-wrap:anywhere}" +
-    ".bm-nav{margin-bottom:4px;font-size:11px;color:#444}.bm-nav button{padding:0 5px;cursor:pointer}";
-  // added from the script (streamlit-folium does not run or keep everything a header holds)
-  var style = document.createElement("style");
-  style.id = "bm-incident-style";
-  style.textContent = CSS;
-  document.head.appendChild(style);
+  // popups are opened by BmStack (stack_popup.js), which also carries their look
 
   function decode(payload, encoding) {
     if (encoding !== "gzip-base64") { return Promise.resolve(payload); }
@@ -160,26 +153,14 @@
     return String(v);
   }
 
-  function fillPopup(box, d, hits, pos) {
-    while (box.firstChild) { box.removeChild(box.firstChild); }
-    var i = hits[pos];
-    if (hits.length > 1) {
-      var nav = document.createElement("div");
-      nav.className = "bm-nav";
-      var prev = cell(nav, "button", "\u25c0"), label = cell(nav, "span", " " + (pos + 1) + " of " + hits.length +
-        " incidents here "), next = cell(nav, "button", "\u25b6");
-      prev.type = next.type = "button";
-      prev.disabled = pos === 0; next.disabled = pos === hits.length - 1;
-      L.DomEvent.disableClickPropagation(nav);
-      L.DomEvent.on(prev, "click", function () { fillPopup(box, d, hits, pos - 1); });
-      L.DomEvent.on(next, "click", function () { fillPopup(box, d, hits, pos + 1); });
-      label.className = "bm-nav-label";
-      box.appendChild(nav);
-    }
+  /* The details of incident ``i``: a title and a two-column table (text via textContent only). */
+  function fillIncident(box, d, i) {
+    var root = document.createElement("div");
+    root.className = "bm-popup bm-incident-popup";
     var title = document.createElement("b");
     var date = valueOf(d, d.cols[d.dateCol], i), loc = valueOf(d, d.cols[d.locationCol], i);
     title.textContent = (date || "undated") + " \u2014 " + (loc || "unnamed location");
-    box.appendChild(title);
+    root.appendChild(title);
     var table = document.createElement("table"), url = null;
     for (var c = 0; c < d.cols.length; c++) {
       var col = d.cols[c], text = valueOf(d, col, i);
@@ -195,13 +176,34 @@
     cell(trc, "th", "Coordinates (lat, lon)");
     cell(trc, "td", d.latf[i].toFixed(4) + ", " + d.lonf[i].toFixed(4));
     table.appendChild(trc);
-    box.appendChild(table);
+    root.appendChild(table);
     if (url && /^https?:\/\//i.test(url)) {
       var a = document.createElement("a");
       a.href = url; a.target = "_blank"; a.rel = "noopener noreferrer"; a.textContent = "Open the source";
-      box.appendChild(a);
+      root.appendChild(a);
     }
-    box.setAttribute("data-incident-index", String(i));
+    root.setAttribute("data-incident-index", String(i));
+    box.appendChild(root);
+  }
+
+  /* What a click at ``hits`` shows (BmStack items): each incident, or a cluster to zoom into. */
+  function stackItems(layer, hits, cluster) {
+    var d = layer._d, map = layer._map;
+    if (!hits.length && cluster) {
+      return [{group: "Incidents", title: "cluster of " + cluster.n + " incidents \u2014 zoom in",
+               color: cluster.color, action: function () {
+                 var bounds = L.latLngBounds(map.layerPointToLatLng([cluster.minx, cluster.miny]),
+                                             map.layerPointToLatLng([cluster.maxx, cluster.maxy]));
+                 map.fitBounds(bounds.pad(0.1), {maxZoom: layer.options.clusterMaxZoom + 1});
+               }}];
+    }
+    return hits.map(function (i) {
+      var type = d.types[d.group[i] & 15], date = valueOf(d, d.cols[d.dateCol], i),
+          loc = valueOf(d, d.cols[d.locationCol], i);
+      return {group: "Incident", title: (date || "undated") + " \u2014 " + (loc || "unnamed location") +
+                " (" + type[0] + ")", color: type[1], latlng: L.latLng(d.latf[i], d.lonf[i]),
+              fill: function (box) { fillIncident(box, d, i); layer.fire("incidentclick", {index: i}); }};
+    });
   }
 
   /* ---------------------------------------------------------------- the canvas layer */
@@ -212,6 +214,12 @@
       L.Renderer.prototype.initialize.call(this, options);
       this._d = data;
       this._clusters = [];
+      var self = this;
+      // clicks go through BmStack: one popup for everything under the pointer, incidents first
+      window.BmStack.provide(this, function (lp) {
+        var hits = self._hits(lp);
+        return stackItems(self, hits, hits.length || !self._clustering(self._map.getZoom()) ? null : self._clusterAt(lp));
+      }, 0);
     },
 
     onAdd: function (map) {
@@ -225,7 +233,6 @@
 
     getEvents: function () {
       var events = L.Renderer.prototype.getEvents.call(this);
-      events.click = this._onClick;
       events.mousemove = this._onMouseMove;
       return events;
     },
@@ -476,25 +483,6 @@
       return null;
     },
 
-    _onClick: function (e) {
-      var map = this._map, lp = e.layerPoint, hits = this._hits(lp);
-      if (!hits.length && this._clustering(map.getZoom())) {
-        var c = this._clusterAt(lp);
-        if (c) {
-          var bounds = L.latLngBounds(map.layerPointToLatLng([c.minx, c.miny]), map.layerPointToLatLng([c.maxx, c.maxy]));
-          map.fitBounds(bounds.pad(0.1), {maxZoom: this.options.clusterMaxZoom + 1});
-          return;
-        }
-      }
-      if (!hits.length) { return; }
-      var d = this._d, box = document.createElement("div");
-      box.className = "bm-popup bm-incident-popup";
-      fillPopup(box, d, hits, 0);
-      L.popup({maxWidth: 380, maxHeight: 420, autoPanPadding: [20, 20]})
-        .setLatLng([d.latf[hits[0]], d.lonf[hits[0]]]).setContent(box).openOn(map);
-      this.fire("incidentclick", {index: hits[0], count: hits.length});
-    },
-
     _onMouseMove: function (e) {
       if (this._moveFrame) { return; }
       var self = this, lp = e.layerPoint;
@@ -513,8 +501,9 @@
       var fat = d.cols[d.fatalitiesCol].v[i];
       pts[i] = [d.latf[i], d.lonf[i], 1 + Math.log(1 + Math.max(fat, 0)) / Math.LN2];
     }
-    // maxZoom 0: leaflet-heat then weights every zoom level alike
-    return L.heatLayer(pts, {radius: 14, blur: 16, maxZoom: 0, max: options.heatMax, minOpacity: 0.15});
+    // maxZoom 0: leaflet-heat then weights every zoom level alike; the gradient is the legend's ramp
+    return L.heatLayer(pts, {radius: 14, blur: 16, maxZoom: 0, max: options.heatMax, minOpacity: 0.15,
+                             gradient: options.heatGradient});
   }
 
   function addTo(group, d, options) {

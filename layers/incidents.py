@@ -33,7 +33,6 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from pathlib import Path
 from typing import Any
 
 import folium
@@ -48,6 +47,7 @@ from geo.record_chunks import CHUNK_COUNT, ChunkCache, chunks
 from geo.sanitize import template_safe_json
 from layers.base import APPROXIMATE_LEGEND, MAX_DRAWN_PRECISION_KM, LayerBundle, LegendEntry
 from layers.raw import RawMacroElement
+from layers.scripts import heat_library, script, stack_library
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +55,7 @@ logger = logging.getLogger(__name__)
 EVENT_TYPE_COLORS: dict[str, str] = {
     "Battles": "#7b3294",
     "Explosions/Remote violence": "#e66101",
-    "Violence against civilians": "#b2182b",
+    "Violence against civilians": "#67001f",
     "Riots": "#8c510a",
     "Protests": "#4393c3",
     "Strategic developments": "#1a9850",
@@ -120,9 +120,9 @@ POPUP_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("event_id_cnty", "ACLED event id", "str"),
 )
 
-_JS_PATH = Path(__file__).with_name("incident_layer.js")
-_HEAT_JS = ("leaflet-heat.js",
-            "https://cdn.jsdelivr.net/gh/python-visualization/folium@main/folium/templates/leaflet_heat.min.js")
+#: Heatmap colour ramp: density (0–1 of the maximum) → colour; the legend draws the same ramp.
+HEAT_GRADIENT: tuple[tuple[float, str], ...] = (
+    (0.4, "#0000ff"), (0.6, "#00ffff"), (0.7, "#00ff00"), (0.8, "#ffff00"), (1.0, "#ff0000"))
 
 _TEMPLATE = """
 {% macro script(this, kwargs) %}
@@ -133,11 +133,9 @@ BmIncidents.load({{ this._parent.get_name() }}, {{ this.payload_json }}, {{ this
 
 
 def _library() -> str:
-    code = _JS_PATH.read_text(encoding="utf-8")
-    # the code goes into the map's script (streamlit-folium runs only that, not header scripts)
-    if "</script" in code.lower():  # would end the inline <script> early
-        raise RuntimeError(f"{_JS_PATH.name} must not contain '</script'")
-    return code
+    """The layer's code with all it needs (leaflet.heat, BmStack): it goes into the layer's own
+    script, since streamlit-folium runs only that (no header scripts) for a layer sent apart."""
+    return heat_library() + stack_library() + script("incident_layer.js")
 
 
 def _string_codes(frame: pd.DataFrame, column: str) -> tuple[np.ndarray, list[str]]:
@@ -429,9 +427,10 @@ class IncidentLayer(JSCSSMixin, RawMacroElement):
             prepared = prepare_incidents(incidents, highlight_ids)
         self.prepared = prepared
         self.payload_json = prepared.payload_json
-        self.options = {"style": style, "showPrecision": bool(show_precision), "heatMax": 8}
+        self.options = {"style": style, "showPrecision": bool(show_precision), "heatMax": 8,
+                        "heatGradient": {str(stop): color for stop, color in HEAT_GRADIENT}}
         self.library = _library()
-        self.default_js: list[tuple[str, str]] = [_HEAT_JS] if style == "heatmap" else []
+        self.default_js: list[tuple[str, str]] = []
         self.default_css: list[tuple[str, str]] = []
 
 
@@ -439,8 +438,8 @@ def _legend(prepared: IncidentPayload, style: str) -> list[LegendEntry]:
     if prepared.n == 0:
         return []
     if style == "heatmap":
-        return [LegendEntry("Incident density, weighted by fatalities (heatmap)", EVENT_TYPE_COLORS[
-            "Explosions/Remote violence"], "fill")]
+        return [LegendEntry("Incident density, weighted by fatalities: low → high", HEAT_GRADIENT[-1][1], "ramp",
+                            ramp=tuple(color for _, color in HEAT_GRADIENT))]
     entries = [LegendEntry(f"Incident: {name}", color) for name, color in prepared.types]
     entries.append(LegendEntry("Incident size: fatalities 0 · 1–4 · 5–19 · 20–99 · 100+", "#999999"))
     if any(c.any_approximate for c in prepared.chunks):

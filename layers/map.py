@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import folium
 from folium.plugins import Draw, Fullscreen, MeasureControl, MousePosition
 
-from layers.base import LayerBundle, legend_for
+from layers.base import LayerBundle, LegendEntry, legend_for
 from layers.basemaps import (
     BASEMAP_NAMES,
     BASEMAP_PANE,
@@ -23,6 +23,7 @@ from layers.basemaps import (
     tile_layer,
 )
 from layers.legend import Legend
+from layers.scripts import StackPopups
 
 #: Centre (lat, lon) and zoom that frame the whole border.
 DEFAULT_VIEW = ((37.6, 71.1), 7)
@@ -53,12 +54,15 @@ def build_map(
     live: bool = False,
 ) -> folium.Map:
     """A folium Map with every basemap (``basemap`` shown first; the offline one drawn from
-    ``countries_json``), the overlays of ``bundles``,
-    LayerControl, Fullscreen, MeasureControl, MousePosition and a legend.
+    ``countries_json``), the overlays of ``bundles``, one popup for all features under a click
+    (:class:`layers.scripts.StackPopups`), Fullscreen, MeasureControl, MousePosition, a legend
+    and — for a map on its own, e.g. an exported file — a layer switcher the legend follows.
 
     ``extra_base_overlays`` (e.g. a hillshade image) are added right above the basemap.
-    ``live=True``: layers are also sent apart from the map (the page's incidents), so the
-    layer switcher is left to the caller and the legend keeps a slot for those layers' lines.
+    ``live=True``: the page's map, whose sidebar alone decides the basemap and the overlays (so
+    the map has no layer switcher of its own to disagree with it, see :func:`layer_control_for`);
+    layers are also sent apart from the map (the incidents) and the legend keeps a slot for
+    their lines.
     """
     if basemap not in BASEMAP_NAMES:
         raise ValueError(f"basemap must be one of {', '.join(BASEMAP_NAMES)}; got {basemap!r}")
@@ -76,11 +80,15 @@ def build_map(
         tile_layer(name, show=basemap == name).add_to(m)
     for overlay in extra_base_overlays:
         overlay.add_to(m)
-    entries = []
+    StackPopups().add_to(m)  # before the point layers, which register with it
+    entries: list[LegendEntry] = []
+    layers_of: dict[LegendEntry, list[folium.FeatureGroup]] = {}
     for bundle in bundles:
         for group in bundle.groups:
             group.add_to(m)
         entries.extend(bundle.legend)
+        for entry in bundle.legend:
+            layers_of.setdefault(entry, []).extend(bundle.groups)
     Fullscreen(position="topleft").add_to(m)
     MeasureControl(position="topleft", primary_length_unit="kilometers", secondary_length_unit="meters",
                    primary_area_unit="sqkilometers").add_to(m)
@@ -92,13 +100,17 @@ def build_map(
              draw_options={"polyline": False, "circle": False, "marker": False, "circlemarker": False,
                            "polygon": {"allowIntersection": False, "showArea": True}, "rectangle": True},
              edit_options={"edit": False, "remove": True}).add_to(m)
-    if not live:  # with layers sent apart, the page sends the layer switcher too (layer_control_for)
-        layer_control_for().add_to(m)
+    if not live:
+        folium.LayerControl(collapsed=True, position="topright").add_to(m)
     if entries or live:
-        Legend(legend_for(entries), live_slot=live).add_to(m)
+        # every line tied to its layers: a line whose layers are all switched off is hidden
+        Legend(legend_for(entries), live_slot=live, layers=layers_of).add_to(m)
     return m
 
 
-def layer_control_for() -> folium.LayerControl:
-    """The map's layer switcher (basemaps and overlays), collapsed at the top right."""
-    return folium.LayerControl(collapsed=True, position="topright")
+def layer_control_for() -> folium.LayerControl | None:
+    """The layer switcher of the page's map: none. On the page the sidebar alone decides the
+    basemap and the overlays — what the legend lists, the snapshot and the print map show — so
+    an in-map switcher could only disagree with it (a map on its own gets one, see
+    :func:`build_map`)."""
+    return None

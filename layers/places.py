@@ -12,11 +12,13 @@ from dataclasses import dataclass
 import geopandas as gpd
 
 from geo.place_status import status_as_of
+from geo.sanitize import escape_html
 from layers.base import (
     APPROXIMATE_LEGEND,
     LayerBundle,
     LegendEntry,
     is_approximate,
+    is_missing,
     popup_html,
     precision_rows,
     tooltip_text,
@@ -34,15 +36,30 @@ class PlaceStyle:
     extra_fields: tuple[tuple[str, str], ...] = ()
 
 
+#: Colours of places: hues no ACLED incident type uses (layers.incidents.EVENT_TYPE_COLORS), the
+#: 201st in magenta (its deployment zones too, layers.coverage), crossings navy, Chinese sites gold.
 PLACE_STYLES: dict[str, PlaceStyle] = {
-    "crossing": PlaceStyle("Border crossings and bridges", "#1f6fb4", 7,
+    "crossing": PlaceStyle("Border crossings and bridges", "#1f3a93", 7,
                            (("opened", "Opened"), ("crossing_type", "Type"),
                             ("official_crossing", "On the Tajik MFA's list of crossings"))),
-    "garrison": PlaceStyle("Russian 201st Military Base", "#8b0000", 8, (("status", "Status"),)),
-    "garrison_history": PlaceStyle("201st Base, former garrisons", "#9e9e9e", 6, (("status", "Status"),)),
+    "garrison": PlaceStyle("Russian 201st Military Base", "#c51b7d", 8, (("status", "Status"),)),
+    "garrison_history": PlaceStyle("201st Base, former garrisons", "#e9a3c9", 6, (("status", "Status"),)),
     "chinese_site": PlaceStyle("Chinese project and security sites", "#e6b800", 7),
     "town": PlaceStyle("Towns", "#333333", 3.5),
 }
+
+#: Fields holding a year: printed as digits (2007), never as a number with separators (2,007).
+YEAR_FIELDS = frozenset({"opened"})
+
+
+def _field_value(key: str, value: object) -> object:
+    """A place's field for its popup: years as plain digits, everything else unchanged."""
+    if key in YEAR_FIELDS and not is_missing(value):
+        try:
+            return str(int(float(value)))  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            return value
+    return value
 
 
 def place_symbols(places: gpd.GeoDataFrame, kind: str,
@@ -58,7 +75,8 @@ def place_symbols(places: gpd.GeoDataFrame, kind: str,
     for props, geom in zip(subset.drop(columns="geometry").to_dict("records"), subset.geometry, strict=True):
         rows = [("Kind", style.title), ("What", props.get("description")),
                 ("Coordinates (lat, lon)", f"{geom.y:.4f}, {geom.x:.4f}")]
-        rows += [(label, props.get(key)) for key, label in style.extra_fields if props.get(key) is not None]
+        rows += [(label, _field_value(key, props.get(key))) for key, label in style.extra_fields
+                 if not is_missing(props.get(key))]
         status = status_as_of(props, as_of or dt.date.today())
         if status is not None:
             rows.append((f"Status on {as_of.isoformat()}" if as_of else "Status (latest report)", status.text))
@@ -70,6 +88,7 @@ def place_symbols(places: gpd.GeoDataFrame, kind: str,
             tooltip=tooltip_text(props.get("name"), "approximate location" if approximate else None),
             approximate=approximate, precision_m=float(props.get("precision_km") or 0) * 1000,
             label=tooltip_text(props.get("name")) if kind == "town" else "",
+            name=escape_html(props.get("name")),
         ))
     return tuple(points)
 

@@ -25,7 +25,8 @@ from layers.raw import RawMacroElement
 
 @dataclass(frozen=True)
 class PointSymbol:
-    """One point: position (degrees), style, and pre-escaped popup/tooltip/label HTML."""
+    """One point: position (degrees), style, and pre-escaped popup/tooltip/label/name HTML (``name``
+    is listed when several features share the clicked spot)."""
 
     lat: float
     lon: float
@@ -37,6 +38,7 @@ class PointSymbol:
     precision_m: float = 0.0
     label: str = ""
     outline: str = "#222222"
+    name: str = ""
 
 
 _TEMPLATE = """
@@ -44,6 +46,7 @@ _TEMPLATE = """
 (function () {
   var d = {{ this.data_json }};
   var group = {{ this._parent.get_name() }};
+  var stack = window.BmStack, markers = [];
   for (var i = 0; i < d.lat.length; i++) {
     var approx = d.approx[i] === 1;
     if (approx && d.showPrecision && d.precision[i] > 0) {
@@ -53,7 +56,8 @@ _TEMPLATE = """
     var marker = L.circleMarker([d.lat[i], d.lon[i]], {radius: d.radius[i],
       color: approx ? d.color[i] : d.outline[i], weight: 1.5, dashArray: approx ? d.dash : null,
       fill: true, fillColor: d.color[i], fillOpacity: approx ? 0.35 : 0.9});
-    if (d.popup[i]) { marker.bindPopup(d.popup[i], {maxWidth: 360}); }
+    // with BmStack (see stack_popup.js) one map-wide popup lists everything under a click
+    if (d.popup[i] && !stack) { marker.bindPopup(d.popup[i], {minWidth: 240, maxWidth: 360, maxHeight: 360}); }
     if (d.label[i]) {
       marker.bindTooltip(d.label[i], {permanent: true, direction: "right", className: "bm-label",
         offset: [4, 0]});
@@ -61,7 +65,24 @@ _TEMPLATE = """
       marker.bindTooltip(d.tooltip[i], {sticky: true});
     }
     marker.addTo(group);
+    markers.push(marker);
   }
+  if (!stack) { return; }
+  function item(i) {
+    // name and popup are HTML built of escaped values (layers.base), as Leaflet's bindPopup takes them
+    return {group: d.kind, titleHtml: d.name[i] || "", title: d.kind, color: d.color[i],
+            latlng: markers[i].getLatLng(), fill: function (box) { box.innerHTML = d.popup[i]; }};
+  }
+  stack.provide(group, function (lp) {
+    var out = [];
+    for (var i = 0; i < markers.length; i++) {
+      var m = markers[i];
+      if (!d.popup[i] || !m._map || !m._point) { continue; }
+      var r = m._radius + 3, dx = m._point.x - lp.x, dy = m._point.y - lp.y;
+      if (dx * dx + dy * dy <= r * r) { out.push(item(i)); }
+    }
+    return out;
+  }, d.order);
 })();
 {% endmacro %}
 
@@ -73,12 +94,16 @@ _TEMPLATE = """
 
 
 class CompactPoints(RawMacroElement):
-    """Point symbols added to a FeatureGroup (``CompactPoints(points).add_to(group)``)."""
+    """Point symbols added to a FeatureGroup (``CompactPoints(points).add_to(group)``).
+
+    On a map holding :class:`layers.scripts.StackPopups`, a click lists every feature on the spot
+    (``kind``, e.g. "Towns", names this layer in that list); elsewhere each marker has its popup.
+    """
 
     #: compiled once per process, not per instance (Jinja compiling costs ~0.3 ms a template)
     _template = Template(_TEMPLATE)
 
-    def __init__(self, points: Sequence[PointSymbol], show_precision: bool = True) -> None:
+    def __init__(self, points: Sequence[PointSymbol], show_precision: bool = True, kind: str = "") -> None:
         super().__init__()
         self._name = "CompactPoints"
         self.data: dict[str, Any] = {
@@ -93,6 +118,9 @@ class CompactPoints(RawMacroElement):
             "popup": [p.popup for p in points],
             "tooltip": [p.tooltip for p in points],
             "label": [p.label for p in points],
+            "name": [p.name for p in points],
+            "kind": kind,
+            "order": 10,
             "showPrecision": show_precision,
             "dash": APPROXIMATE_DASH,
         }
@@ -103,5 +131,5 @@ def points_group(name: str, points: Sequence[PointSymbol], show_precision: bool 
                  show: bool = True) -> folium.FeatureGroup:
     """A FeatureGroup holding ``points`` as one :class:`CompactPoints` element."""
     group = folium.FeatureGroup(name=name, show=show)
-    CompactPoints(points, show_precision).add_to(group)
+    CompactPoints(points, show_precision, kind=name).add_to(group)
     return group

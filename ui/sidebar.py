@@ -1,4 +1,5 @@
-"""Sidebar: basemap and layer toggles."""
+"""Sidebar: basemap and layer toggles — the one place that decides what the map shows (the map has
+no layer switcher of its own; the legend, the snapshot and the print map follow these choices)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ def scene_options(available: set[str]) -> SceneOptions:
         "Basemap", BASEMAP_NAMES, index=BASEMAP_NAMES.index(OFFLINE), key="basemap",
         help="Tile basemaps need internet; the offline one is drawn from our own data.",
     )
-    st.sidebar.subheader("Layers")
+    st.sidebar.subheader("Layers", help="What the map shows; its legend, snapshots and the print map follow "
+                         "these choices.")
     chosen = []
     for key, label in OVERLAYS.items():
         if key not in available:

@@ -93,18 +93,28 @@ def test_hostile_text_is_shown_literally_and_never_runs(offline_page, tmp_path):
     assert not _no_errors(log), log.errors
 
 
-def test_several_incidents_on_one_spot_can_be_paged_through(offline_page, tmp_path):
+def test_several_incidents_on_one_spot_are_listed_and_each_can_be_opened(offline_page, tmp_path):
     page, _ = offline_page
     rows = _hostile_rows().iloc[:3].copy()
     rows["geometry"] = gpd.points_from_xy([70.0] * 3, [37.3] * 3)
     rows = gpd.GeoDataFrame(rows, geometry="geometry", crs=4326)
     _open(page, tmp_path, rows, view=MapView((37.3, 70.0), 9))
-    popup = _click_incident(page, 37.3, 70.0)
-    assert "1 of 3 incidents here" in popup.inner_text()
-    first = popup.get_attribute("data-incident-index")
-    popup.locator("button").nth(1).click()
-    assert "2 of 3 incidents here" in popup.inner_text()
-    assert popup.get_attribute("data-incident-index") != first
+    x, y = page.evaluate("""() => { var m = window.__bmIncidentLayers[0]._map;
+        var p = m.latLngToContainerPoint([37.3, 70.0]), r = m.getContainer().getBoundingClientRect();
+        return [p.x + r.left, p.y + r.top]; }""")
+    page.mouse.click(x, y)
+    stack = page.locator(".bm-stack")
+    stack.wait_for(timeout=5_000)
+    assert stack.inner_text().startswith("3 features here")
+    assert stack.locator(".bm-list button").count() == 3
+    stack.locator(".bm-list button").nth(1).click()
+    assert "2 of 3 here" in stack.inner_text()
+    second = stack.locator(".bm-incident-popup").get_attribute("data-incident-index")
+    stack.locator(".bm-next").click()
+    assert "3 of 3 here" in stack.inner_text()
+    assert stack.locator(".bm-incident-popup").get_attribute("data-incident-index") != second
+    stack.locator(".bm-back").click()
+    assert stack.locator(".bm-list button").count() == 3
 
 
 @pytest.mark.parametrize("style", ["cluster", "heatmap"])

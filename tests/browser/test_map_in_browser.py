@@ -39,7 +39,8 @@ def test_map_draws_border_and_markers_offline(offline_page, app_server, scene_da
     assert {"Tajikistan", "Afghanistan"} <= {t.strip() for t in labels}
     # the legend and the controls are there
     assert frame.locator("#bm-legend").inner_text().count("border") >= 1
-    assert frame.locator(".leaflet-control-layers").count() == 1
+    # no in-map layer switcher: the sidebar alone decides the layers (they cannot disagree)
+    assert frame.locator(".leaflet-control-layers").count() == 0
     assert frame.locator(".leaflet-control-measure").count() == 1
     # Leaflet came from our own server: nothing was fetched from a CDN
     assert not [u for u in log.blocked if "leaflet" in u or "jquery" in u or "bootstrap" in u], log.blocked
@@ -58,6 +59,8 @@ def test_popup_shows_source_and_precision(offline_page, app_server):
     marker.click(force=True)
     popup = frame.locator(".leaflet-popup-content")
     popup.wait_for(timeout=10_000)
+    if frame.locator(".bm-stack[data-view='list']").count():  # features on one spot: a list first
+        frame.locator(".bm-list button").first.click()
     text = popup.inner_text()
     assert "Source" in text and "Location precision" in text
 

@@ -6,6 +6,7 @@ import base64
 import gzip
 import json
 
+import folium
 import geopandas as gpd
 import numpy as np
 import pytest
@@ -14,6 +15,7 @@ from geo.errors import CRSError, InvalidInputError
 from layers.assets import standalone_html
 from layers.incidents import (
     EVENT_TYPE_COLORS,
+    HEAT_GRADIENT,
     NOTES_MIN_CHARS,
     IncidentLayer,
     encode_columns,
@@ -115,8 +117,10 @@ def test_legend_lists_types_size_approximate_and_highlight(small):
     assert any("fatalities" in label for label in labels)
     assert any(label.startswith("Approximate") for label in labels)
     assert any("Highlighted" in label for label in labels)
-    assert [e.label for e in incidents_layer(small, style="heatmap").legend] == [
-        "Incident density, weighted by fatalities (heatmap)"]
+    heat = incidents_layer(small, style="heatmap").legend
+    assert [e.label for e in heat] == ["Incident density, weighted by fatalities: low → high"]
+    # the legend shows the heatmap's own ramp, low to high, not one colour
+    assert heat[0].shape == "ramp" and heat[0].ramp == tuple(color for _, color in HEAT_GRADIENT)
 
 
 def test_large_payload_is_compressed_and_decodes_to_the_same_columns(small):
@@ -145,6 +149,19 @@ def test_hostile_text_cannot_leave_the_script(small):
 def test_heatmap_style_links_vendored_leaflet_heat(small):
     html = standalone_html(build_map([incidents_layer(small, style="heatmap")], EMPTY_FC))
     assert "L.heatLayer=function" in html and "cdn.jsdelivr" not in html
+    assert '"heatGradient": {"0.4": "#0000ff"' in html  # the legend's ramp drives the layer
+
+
+def test_the_layer_carries_leaflet_heat_in_its_own_script(small):
+    """streamlit-folium runs only the script of a layer sent apart (no header scripts, no links):
+    the heat code must come with the layer, or the heatmap draws nothing on first selection."""
+    st_folium = pytest.importorskip("streamlit_folium")
+    group = incidents_layer(small.iloc[:5], style="heatmap").groups[0]
+    folium.Map(tiles=None).add_child(group)
+    script = st_folium.generate_leaflet_string(group)
+    assert script.index("L.heatLayer=function") < script.index("BmIncidents.load(")
+    assert script.index("window.BmStack = ") < script.index("BmIncidents.load(")
+    assert not [el for el in group._children.values() if getattr(el, "default_js", None)]
 
 
 @pytest.mark.slow
