@@ -9,19 +9,26 @@ built afresh (another basemap) returns to it.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import folium
 import streamlit as st
+import streamlit.components.v1 as components
 from branca.element import Element
-from streamlit_folium import st_folium
+
+# private helpers of streamlit-folium (pinned): the live layers are written exactly as st_folium
+# writes its own feature_group_to_add and layer_control
+from streamlit_folium import _get_feature_group_string, _get_layer_control_string, st_folium
 
 from geo.crs import REGION_BOUNDS
 from layers.assets import localize_assets
 from layers.base import LayerBundle
 from layers.legend import LiveLegend
+from layers.live_receiver import LiveReceiver
 from layers.map import MapView, layer_control_for
 from layers.scene import SceneData, SceneOptions, build_scene_map
 from layers.view_sync import BBOX_PARAM, VIEW_PARAM, ViewSync
@@ -171,10 +178,10 @@ def show_map(data: SceneData, options: SceneOptions, height: int = 620,
     """Render the map for ``options`` plus the page's analysis layers, at the view the user left
     it; return what st_folium returns.
 
-    ``live_bundles`` (the incidents, the page's pin and preview marker) are sent apart from the map:
-    when only they change — a saved, edited or filtered incident, a click — the map in the browser
-    stays as it is and swaps those layers, instead of being loaded afresh (a blank map for a moment
-    after every write).
+    ``live_bundles`` (the incidents, the page's pin and preview marker) are sent apart from the
+    map (:mod:`layers.live_receiver`): when only they change — a saved, edited or filtered
+    incident, a click — the map in the browser stays as it is and swaps those layers, and only
+    their few KB of script travel, not the map again.
     """
     initial, _ = _initial()
     # built at the default view, always: the map's script — and so the map in the browser —
@@ -182,6 +189,7 @@ def show_map(data: SceneData, options: SceneOptions, height: int = 620,
     m = localize_assets(build_scene_map(data, options, MapView(), extra_base_overlays, extra_bundles,
                                         draw=True, live=True))
     ViewSync().add_to(m)
+    LiveReceiver().add_to(m)
     # always a live layer (an empty one when nothing is live), so the legend's live lines clear
     groups = [g for bundle in live_bundles for g in bundle.groups] or [
         folium.FeatureGroup(name="Incidents", control=False)]
@@ -194,6 +202,22 @@ def show_map(data: SceneData, options: SceneOptions, height: int = 620,
     result = st_folium(m, key=MAP_KEY, height=height, use_container_width=True, render=False,
                        returned_objects=RETURNED_OBJECTS,
                        # the same all session long (else each rerun would send the map again)
-                       center=initial.center if initial else None, zoom=initial.zoom if initial else None,
-                       feature_group_to_add=[localize_assets(g) for g in groups], layer_control=layer_control_for())
+                       center=initial.center if initial else None, zoom=initial.zoom if initial else None)
+    _live_layers_send(_live_script(m, [localize_assets(g) for g in groups]))
     return result or {}
+
+
+_live_layers = components.declare_component("live_layers", path=str(Path(__file__).with_name("live_layers")))
+
+
+def _live_script(m: folium.Map, groups: Sequence[folium.FeatureGroup]) -> str:
+    """The script that builds ``groups`` and the layer switcher on the map in the browser —
+    written as st_folium writes its ``feature_group_to_add`` (after it has rendered ``m``, whose
+    layers the switcher names)."""
+    script = "".join(_get_feature_group_string(g, map=m, idx=k) for k, g in enumerate(groups))
+    return script + _get_layer_control_string(layer_control_for(), m)
+
+
+def _live_layers_send(script: str) -> None:
+    spec = {"js": script, "version": hashlib.sha256(script.encode("utf-8")).hexdigest()[:16]}
+    _live_layers(spec=spec, key="live_layers", default=None)
