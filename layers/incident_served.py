@@ -10,7 +10,7 @@ holds only their URLs (~2 KB). The browser fetches a chunk it does not hold yet:
 incident is saved, one chunk of 16. The standalone HTML export keeps the inline layer.
 
 Files are immutable (a changed chunk gets a new name); files no server process has used
-for :data:`PRUNE_AFTER_S` are removed when new ones are written.
+for :data:`PRUNE_AFTER_S` (a week) are removed when a server process first writes one.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import os
 import tempfile
 import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,7 +41,9 @@ STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 CACHE_DIR = STATIC_DIR / "cache"
 CACHE_URL = "/app/static/cache/"
 #: Files unused this long (seconds, by modification time) are removed.
-PRUNE_AFTER_S = 24 * 3600
+PRUNE_AFTER_S = 7 * 24 * 3600
+#: Texts whose URL is remembered (a few versions of every chunk).
+_RECENT_MAX = 256
 
 _BOOT_TEMPLATE = """
 {% macro script(this, kwargs) %}
@@ -74,12 +77,23 @@ class FileShelf:
         self._known: set[str] = set()
         self._lock = threading.Lock()
         self._pruned = False
+        self._recent: OrderedDict[tuple[str, str, str], str] = OrderedDict()
 
     def put(self, text: str, prefix: str, suffix: str) -> str:
         """The URL of a file holding ``text`` (UTF-8), written unless it exists already."""
+        # the same text again (an unchanged chunk on the next run): no second hash of megabytes
+        # (a str caches its own hash, and the texts are the cached chunks' own objects)
+        found = self._recent.get((text, prefix, suffix))
+        if found is not None:
+            return found
         name = f"{prefix}{hashlib.sha256(text.encode('utf-8')).hexdigest()[:32]}{suffix}"
+        url = self.url_prefix + name
+        with self._lock:
+            self._recent[(text, prefix, suffix)] = url
+            while len(self._recent) > _RECENT_MAX:
+                self._recent.popitem(last=False)
         if name in self._known:
-            return self.url_prefix + name
+            return url
         with self._lock:
             self.directory.mkdir(parents=True, exist_ok=True)
             path = self.directory / name
@@ -89,7 +103,7 @@ class FileShelf:
                 self._write(path, text)
                 self._prune_once()
             self._known.add(name)
-        return self.url_prefix + name
+        return url
 
     def _write(self, path: Path, text: str) -> None:
         # written under a temporary name, then renamed: a reader never sees half a file

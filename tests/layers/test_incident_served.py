@@ -66,10 +66,10 @@ def test_heatmap_asks_for_its_plugin_and_bad_style_is_refused(tmp_path, prepared
         served_spec(prepared, shelf, "bubbles")
 
 
-def test_files_unused_for_a_day_are_removed(tmp_path, prepared):
+def test_files_unused_for_a_week_are_removed(tmp_path, prepared):
     old = tmp_path / "incidents-old.json"
     old.write_text("[]")
-    day_ago = time.time() - 2 * 24 * 3600
+    day_ago = time.time() - 8 * 24 * 3600
     os.utime(old, (day_ago, day_ago))
     recent = tmp_path / "incidents-recent.json"
     recent.write_text("[]")
