@@ -362,9 +362,14 @@ def _measure_app_in(context, browser, url: str, pid: int, runs: int, n: int) -> 
         before = _frame_value(page, "__bmDrawnAt") or 0
         wire.reset()
         t = time.perf_counter()
-        page.get_by_role("button", name="Save incident").first.click()
-        _wait(page, f"() => ({FRAME_JS}?.contentWindow?.__bmIncidentCount ?? -1) > {count} && "
-                    f"({FRAME_JS}?.contentWindow?.__bmDrawnAt ?? -1) > {before}")
+        page.get_by_role("button", name="Save incident", exact=True).first.click()
+        try:
+            _wait(page, f"() => ({FRAME_JS}?.contentWindow?.__bmIncidentCount ?? -1) > {count} && "
+                        f"({FRAME_JS}?.contentWindow?.__bmDrawnAt ?? -1) > {before}")
+        except Exception:
+            print("  save not drawn; page says:", page.locator('[data-testid="stAlert"]').all_inner_texts()[:4],
+                  "count", count, "->", _frame_value(page, "__bmIncidentCount"), flush=True)
+            raise
         cases["save"].samples.append(time.perf_counter() - t)
         _settled(page)
         cases["save_bytes"].samples.append(wire.total)
@@ -443,13 +448,16 @@ def main() -> None:
             sub.mkdir()
             with _app(sub, n) as (pid, url):
                 results[f"{n:,}"] = _measure_app(browser, url, pid, args.runs, n)
+            _report(results, args.runs, load_before)  # after each size: a long run still leaves a table
         browser.close()
-    load_after = os.getloadavg()
 
+
+def _report(results: dict[str, dict[str, Case]], runs: int, load_before: tuple[float, float, float]) -> None:
+    load_now = os.getloadavg()
     bare = results["bare"]
     bare_load = bare["load"].median
-    print(f"\nmedians of {args.runs} runs (spread min – max); machine: {os.cpu_count()} cores, load average "
-          f"{load_before[0]:.2f} before, {load_after[0]:.2f} after")
+    print(f"\nmedians of {runs} runs (spread min – max); machine: {os.cpu_count()} cores, load average "
+          f"{load_before[0]:.2f} at the start, {load_now[0]:.2f} now", flush=True)
     head = f"{'case':<14} {'measure':<38} {'median':>10} {'spread':>22} {'× bare':>7}  {'target':<22} result"
     print(head)
     print("-" * len(head))
@@ -466,8 +474,7 @@ def main() -> None:
             target, ok = targets.get(key, ("", None))
             verdict = "" if ok is None else ("PASS" if ok(case.median) else "FAIL")
             print(f"{label + ' inc.':<14} {case.name:<38} {_fmt(case.median, case.unit):>10} "
-                  f"{_spread(case):>22} {ratio:>7}  {target:<22} {verdict}")
-
+                  f"{_spread(case):>22} {ratio:>7}  {target:<22} {verdict}", flush=True)
 
 if __name__ == "__main__":
     main()

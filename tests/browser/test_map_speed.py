@@ -130,7 +130,7 @@ def test_save_draws_the_point_and_sends_a_few_kb(offline_page, speed_server):
     count = page.evaluate(f"() => {FRAME_JS}.contentWindow.__bmIncidentCount")
     page.evaluate(f"() => {{ {FRAME_JS}.contentWindow.__beforeSave = 1; }}")
     wire.reset()
-    page.get_by_role("button", name="Save incident").first.click()
+    page.get_by_role("button", name="Save incident", exact=True).first.click()
     page.wait_for_function(f"() => {FRAME_JS}.contentWindow.__bmIncidentCount > {count}", timeout=120_000)
     settled_map(page, 180_000)
     page.wait_for_function(f"() => {FRAME_JS}.contentWindow.__bmIncidentCount > {count}", timeout=120_000)
