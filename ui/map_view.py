@@ -52,7 +52,8 @@ class MapEvent:
 
     ``click`` is the last click, on the map or on a marker, as (lat, lon) degrees EPSG:4326 rounded
     to 1e-6; ``drawing`` the GeoJSON Feature last drawn with the draw tool; ``view`` the centre and
-    zoom; ``bbox`` (W, S, E, N) degrees of what the map showed, clipped to the region.
+    zoom; ``bbox`` (W, S, E, N) degrees of what the map showed, clipped to the region — both as
+    the map left them in the page's address (:mod:`layers.view_sync`).
     """
 
     click: tuple[float, float] | None = None
