@@ -318,6 +318,7 @@
       window.__bmIncidentVisible = visible;
       window.__bmIncidentSymbols = drawn;
       if (!this._ready) {
+        if (this.options.version) { markDrawn(this.options.version); }
         this._ready = true;
         window.__bmReadyAt = performance.now();
         window.__bmReady = true;
@@ -518,7 +519,8 @@
       window.__bmReadyAt = performance.now();
       window.__bmReady = true;
     } else {
-      layer = new IncidentCanvas(d, {showPrecision: options.showPrecision, cluster: options.style === "cluster"});
+      layer = new IncidentCanvas(d, {showPrecision: options.showPrecision, cluster: options.style === "cluster",
+                                     version: options.version});
       group.addLayer(layer);
       if (!group._map) { window.__bmReadyAt = performance.now(); window.__bmReady = true; }
     }
@@ -538,5 +540,43 @@
       .catch(function (err) { console.error("Border Map incidents layer: " + err.message); throw err; });
   }
 
-  window.BmIncidents = {load: load, IncidentCanvas: IncidentCanvas};
+  /* ------------------------------------------------ served chunks (the page's live map)
+     Each chunk is a file named by its content; a chunk already fetched is not fetched again,
+     so after a save only the changed chunk travels. */
+  var served = {};  // url -> promise of the decoded chunk
+
+  function fetchChunk(url) {
+    if (!served[url]) {
+      served[url] = fetch(url).then(function (r) {
+        if (!r.ok) { throw new Error("incident data " + url + ": HTTP " + r.status); }
+        return r.json();
+      }).then(function (c) { return decode(c[1], c[0]); });
+      served[url].catch(function () { delete served[url]; });
+    }
+    return served[url];
+  }
+
+  function markDrawn(version) {
+    window.__bmDrawnVersion = version;
+    window.__bmDrawnAt = performance.now();
+  }
+
+  function loadServed(group, spec) {
+    var timings = window.__bmTimings = {start: performance.now(), served: true};
+    window.__bmLoadingVersion = spec.version;
+    return Promise.all(spec.chunks.map(fetchChunk)).then(function (parts) {
+      var keep = {};
+      spec.chunks.forEach(function (u) { keep[u] = 1; });
+      Object.keys(served).forEach(function (u) { if (!keep[u]) { delete served[u]; } });
+      if (window.__bmLoadingVersion !== spec.version) { return null; }  // a newer layer is on its way
+      var d = merge(parts.length === 1 ? [Object.assign({}, parts[0])] : parts);
+      timings.decoded = performance.now();
+      var layer = addTo(group, d, spec.options);
+      timings.added = performance.now();
+      if (spec.options.style === "heatmap" || !group._map) { markDrawn(spec.version); }
+      return layer;
+    }).catch(function (err) { console.error("Border Map incidents layer: " + err.message); });
+  }
+
+  window.BmIncidents = {load: load, loadServed: loadServed, IncidentCanvas: IncidentCanvas};
 })();

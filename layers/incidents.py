@@ -427,11 +427,16 @@ class IncidentLayer(JSCSSMixin, RawMacroElement):
             prepared = prepare_incidents(incidents, highlight_ids)
         self.prepared = prepared
         self.payload_json = prepared.payload_json
-        self.options = {"style": style, "showPrecision": bool(show_precision), "heatMax": 8,
-                        "heatGradient": {str(stop): color for stop, color in HEAT_GRADIENT}}
+        self.options = layer_options(style, show_precision)
         self.library = _library()
         self.default_js: list[tuple[str, str]] = []
         self.default_css: list[tuple[str, str]] = []
+
+
+def layer_options(style: str, show_precision: bool) -> dict[str, object]:
+    """The drawing options ``incident_layer.js`` takes (inline and served layers alike)."""
+    return {"style": style, "showPrecision": bool(show_precision), "heatMax": 8,
+            "heatGradient": {str(stop): color for stop, color in HEAT_GRADIENT}}
 
 
 def _legend(prepared: IncidentPayload, style: str) -> list[LegendEntry]:

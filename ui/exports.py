@@ -38,6 +38,8 @@ def render(data: SceneData, options: SceneOptions, view: MapView | None = None,
     with st.sidebar.expander("Snapshot of the map", expanded=False):
         st.caption(f"The map as shown: same basemap, layers and view (centre {view.center[0]:.2f}, "
                    f"{view.center[1]:.2f}, zoom {view.zoom}).")
+        # panning runs no script: this run (any click does) reads the view the map left in the address
+        st.button("Use the map's current view", key="snapshot_view", help="After panning or zooming the map.")
         st.download_button(
             "Download HTML (interactive, works offline)", data=lambda: _html(data, options, view),
             file_name=snapshot_filename("html", today), mime="text/html", on_click="ignore",

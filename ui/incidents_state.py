@@ -22,6 +22,7 @@ from geo.record_merge import located_records, merge_changed_records
 from geo.settings import read_settings
 from geo.store import IncidentStore, default_db_path
 from layers.base import LayerBundle
+from layers.incident_served import FileShelf, served_incidents_layer
 from layers.incidents import IncidentPayload, incidents_layer, prepare_incidents
 from ui import state
 
@@ -144,6 +145,12 @@ def incidents_bundle(incidents: gpd.GeoDataFrame, show_precision: bool = True, s
     # the version of the data itself (every write stamps updated_at), not a second revision read
     version = (len(incidents), str(incidents["updated_at"].max()) if len(incidents) else "")
     prepared = _prepared(db_path(), version, flt, highlight, incidents)
-    return incidents_layer(None, show_precision=show_precision, style=style, prepared=prepared)
+    # the map fetches the chunks as files: a rerun sends their addresses, not the incidents
+    return served_incidents_layer(prepared, _shelf(), show_precision=show_precision, style=style)
+
+
+@st.cache_resource(show_spinner=False)
+def _shelf() -> FileShelf:
+    return FileShelf()
 
 

@@ -46,27 +46,35 @@ def test_png_render_offers_the_download(monkeypatch, chromium_path):
     assert "snapshot_png_download" not in _download_keys(at)
 
 
-def test_snapshot_follows_the_view_the_map_reported():
+def test_snapshot_follows_the_view_the_map_wrote_into_the_address():
     from tests.app.conftest import run_app
 
     at = run_app()
-    at.session_state["main_map"] = {
-        "last_clicked": None, "center": {"lat": 37.52, "lng": 71.55}, "zoom": 10,
-        "bounds": {"_southWest": {"lat": 37.3, "lng": 71.2}, "_northEast": {"lat": 37.7, "lng": 71.9}}}
+    # the map writes its view into the page's address; Streamlit sends it with the next run
+    at.query_params["view"] = "37.52,71.55,10"
+    at.query_params["bbox"] = "71.2,37.3,71.9,37.7"
     at.run()
     assert not at.exception
     captions = " ".join(c.value for c in at.sidebar.caption)
     assert "centre 37.52, 71.55, zoom 10" in captions
 
 
-def test_current_bbox_is_clipped_to_the_region(monkeypatch):
+def test_view_and_bbox_from_the_address_are_checked_and_clipped(monkeypatch):
     import streamlit as st
 
     from ui import map_view
 
-    monkeypatch.setattr(st, "session_state", {"main_map": {
-        "bounds": {"_southWest": {"lat": 30.0, "lng": 60.0}, "_northEast": {"lat": 38.0, "lng": 70.0}}}})
-    assert map_view.current_bbox() == (66.5, 35.5, 70.0, 38.0)
     monkeypatch.setattr(st, "session_state", {})
+    monkeypatch.setattr(st, "query_params", {"bbox": "60.0,30.0,70.0,38.0", "view": "37.5,71.2,9"})
+    # the address the session opened with is read once and taken out of the address
+    assert map_view.current_bbox() == (66.5, 35.5, 70.0, 38.0)
+    assert map_view.current_view().zoom == 9
+    assert st.query_params == {}
+    st.query_params["bbox"] = "71.2,37.3,71.9,37.7"
+    assert map_view.current_bbox() == (71.2, 37.3, 71.9, 37.7)
+    monkeypatch.setattr(st, "session_state", {})
+    monkeypatch.setattr(st, "query_params", {"view": "91,0,7", "bbox": "x"})
     assert map_view.current_bbox() is None
     assert map_view.current_view().zoom == 7
+    assert map_view.parse_view("37.5,71.2,25") is None
+    assert map_view.parse_view("<script>") is None

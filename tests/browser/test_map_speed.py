@@ -1,0 +1,171 @@
+"""Speed as felt in the browser: a pan runs no script and sends nothing; a save sends a few KB
+and draws its point; the view survives a map built afresh and reaches the snapshot."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from tests.browser.conftest import MAP_FRAME, save_screenshot, serving, settled_map
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+FRAME_JS = f"document.querySelector('{MAP_FRAME}')"
+COORDS = 'input[aria-label="Coordinates — any form, or click the map"]'
+LOCATION = 'input[aria-label="Location (as the report names it)"]'
+
+
+@pytest.fixture(scope="module")
+def speed_server(tmp_path_factory) -> Iterator[str]:
+    """The app with its own fresh store (the 3 seed incidents)."""
+    with serving(tmp_path_factory.mktemp("speed"), BORDERMAP_USER="browser test") as url:
+        yield url
+
+
+class Wire:
+    """Websocket frames of the page's Streamlit connection (bytes each way, frames sent)."""
+
+    def __init__(self, page) -> None:
+        self.received = self.sent = self.sent_frames = 0
+        page.on("websocket", self._attach)
+
+    def _attach(self, ws) -> None:
+        if "_stcore/stream" in ws.url:
+            ws.on("framereceived", self._in)
+            ws.on("framesent", self._out)
+
+    def _in(self, payload) -> None:
+        self.received += len(payload)
+
+    def _out(self, payload) -> None:
+        self.sent += len(payload)
+        self.sent_frames += 1
+
+    def reset(self) -> None:
+        self.received = self.sent = self.sent_frames = 0
+
+
+def _drawn_page(page, url: str):
+    page.goto(url)
+    frame = settled_map(page, 180_000)
+    page.wait_for_function(f"() => !!{FRAME_JS}?.contentWindow?.__bmDrawnVersion", timeout=120_000)
+    return frame
+
+
+def _view_in_address(page) -> tuple[float, float, int]:
+    lat, lon, zoom = parse_qs(urlparse(page.url).query)["view"][0].split(",")
+    return float(lat), float(lon), int(zoom)
+
+
+def _map_view(page) -> tuple[float, float, int]:
+    lat, lon, zoom = page.evaluate(
+        f"() => {{ const m = {FRAME_JS}.contentWindow.map_div, c = m.getCenter(); "
+        "return [c.lat, c.lng, m.getZoom()]; }")
+    return lat, lon, zoom
+
+
+def _drag(page, dx: float, dy: float) -> None:
+    box = page.locator(MAP_FRAME).bounding_box()
+    assert box is not None
+    x, y = box["x"] + box["width"] * 0.55, box["y"] + box["height"] * 0.4
+    page.mouse.move(x, y)
+    page.mouse.down()
+    for k in range(1, 11):
+        page.mouse.move(x + dx * k / 10, y + dy * k / 10)
+    page.mouse.up()
+
+
+def test_pan_and_zoom_send_nothing_and_run_no_script(offline_page, speed_server):
+    page, log = offline_page
+    wire = Wire(page)
+    frame = _drawn_page(page, speed_server)
+    page.wait_for_timeout(1000)
+    before = _map_view(page)
+    wire.reset()
+    _drag(page, -200, 90)
+    frame.locator(".leaflet-control-zoom-in").click()
+    page.wait_for_timeout(2500)  # st_folium would have reported the move after 250 ms
+    # nothing went over the websocket either way: no script run was asked for
+    assert (wire.sent_frames, wire.sent, wire.received) == (0, 0, 0)
+    assert not page.locator('[data-testid="stStatusWidget"]').count()
+    after = _map_view(page)
+    assert after[2] == before[2] + 1 and after[:2] != before[:2]
+    # the view went into the page's address instead
+    lat, lon, zoom = _view_in_address(page)
+    assert (round(lat, 3), round(lon, 3), zoom) == (round(after[0], 3), round(after[1], 3), after[2])
+    save_screenshot(page, "speed_after_pan_and_zoom")
+    assert not log.errors, log.errors
+
+
+def _canvas_alpha_at(page, lat: float, lon: float) -> int:
+    """Largest alpha of the incident canvas within 2 px of (lat, lon) on the map."""
+    return page.evaluate(
+        f"""() => {{
+          const w = {FRAME_JS}.contentWindow, m = w.map_div, doc = w.document;
+          const p = m.latLngToContainerPoint([{lat}, {lon}]), box = m.getContainer().getBoundingClientRect();
+          let best = 0;
+          for (const c of doc.querySelectorAll('canvas.bm-incident-canvas')) {{
+            const r = c.getBoundingClientRect(), k = c.width / r.width;
+            const x = Math.round((p.x + box.left - r.left) * k), y = Math.round((p.y + box.top - r.top) * k);
+            const d = c.getContext('2d').getImageData(x - 2, y - 2, 5, 5).data;
+            for (let i = 3; i < d.length; i += 4) best = Math.max(best, d[i]);
+          }}
+          return best;
+        }}""")
+
+
+def test_save_draws_the_point_and_sends_a_few_kb(offline_page, speed_server):
+    page, log = offline_page
+    wire = Wire(page)
+    _drawn_page(page, speed_server)
+    lat, lon = 37.4207, 69.3113  # no other incident near it
+    assert _canvas_alpha_at(page, lat, lon) == 0
+    page.locator(COORDS).first.fill(f"{lat}, {lon}")
+    page.locator(COORDS).first.press("Tab")
+    settled_map(page, 180_000)
+    page.locator(LOCATION).first.fill("Speed test point")
+    settled_map(page, 180_000)
+    count = page.evaluate(f"() => {FRAME_JS}.contentWindow.__bmIncidentCount")
+    page.evaluate(f"() => {{ {FRAME_JS}.contentWindow.__beforeSave = 1; }}")
+    wire.reset()
+    page.get_by_role("button", name="Save incident", exact=True).first.click()
+    page.wait_for_function(f"() => {FRAME_JS}.contentWindow.__bmIncidentCount > {count}", timeout=120_000)
+    settled_map(page, 180_000)
+    page.wait_for_function(f"() => {FRAME_JS}.contentWindow.__bmIncidentCount > {count}", timeout=120_000)
+    # the same map window (not reloaded), the point drawn where it was saved, a few KB sent
+    assert page.evaluate(f"() => {FRAME_JS}.contentWindow.__beforeSave") == 1
+    assert _canvas_alpha_at(page, lat, lon) > 100
+    assert wire.received + wire.sent < 100 * 1024, (wire.received, wire.sent)
+    page.locator(MAP_FRAME).scroll_into_view_if_needed()
+    save_screenshot(page.locator(MAP_FRAME), "speed_after_save_map")
+    assert not log.errors, log.errors
+
+
+def test_view_survives_a_new_basemap_and_reaches_the_snapshot(offline_page, speed_server):
+    page, log = offline_page
+    frame = _drawn_page(page, speed_server)
+    frame.locator(".leaflet-control-zoom-in").click()
+    page.wait_for_timeout(600)
+    _drag(page, 150, -60)
+    page.wait_for_timeout(1000)
+    lat, lon, zoom = _view_in_address(page)
+    assert zoom == 8
+    # another basemap: the map is built afresh (a new frame) and goes back to the view
+    page.evaluate(f"() => {{ {FRAME_JS}.contentWindow.__oldMap = 1; }}")
+    page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
+    page.get_by_role("option").nth(1).click()
+    page.wait_for_function(f"() => {FRAME_JS}?.contentWindow?.map_div && !{FRAME_JS}.contentWindow.__oldMap",
+                           timeout=120_000)
+    settled_map(page, 180_000)
+    page.wait_for_timeout(1000)
+    new = _map_view(page)
+    assert (round(new[0], 3), round(new[1], 3), new[2]) == (round(lat, 3), round(lon, 3), zoom)
+    # the snapshot section names that view (the basemap change ran the script, which read it)
+    page.get_by_text("Snapshot of the map").click()
+    caption = page.get_by_text("The map as shown").first
+    caption.wait_for(timeout=30_000)
+    assert f"centre {lat:.2f}, {lon:.2f}, zoom {zoom}" in caption.inner_text()
+    save_screenshot(page, "speed_view_after_basemap_change")
+    assert not [e for e in log.errors if "tile" not in e.lower()], log.errors
