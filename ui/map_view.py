@@ -224,7 +224,8 @@ def _live_script(m: folium.Map, groups: Sequence[folium.FeatureGroup]) -> str:
     written as st_folium writes its ``feature_group_to_add`` (after it has rendered ``m``, whose
     layers the switcher names)."""
     script = "".join(_get_feature_group_string(g, map=m, idx=k) for k, g in enumerate(groups))
-    return script + _get_layer_control_string(layer_control_for(), m)
+    control = layer_control_for()  # none on the page: the sidebar alone decides what is on
+    return script + (_get_layer_control_string(control, m) if control is not None else "")
 
 
 def _live_layers_send(script: str) -> None:
