@@ -358,6 +358,7 @@ def _measure_app_in(context, browser, url: str, pid: int, runs: int, n: int) -> 
         page.locator(COORDS).first.press("Tab")
         _settled(page)
         page.locator(LOCATION).first.fill(f"Benchmark point {k}")
+        page.locator(LOCATION).first.press("Tab")  # its own run first (a click on Save would race it)
         _settled(page)
         before = _frame_value(page, "__bmDrawnAt") or 0
         wire.reset()
