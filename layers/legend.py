@@ -96,6 +96,18 @@ _TEMPLATE = """
   }
   map.on("overlayadd overlayremove", follow);
   follow();
+  // while an open popup lies under the legend, the legend steps back (faint, lets clicks through)
+  function stepBack() {
+    var popup = map._popup, node = popup && popup.isOpen() && popup.getElement(), under = false;
+    if (node && body.style.display !== "none") {
+      var a = node.getBoundingClientRect(), b = box.getBoundingClientRect();
+      under = !(a.right <= b.left || a.left >= b.right || a.bottom <= b.top || a.top >= b.bottom);
+    }
+    box.style.opacity = under ? "0.2" : "";
+    box.style.pointerEvents = under ? "none" : "";
+    box.setAttribute("data-behind-popup", under ? "1" : "0");
+  }
+  map.on("popupopen popupclose moveend zoomend bmpopupresize", function () { setTimeout(stepBack, 0); });
 })();
 {% endmacro %}
 """

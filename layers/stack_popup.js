@@ -108,18 +108,6 @@
     if (features.length === 1 && items.length === 1) { showItem(view, 0); } else { showList(view); }
     popup.setLatLng(features[0].latlng || e.latlng).setContent(box).openOn(map);
     map.fire("bmstackopen", {count: features.length});
-    setTimeout(function () { clearOfLegend(view); }, 350);  // after Leaflet's own pan to the popup
-  }
-
-  /* Pan the map so the open popup is not under the unfolded legend (top-right), if there is room. */
-  function clearOfLegend(view) {
-    var legend = document.getElementById("bm-legend"), node = view.popup.getElement && view.popup.getElement();
-    if (!legend || !node || !view.popup.isOpen() || legend.getAttribute("data-collapsed") === "1") { return; }
-    var a = node.getBoundingClientRect(), b = legend.getBoundingClientRect(),
-        m = view.map.getContainer().getBoundingClientRect();
-    if (a.right <= b.left || a.left >= b.right || a.bottom <= b.top || a.top >= b.bottom) { return; }
-    var dx = a.right - b.left + 8;
-    if (a.left - dx >= m.left + 8) { view.map.panBy([dx, 0]); }
   }
 
   function clear(view) {
@@ -129,7 +117,7 @@
   function refresh(view) {
     if (view.popup.isOpen && view.popup.isOpen()) {
       view.popup.update();
-      setTimeout(function () { clearOfLegend(view); }, 350);
+      view.map.fire("bmpopupresize");  // its size changed (the legend steps back if it is now under it)
     }
   }
 

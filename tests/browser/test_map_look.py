@@ -288,6 +288,17 @@ def test_exported_map_popups_and_legend_follow_its_own_layer_switcher(look, tmp_
         _shot(page, f"look-export-popup-zoom{zoom}")
         page.evaluate(f"{win.leaflet_map()}.closePopup()")
     win.set_view(37.6, 71.1, 7)
+    # a popup opened under the legend (Murghab, top right): the legend steps back, the popup's
+    # close button takes the click (Playwright refuses a click another element would catch)
+    town = data.places[data.places["name"] == "Murghab"].iloc[0]
+    _open_stack(win, town.geometry.y, town.geometry.x)
+    page.wait_for_function("document.getElementById('bm-legend').getAttribute('data-behind-popup') === '1'",
+                           timeout=5_000)
+    _shot(page, "look-export-popup-under-legend")
+    page.locator(".leaflet-popup-close-button").click(timeout=5_000)
+    page.wait_for_function("document.getElementById('bm-legend').getAttribute('data-behind-popup') === '0'",
+                           timeout=5_000)
+    win.set_view(37.6, 71.1, 7)
     legend = page.locator("#bm-legend")
     assert "Incident: Violence against civilians" in legend.inner_text()
     page.locator(".leaflet-control-layers").hover()
