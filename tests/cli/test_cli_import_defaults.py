@@ -11,7 +11,6 @@ from geo.incidents import UNCLASSIFIED
 from tests.cli.test_cli_incidents import run
 from tests.geo.test_import_defaults import write_google_earth_kml
 
-
 PLACEMARKS = ("Shots heard near Panji Poyon", "Road works (Chinese crew)", "Checkpoint seen")
 
 
