@@ -23,6 +23,7 @@ from ui import (
     incident_sidebar,
     incident_table,
     map_view,
+    review,
     sidebar,
     state,
     tabs,
@@ -70,6 +71,7 @@ def main() -> None:
         incident_table.incidents_tab(shown, len(records))
     with t_import:
         incident_import.import_panel()
+        review.review_panel(records)
     with t_border:
         tabs.border_figures(data)
     with t_terrain:
