@@ -162,3 +162,18 @@ def test_triggers_ignore_unclassified_records(border) -> None:
     both = evaluate_triggers(frame(_record("a"), _record("u", event_type=UNCLASSIFIED, sub_event_type=None)),
                              rules, border)
     assert both[0].incident_ids == ("a",)
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".geojson", ".kml", ".gpkg"])
+def test_unclassified_records_survive_export_and_reimport(tmp_path: Path, suffix: str) -> None:
+    from geo.export import write_incidents
+
+    store = IncidentStore(tmp_path / "a.gpkg")
+    report = import_file(store, write_google_earth_kml(tmp_path), "analyst",
+                         defaults=import_defaults(event_date="2025-05-01"))
+    frame = store.list()
+    out = write_incidents(frame[frame["id"].isin(report.ids)], tmp_path / f"out{suffix}")
+    again = IncidentStore(tmp_path / "b.gpkg")
+    back = import_file(again, out, "analyst")
+    assert back.imported == 3 and back.rejected == ()
+    assert sorted(again.get(i)["event_type"] for i in back.ids) == ["Battles", UNCLASSIFIED, UNCLASSIFIED]
