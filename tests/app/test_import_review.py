@@ -99,3 +99,19 @@ def test_report_clears_when_another_file_is_chosen(app_env):
     assert not [s for s in _messages(at.success) if "imported" in s]
     assert [m for m in _messages(at.markdown) if m.startswith("**Second file.kml** (kml): 3 rows")]
     assert not any("/tmp" in m or "bordermap-import" in m for m in _messages(at.markdown) + _messages(at.error))
+
+
+def test_editing_an_unclassified_record_keeps_it_unclassified(app_env):
+    db = app_env / "incidents.gpkg"
+    store = IncidentStore(db, create=True)
+    rid = store.add({"event_date": "2025-04-02", "event_type": UNCLASSIFIED, "latitude": 38.4504,
+                     "longitude": 71.0302, "location": "Road works (Chinese crew)"}, "test analyst")
+    at = run_app()
+    at.selectbox(key="inc_selected").set_value(rid)
+    _run(at)
+    at.text_input(key=f"inc_e_{rid}_fatalities").input("2")
+    at.button(key="inc_edit_save").click()
+    _run(at)
+    assert not at.error, [e.value for e in at.error]
+    rec = IncidentStore(db).get(rid)
+    assert (rec["fatalities"], rec["event_type"], rec["sub_event_type"]) == (2, UNCLASSIFIED, None)
