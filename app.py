@@ -27,6 +27,7 @@ from ui import (
     incident_table,
     layout,
     page_state,
+    review,
     sidebar,
     state,
     tabs,
@@ -98,6 +99,7 @@ def _panel(page: page_state.PageState, data: SceneData, records: gpd.GeoDataFram
         incident_table.incidents_tab(shown, len(records), page.selected)
     with t_import:
         incident_import.import_panel(page.user)
+        review.review_panel(records, page.user)
     with t_coverage:
         # gaps are ranked by the incidents in the store (not the shipped seeds alone)
         coverage_bundles = coverage_tab.render(replace(data, incidents=records), page.dem, page.event, page.user)

@@ -42,17 +42,20 @@ def _run_add(args: argparse.Namespace) -> int:
 
 
 def _run_import(args: argparse.Namespace) -> int:
-    from geo.importers import import_file, preview_file
+    from geo.importers import import_defaults, import_file, preview_file
 
+    defaults = import_defaults(args.default_type, args.default_date, args.default_source, args.default_confidence)
     if args.dry_run:
-        prev = preview_file(args.file, n=args.preview_rows, layer=args.layer)
+        prev = preview_file(args.file, n=args.preview_rows, layer=args.layer, defaults=defaults)
         payload = {"imported": 0, "valid": prev.valid_rows, "total": prev.total_rows,
+                   "unclassified": prev.unclassified_rows,
                    "rejected": [r.to_dict() for r in prev.rejected], "preview": list(prev.rows),
                    "ignored_columns": list(prev.ignored_columns), "format": prev.format}
-        emit(payload, args.json, f"dry run: {prev.valid_rows} of {prev.total_rows} rows valid, "
+        emit(payload, args.json, f"dry run: {prev.valid_rows} of {prev.total_rows} rows valid "
+                                 f"({prev.unclassified_rows} without an event type, to come in unclassified), "
                                  f"{len(prev.rejected)} rejected; nothing written")
         return 0
-    report = import_file(_store(args), args.file, _who(args), layer=args.layer)
+    report = import_file(_store(args), args.file, _who(args), layer=args.layer, defaults=defaults)
     lines = [f"imported {report.imported} incidents, skipped {report.duplicates} already in the store, "
              f"rejected {len(report.rejected)}"]
     lines += [f"  row {r.row}: {r.reason}" for r in report.rejected[:50]]
@@ -169,6 +172,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     imp.add_argument("--layer", help="GeoPackage layer (default: incidents, else the first point layer)")
     imp.add_argument("--dry-run", action="store_true", help="validate and preview; write nothing")
     imp.add_argument("--preview-rows", type=int, default=10, help="rows shown by --dry-run")
+    imp.add_argument("--default-type", dest="default_type",
+                     help="event type for rows without one (ACLED type or sub-type); rows without a type "
+                          "and without this come in as 'Unclassified — needs review'")
+    imp.add_argument("--default-date", dest="default_date", help="event date (YYYY-MM-DD) for rows without one")
+    imp.add_argument("--default-source", dest="default_source", help="source for rows without one")
+    imp.add_argument("--default-confidence", dest="default_confidence",
+                     help="confidence for rows without one: assessed, claimed or approximate")
     _common(imp, by=True)
     imp.set_defaults(func=_run_import)
 

@@ -6,6 +6,11 @@ store), their 1-based row numbers in the source (first data row / feature /
 placemark = 1), and the rows that could not be read at all, with the reason.
 Nothing is written; :func:`preview_file` also validates, :func:`import_file` imports.
 
+Rows keep what analysts' files hold: a row with a valid location and date but no event
+type comes in as :data:`geo.incidents.UNCLASSIFIED` (for review), and
+:class:`ImportDefaults` fill the event type, date, source and confidence of rows that
+lack them. ACLED target text such as ``Civilians (China)`` fills a blank ``nationals``.
+
 Coordinates end up in ``latitude``/``longitude`` (degrees, EPSG:4326); GeoPackage
 layers in another CRS are reprojected. XML is parsed with ``defusedxml`` and any
 DTD is refused (entity expansion and external-entity attacks). Files above
@@ -30,9 +35,21 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from geo.actor_nationals import nationals_from_targets
 from geo.coords import parse_coordinates
+from geo.datasets import CONFIDENCE_VALUES
 from geo.errors import DataFileError, InvalidCoordinateError, InvalidInputError, shown
-from geo.incidents import BOOKKEEPING_FIELDS, CONTENT_FIELDS, ImportReport, Rejection, validate_incident
+from geo.incidents import (
+    BOOKKEEPING_FIELDS,
+    CONTENT_FIELDS,
+    UNCLASSIFIED,
+    ImportReport,
+    Rejection,
+    clean_text,
+    parse_date,
+    resolve_event_type,
+    validate_incident,
+)
 from geo.sanitize import csv_unsafe
 
 if TYPE_CHECKING:
@@ -74,6 +91,83 @@ class ParsedFile:
 
 
 @dataclass(frozen=True)
+class ImportDefaults:
+    """Values given to rows that lack them (``None``: no default).
+
+    ``event_type`` is an ACLED event or sub-event type; rows without one and without a
+    default come in as :data:`geo.incidents.UNCLASSIFIED`. ``event_date`` is ISO
+    ``YYYY-MM-DD``; ``confidence`` one of :data:`geo.datasets.CONFIDENCE_VALUES`.
+    Build with :func:`import_defaults` to have them checked.
+    """
+
+    event_type: str | None = None
+    event_date: str | None = None
+    source: str | None = None
+    confidence: str | None = None
+
+
+def import_defaults(event_type: str | None = None, event_date: str | None = None, source: str | None = None,
+                    confidence: str | None = None, *, today: dt.date | None = None) -> ImportDefaults:
+    """Checked :class:`ImportDefaults`; blank values mean no default.
+
+    Raises
+    ------
+    InvalidInputError
+        One sentence naming the default: an unknown event type, a date that is not
+        one (or in the future), a confidence not in the allowed set, text too long.
+    """
+    today = today or dt.datetime.now(dt.UTC).date()
+    et = clean_text(event_type, "default event type")
+    if et is not None:
+        try:
+            parent, sub = resolve_event_type(et)
+        except InvalidInputError as exc:
+            raise InvalidInputError(f"default {exc}") from None
+        et = sub or parent  # canonical spelling; a sub-event type also gives its event type
+    date_text = clean_text(event_date, "default date")
+    day = parse_date(date_text, "default date", today) if date_text is not None else None
+    conf = clean_text(confidence, "default confidence")
+    if conf is not None and conf.lower() not in CONFIDENCE_VALUES:
+        raise InvalidInputError(f"default confidence must be one of {', '.join(CONFIDENCE_VALUES)}; "
+                                f"got {shown(conf)}")
+    return ImportDefaults(event_type=et, event_date=day.isoformat() if day else None,
+                          source=clean_text(source, "default source"),
+                          confidence=conf.lower() if conf else None)
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def with_defaults(row: Mapping[str, Any], defaults: ImportDefaults = ImportDefaults()) -> dict[str, Any]:
+    """``row`` with the defaults filled where it lacks a value (a new dict).
+
+    A row with neither ``event_type`` nor ``sub_event_type`` (and no default type) gets
+    :data:`geo.incidents.UNCLASSIFIED`; a blank ``nationals`` is read from ACLED's
+    target text (``actor2`` ``Civilians (China)`` → ``CN``).
+
+    >>> with_defaults({"latitude": 37.2, "longitude": 68.6})["event_type"]
+    'Unclassified — needs review'
+    >>> row = with_defaults({"event_date": "", "actor2": "Civilians (China)"},
+    ...                     ImportDefaults(event_date="2025-03-01"))
+    >>> row["event_date"], row["nationals"]
+    ('2025-03-01', 'CN')
+    """
+    out = dict(row)
+    if _blank(out.get("event_type")) and _blank(out.get("sub_event_type")):
+        out["event_type"] = defaults.event_type or UNCLASSIFIED
+    for name in ("event_date", "source", "confidence"):
+        value = getattr(defaults, name)
+        if value is not None and _blank(out.get(name)):
+            out[name] = value
+    if _blank(out.get("nationals")):
+        found = nationals_from_targets(out)
+        if found:
+            out["nationals"] = found
+    return out
+
+
+@dataclass(frozen=True)
 class Preview:
     """What an import would do: the first validated rows and every rejection."""
 
@@ -83,6 +177,7 @@ class Preview:
     valid_rows: int
     format: str
     ignored_columns: tuple[str, ...] = ()
+    unclassified_rows: int = 0
 
 
 def field_for(column: str) -> str | None:
@@ -550,32 +645,43 @@ def _content(row: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in row.items() if k not in BOOKKEEPING_FIELDS}
 
 
-def preview_file(path: str | Path, n: int = 20, *, layer: str | None = None) -> Preview:
-    """Read and validate a file without writing: the first ``n`` valid rows and all rejections."""
+def preview_file(path: str | Path, n: int = 20, *, layer: str | None = None,
+                 defaults: ImportDefaults = ImportDefaults()) -> Preview:
+    """Read and validate a file without writing: the first ``n`` valid rows and all rejections.
+
+    ``defaults`` fill rows that lack a value (see :func:`with_defaults`), as
+    :func:`import_file` would.
+    """
     if n < 0:
         raise InvalidInputError(f"n must be >= 0, got {n}")
     parsed = read_file(path, layer=layer)
     shown: list[dict[str, Any]] = []
     rejected = list(parsed.rejected)
-    valid = 0
+    valid = unclassified = 0
     for num, row in zip(parsed.row_numbers, parsed.rows, strict=True):
         try:
-            rec = validate_incident(_content(row))
+            rec = validate_incident(with_defaults(_content(row), defaults))
         except InvalidInputError as exc:
             rejected.append(Rejection(num, str(exc)))
             continue
         valid += 1
+        unclassified += rec["event_type"] == UNCLASSIFIED
         if len(shown) < n:
             shown.append(rec)
     return Preview(tuple(shown), tuple(sorted(rejected, key=lambda r: r.row)),
                    total_rows=len(parsed.rows) + len(parsed.rejected), valid_rows=valid,
-                   format=parsed.format, ignored_columns=parsed.ignored_columns)
+                   format=parsed.format, ignored_columns=parsed.ignored_columns, unclassified_rows=unclassified)
 
 
 def import_file(store: IncidentStoreProtocol, path: str | Path, by: str, *,
-                layer: str | None = None) -> ImportReport:
-    """Read ``path`` and import its valid rows into ``store`` in one transaction."""
+                layer: str | None = None, defaults: ImportDefaults = ImportDefaults()) -> ImportReport:
+    """Read ``path`` and import its valid rows into ``store`` in one transaction.
+
+    ``defaults`` fill rows that lack a value; rows without an event type come in as
+    :data:`geo.incidents.UNCLASSIFIED`.
+    """
     parsed = read_file(path, layer=layer)
-    report = store.import_rows(parsed.rows, by, row_numbers=parsed.row_numbers)
+    rows = [with_defaults(row, defaults) for row in parsed.rows]
+    report = store.import_rows(rows, by, row_numbers=parsed.row_numbers)
     rejected = tuple(sorted((*parsed.rejected, *report.rejected), key=lambda r: r.row))
     return ImportReport(report.imported, report.duplicates, rejected, report.ids)

@@ -28,7 +28,7 @@ import pandas as pd
 from geo.border import Border, locate_points
 from geo.datasets import CONFIDENCE_VALUES
 from geo.errors import InvalidInputError
-from geo.incidents import EVENT_TAXONOMY, RECORD_KINDS, VERIFICATION_VALUES
+from geo.incidents import EVENT_TYPE_VALUES, RECORD_KINDS, VERIFICATION_VALUES
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +62,7 @@ class IncidentFilter:
     date_from, date_to : datetime.date or None
         Inclusive range of ``event_date``.
     event_types : tuple of str
-        ACLED event types (:data:`geo.incidents.EVENT_TAXONOMY` keys).
+        ACLED event types or the unclassified value (:data:`geo.incidents.EVENT_TYPE_VALUES`).
     actor : str
         Case-insensitive text searched in the actor fields (:data:`ACTOR_FIELDS`).
     confidence : tuple of str
@@ -92,7 +92,7 @@ class IncidentFilter:
         if self.date_from and self.date_to and self.date_from > self.date_to:
             raise InvalidInputError(f"date_from {self.date_from} is after date_to {self.date_to}; "
                                     "swap them")
-        allowed = {"event_types": tuple(EVENT_TAXONOMY), "confidence": (*CONFIDENCE_VALUES, UNSTATED),
+        allowed = {"event_types": EVENT_TYPE_VALUES, "confidence": (*CONFIDENCE_VALUES, UNSTATED),
                    "verification": VERIFICATION_VALUES, "sides": SIDES, "record_kinds": RECORD_KINDS}
         for name, values in allowed.items():
             object.__setattr__(self, name, _as_tuple(getattr(self, name), name, values))

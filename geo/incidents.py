@@ -91,12 +91,19 @@ EVENT_TAXONOMY: dict[str, tuple[str, ...]] = {
                                "Headquarters or base established", "Looting/property destruction",
                                "Non-violent transfer of territory", "Other"),
 }
+#: The event type of a record that came in without a classification (an import row with no
+#: event type): kept, drawn grey and listed for review; never counted by the triggers.
+UNCLASSIFIED = "Unclassified — needs review"
+#: Every value ``event_type`` may hold: ACLED's event types, then :data:`UNCLASSIFIED`.
+EVENT_TYPE_VALUES: tuple[str, ...] = (*EVENT_TAXONOMY, UNCLASSIFIED)
 _DISORDER = {"Battles": "Political violence", "Explosions/Remote violence": "Political violence",
              "Violence against civilians": "Political violence", "Protests": "Demonstrations",
              "Riots": "Demonstrations", "Strategic developments": "Strategic developments"}
 _SUB_DISORDER = {"Mob violence": "Political violence",
                  "Excessive force against protesters": "Political violence; Demonstrations"}
-_EVENT_BY_KEY = {k.lower(): k for k in EVENT_TAXONOMY}
+_EVENT_BY_KEY = {k.lower(): k for k in EVENT_TAXONOMY} | {UNCLASSIFIED.lower(): UNCLASSIFIED,
+                                                           "unclassified": UNCLASSIFIED,
+                                                           "unclassified - needs review": UNCLASSIFIED}
 _SUB_BY_KEY = {s.lower(): (k, s) for k, subs in EVENT_TAXONOMY.items() for s in subs}
 
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -117,7 +124,7 @@ def resolve_event_type(text: str) -> tuple[str, str | None]:
     ('Battles', None)
     """
     key = " ".join(str(text).split()).lower()
-    if key in _EVENT_BY_KEY:
+    if key in _EVENT_BY_KEY:  # an ACLED event type, or UNCLASSIFIED
         return _EVENT_BY_KEY[key], None
     if key in _SUB_BY_KEY:
         return _SUB_BY_KEY[key]
@@ -275,6 +282,8 @@ def _event(fields: Mapping[str, Any]) -> tuple[str, str | None]:
     st: str | None = None
     if et_raw is not None:
         et, st = resolve_event_type(et_raw)
+    if et == UNCLASSIFIED and st_raw is not None:  # a sub-event type classifies the record
+        et = None
     if st_raw is not None:
         parent, sub = resolve_event_type(st_raw)
         if sub is None:
@@ -333,7 +342,7 @@ def validate_incident(fields: Mapping[str, Any], *, today: dt.date | None = None
 
     et, st = _event(fields)
     out["event_type"], out["sub_event_type"] = et, st
-    out["disorder_type"] = out["disorder_type"] or _SUB_DISORDER.get(st or "", _DISORDER[et])
+    out["disorder_type"] = out["disorder_type"] or _SUB_DISORDER.get(st or "", _DISORDER.get(et))
     kind = _choice(fields.get("record_kind"), "record_kind", RECORD_KINDS)
     out["record_kind"] = kind or ("development" if et == "Strategic developments" else "incident")
 

@@ -46,6 +46,7 @@ import shapely
 
 from geo.border import Border, locate_points
 from geo.errors import InvalidInputError
+from geo.incidents import UNCLASSIFIED
 from geo.record_chunks import ChunkCache, chunks
 from geo.trigger_rules import (
     ATTACK_CRITERIA,
@@ -128,8 +129,10 @@ def cached_record_markers(tags: str | None, notes: str | None) -> frozenset[str]
 
 
 def _eligible(gdf: pd.DataFrame, kinds: Sequence[str], event_type: str | None = None) -> np.ndarray:
-    """Rows that may count: not rejected, not deleted, of the trigger's record kinds (and event type)."""
+    """Rows that may count: not rejected, not deleted, classified, of the trigger's record kinds (and
+    event type). Unclassified records (no event type yet) never count until an analyst classifies them."""
     ok = _text(gdf, "verification").str.lower().fillna("") != REJECTED
+    ok &= _text(gdf, "event_type").fillna("") != UNCLASSIFIED
     ok &= _text(gdf, "record_kind").fillna("incident").isin(list(kinds))
     if "deleted" in gdf.columns:
         ok &= ~gdf["deleted"].fillna(False).astype(bool)

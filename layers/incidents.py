@@ -43,6 +43,7 @@ from branca.element import Template
 from folium.elements import JSCSSMixin
 
 from geo.errors import CRSError, InvalidInputError
+from geo.incidents import UNCLASSIFIED
 from geo.record_chunks import CHUNK_COUNT, ChunkCache, chunks
 from geo.sanitize import template_safe_json
 from layers.base import APPROXIMATE_LEGEND, MAX_DRAWN_PRECISION_KM, LayerBundle, LegendEntry
@@ -59,6 +60,7 @@ EVENT_TYPE_COLORS: dict[str, str] = {
     "Riots": "#8c510a",
     "Protests": "#4393c3",
     "Strategic developments": "#1a9850",
+    UNCLASSIFIED: "#a3a3a3",  # light grey: imported without an event type, awaiting review
 }
 OTHER_COLOR = "#666666"
 OTHER_LABEL = "other event type"

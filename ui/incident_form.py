@@ -17,7 +17,7 @@ import streamlit as st
 from geo.coords import check_point, parse_coordinates
 from geo.datasets import CONFIDENCE_VALUES
 from geo.errors import BorderMapError, InvalidCoordinateError, InvalidInputError
-from geo.incidents import EVENT_TAXONOMY, VERIFICATION_VALUES
+from geo.incidents import EVENT_TAXONOMY, UNCLASSIFIED, VERIFICATION_VALUES
 from geo.scene_data import SceneData
 from geo.stated_place import far_from_stated_place
 from geo.terrain import elevation_at, slope_at
@@ -43,8 +43,8 @@ _ADD_KEYS = ("inc_coords", "inc_location", *(f"{_ADD}{k}" for k in
                                              (*TEXT_FIELDS, "event", "confidence", "verification", "notes")))
 
 
-def _event_label(choice: tuple[str, str]) -> str:
-    return f"{choice[0]} › {choice[1]}"
+def _event_label(choice: tuple[str, str | None]) -> str:
+    return choice[0] if choice[1] is None else f"{choice[0]} › {choice[1]}"
 
 
 def _blank_to_none(value: Any) -> Any:
@@ -66,10 +66,13 @@ def detail_fields(prefix: str, defaults: Mapping[str, Any], with_location: bool 
         col.text_input(label, key=init(name, "" if value is None else str(value)), max_chars=5000)
 
     et, sub = defaults.get("event_type"), defaults.get("sub_event_type")
-    # a stored record shows its own type; a new report starts with none chosen (the form asks)
-    current = (et, sub) if (et, sub) in EVENT_CHOICES else next(
-        (c for c in EVENT_CHOICES if c[0] == et), None)
-    st.selectbox("Event type › sub-event type (ACLED)", EVENT_CHOICES, key=init("event", current),
+    # a stored record shows its own type (an unclassified one keeps that value unless the analyst
+    # picks a type: never a silent default); a new report starts with none chosen (the form asks)
+    choices: tuple[tuple[str, str | None], ...] = (
+        ((UNCLASSIFIED, None), *EVENT_CHOICES) if et == UNCLASSIFIED else EVENT_CHOICES)
+    current = (et, sub) if (et, sub) in choices else next(
+        (c for c in choices if c[0] == et), None)
+    st.selectbox("Event type › sub-event type (ACLED)", choices, key=init("event", current),
                  format_func=_event_label, placeholder="Choose the event type",
                  help="'Strategic developments' are saved as developments (record kind), not incidents.")
     text("event_date", TEXT_FIELDS["event_date"])

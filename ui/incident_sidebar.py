@@ -16,7 +16,7 @@ import streamlit as st
 
 from geo.datasets import CONFIDENCE_VALUES
 from geo.incident_filters import SIDES, UNSTATED, IncidentFilter, date_bounds, record_months
-from geo.incidents import EVENT_TAXONOMY, RECORD_KINDS, VERIFICATION_VALUES
+from geo.incidents import EVENT_TYPE_VALUES, RECORD_KINDS, VERIFICATION_VALUES
 from ui.incidents_state import STYLES
 from ui.page_state import USER_KEY
 
@@ -122,7 +122,7 @@ def sidebar_view(incidents: gpd.GeoDataFrame) -> IncidentView:
             steps = months
             date_to = min(chosen[1], until)
             date_from = min(chosen[0], date_to)
-    event_types = sb.multiselect("Event types", list(EVENT_TAXONOMY), key="inc_types",
+    event_types = sb.multiselect("Event types", list(EVENT_TYPE_VALUES), key="inc_types",
                                  placeholder="All event types")
     kinds = sb.multiselect("Record kind", list(RECORD_KINDS), key="inc_kinds", placeholder="All kinds",
                            format_func=lambda v: KIND_LABELS.get(v, v))
