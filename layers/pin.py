@@ -29,7 +29,9 @@ def pin_layer(lat: float, lon: float) -> LayerBundle:
     folium.Marker(
         (lat, lon),
         icon=folium.DivIcon(html=_SVG, icon_size=(26, 38), icon_anchor=(13, 37), class_name="bm-pin-icon"),
-        tooltip=f"{PIN_LABEL}: {lat:.5f}, {lon:.5f}",  # numbers only: nothing to escape
         z_index_offset=1000,
+        # clicks pass through the pin to the map and to whatever lies at the point (a pin dropped on
+        # a town or an incident must not hide it); the legend and the panel name the pin
+        interactive=False,
     ).add_to(group)
     return LayerBundle([group], [LegendEntry(PIN_LABEL, PIN_COLOR, "circle")])

@@ -135,6 +135,9 @@ def test_save_draws_the_point_and_sends_a_few_kb(offline_page, speed_server):
     page.locator(LOCATION).first.fill("Speed test point")
     page.locator(LOCATION).first.press("Tab")  # its own run first (a click on Save would race it)
     settled_map(page, 180_000)
+    form = page.locator('[data-testid="stForm"]:has(button:has-text("Save incident"))')
+    form.locator('[data-testid="stSelectbox"]').first.click()  # the form asks for the event type
+    page.get_by_role("option", name="Battles › Armed clash").click()
     count = page.evaluate(f"() => {FRAME_JS}.contentWindow.__bmIncidentCount")
     page.evaluate(f"() => {{ {FRAME_JS}.contentWindow.__beforeSave = 1; }}")
     wire.reset()

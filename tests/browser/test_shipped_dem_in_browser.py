@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from layers.places import PLACE_STYLES
 from tests.browser.conftest import save_screenshot, serving, settled_map
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -53,8 +54,8 @@ def test_crossing_popup_shows_its_sourced_status(offline_page, fresh_install):
     page, log = offline_page
     page.goto(fresh_install)
     frame = settled_map(page)
-    # filled blue circles are the crossings known to the bridge (the approximate ones are hollow)
-    markers = frame.locator('path.leaflet-interactive[fill="#1f6fb4"]')
+    # filled circles of the crossings' colour are those known to the bridge (approximate ones are hollow)
+    markers = frame.locator(f'path.leaflet-interactive[fill="{PLACE_STYLES["crossing"].color}"]')
     markers.first.wait_for(timeout=60_000)
     assert markers.count() >= 3  # Panji Poyon, Tem, Darvaz (and Khumrogi at ±2 km is approximate)
     markers.first.click(force=True)
