@@ -150,7 +150,8 @@ def test_save_draws_the_point_and_sends_a_few_kb(offline_page, speed_server):
     assert _canvas_alpha_at(page, lat, lon) > 100
     # the map is not sent again, its live layers are a few KB (the rest of the page — table,
     # timeline — is sent by Streamlit as it changes, outside the map)
-    assert wire.bytes_of(b"streamlit_folium.st_folium") == 0
+    # (the map's element is named again by a reference of about 1.5 KB; the map itself is ~350 KB)
+    assert wire.bytes_of(b"streamlit_folium.st_folium") < 4 * 1024
     assert 0 < wire.bytes_of(b"live_layers") < 20 * 1024, wire.bytes_of(b"live_layers")
     page.locator(MAP_FRAME).scroll_into_view_if_needed()
     save_screenshot(page.locator(MAP_FRAME), "speed_after_save_map")
