@@ -109,27 +109,15 @@ def test_run_the_app_command_serves_the_page(scratch):
     # the command as written, with the server's port and address given by Streamlit's own env settings
     run_env = {**env, "STREAMLIT_SERVER_PORT": str(port), "STREAMLIT_SERVER_HEADLESS": "true",
                "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    log = (folder / "app.log").open("w")
-    proc = subprocess.Popen(["bash", "-c", command], cwd=ROOT, env=run_env, stdout=log, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+    log_path = folder / "app.log"
+    with log_path.open("w") as log:
+        proc = subprocess.Popen(["bash", "-c", command], cwd=ROOT, env=run_env, stdout=log,
+                                stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        deadline = time.monotonic() + 600  # a first run installs the packages
-        while time.monotonic() < deadline:
-            assert proc.poll() is None, (folder / "app.log").read_text()
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            pytest.fail("the app did not start in 600 s")
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as r:
-            assert r.status == 200 and b"<div id=\"root\">" in r.read()
+        _serves_page(port, proc, log_path, deadline_s=600)  # a first run installs the packages
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(20)
-        log.close()
 
 
 def _activated(env: dict[str, str]) -> dict[str, str]:

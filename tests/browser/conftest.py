@@ -115,10 +115,10 @@ class PageLog:
         self.missing: list[str] = []  # loopback responses with status >= 400 (e.g. a missing asset)
 
 
-@pytest.fixture()
-def offline_page(browser):
-    """A new page whose requests outside loopback are aborted; yields (page, log)."""
-    context = browser.new_context(viewport={"width": 1400, "height": 950})
+def open_offline_page(browser, viewport: dict[str, int]):
+    """A new context and page of ``viewport`` whose requests outside loopback are aborted;
+    returns (context, page, log)."""
+    context = browser.new_context(viewport=viewport)
     page = context.new_page()
     log = PageLog()
 
@@ -134,6 +134,13 @@ def offline_page(browser):
     page.on("console", lambda m: log.errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: log.errors.append(f"pageerror: {e}"))
     page.on("response", lambda r: log.missing.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    return context, page, log
+
+
+@pytest.fixture()
+def offline_page(browser):
+    """A new page whose requests outside loopback are aborted; yields (page, log)."""
+    context, page, log = open_offline_page(browser, {"width": 1400, "height": 950})
     yield page, log
     context.close()
 

@@ -17,7 +17,7 @@ from layers.assets import standalone_html
 from layers.basemaps import OFFLINE
 from layers.map import MapView
 from layers.scene import DEFAULT_OVERLAYS, SceneOptions, build_scene_map
-from tests.browser.conftest import MAP_FRAME, PageLog, save_screenshot, settled_map
+from tests.browser.conftest import MAP_FRAME, PageLog, open_offline_page, save_screenshot, settled_map
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -30,21 +30,7 @@ BORDER_COLOR = "#d62728"
 @pytest.fixture()
 def look(browser):
     """A 1440×900 page whose requests outside loopback and files are aborted; yields (page, log)."""
-    context = browser.new_context(viewport=VIEWPORT)
-    page = context.new_page()
-    log = PageLog()
-
-    def route(r):
-        url = r.request.url
-        if url.startswith(("http://127.0.0.1", "http://localhost", "file://", "data:", "blob:")):
-            r.continue_()
-        else:
-            log.blocked.append(url)
-            r.abort()
-
-    context.route("**/*", route)
-    page.on("console", lambda m: log.errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: log.errors.append(f"pageerror: {e}"))
+    context, page, log = open_offline_page(browser, VIEWPORT)
     yield page, log
     context.close()
 
