@@ -360,6 +360,9 @@ def _measure_app_in(context, browser, url: str, pid: int, runs: int, n: int) -> 
         page.locator(LOCATION).first.fill(f"Benchmark point {k}")
         page.locator(LOCATION).first.press("Tab")  # its own run first (a click on Save would race it)
         _settled(page)
+        form = page.locator('[data-testid="stForm"]:has(button:has-text("Save incident"))')
+        form.locator('[data-testid="stSelectbox"]').first.click()  # the form asks for the event type
+        page.get_by_role("option", name="Battles › Armed clash").click()
         before = _frame_value(page, "__bmDrawnAt") or 0
         wire.reset()
         t = time.perf_counter()
