@@ -1,7 +1,8 @@
 """Two analysts, one record: the page refuses to overwrite a colleague's edit it did not show.
 
 The colleague writes through the store itself (as another page, the CLI or QGIS would), between
-the moment this page filled its edit form and the moment it saves.
+the moment this page filled its edit form and the moment it saves. Each test runs on a
+GeoPackage store and on a PostGIS one (``BORDERMAP_DB=postgresql://…``, a throwaway cluster).
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.store import IncidentStore
+from geo.store import IncidentStoreProtocol, open_store
 from tests.conftest import ROOT
+from tests.geo.store_backends import pg_cluster, store_target  # noqa: F401  (fixtures)
 
 APP = str(ROOT / "app.py")
 
@@ -43,17 +45,20 @@ def _conflict_rows(at: AppTest) -> dict[str, tuple[str, str]]:
 
 
 @pytest.fixture()
-def opened(app_env):
-    """The page with the first record selected and its edit form filled (``(at, store, id)``)."""
-    store = IncidentStore(app_env / "incidents.gpkg")
+def opened(app_env, store_target, monkeypatch):  # noqa: F811
+    """The page on each backend with its oldest record selected and its edit form filled;
+    yields ``(at, store, id)``, ``store`` being the colleague's own connection to the same store."""
+    monkeypatch.setenv("BORDERMAP_DB", store_target)
     at = _run(AppTest.from_file(APP, default_timeout=90))
+    store = open_store(store_target)
     target = store.list().sort_values("event_date")["id"].iloc[0]
     at.selectbox(key="inc_selected").set_value(target)
     _run(at)
-    return at, store, target
+    yield at, store, target
+    store.close()
 
 
-def _edit_behind_the_page(store: IncidentStore, target: str) -> dict:
+def _edit_behind_the_page(store: IncidentStoreProtocol, target: str) -> dict:
     """A colleague changes fatalities and notes of ``target`` through the store."""
     store.update(target, {"fatalities": 11, "notes": "recounted by the desk"}, by="Colleague Bo")
     return store.get(target)
