@@ -400,6 +400,7 @@ def incidents_tab(filtered: gpd.GeoDataFrame, total: int, selected: str | None) 
 
 
 def _record_panel(incident_id: str) -> None:
+    ss = st.session_state
     try:
         rec = incidents_state.store().get(incident_id)
     except BorderMapError as exc:
@@ -416,7 +417,9 @@ def _record_panel(incident_id: str) -> None:
         st.info("This record is deleted: undo its last change to restore it.")
         _free_edit_widgets()
     else:
-        with st.expander("Edit this record", expanded=False):
+        conflict = ss.get(_CONFLICT) or {}
+        refused_edit = conflict.get("id") == incident_id and conflict.get("action") == "update"
+        with st.expander("Edit this record", expanded=refused_edit):  # open on the kept values
             _edit_form(rec)
     st.markdown("**History of this record** (oldest first)")
     try:
