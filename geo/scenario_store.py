@@ -25,11 +25,16 @@ class ScenarioStore:
     def __init__(self, store: IncidentStoreProtocol) -> None:
         self.store = store
 
-    def save(self, scenario: Scenario, by: str) -> None:
-        """Save ``scenario`` under its name (replacing one of the same name)."""
+    @staticmethod
+    def document(scenario: Scenario) -> dict:
+        """What is stored of ``scenario``: the GeoJSON of its assets with its name (``scenario``)."""
         doc = assets_to_geojson(scenario.assets)
         doc["scenario"] = scenario.name
-        self.store.put_scenario(scenario.name, doc, by)
+        return doc
+
+    def save(self, scenario: Scenario, by: str) -> None:
+        """Save ``scenario`` under its name (replacing one of the same name)."""
+        self.store.put_scenario(scenario.name, self.document(scenario), by)
 
     def load(self, name: str) -> Scenario:
         """The scenario saved under ``name`` (:class:`InvalidInputError` if there is none)."""

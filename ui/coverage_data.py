@@ -1,8 +1,10 @@
-"""Data behind the coverage tab: user-data paths, the DEM, cached coverage (the page's cache boundary).
+"""Data behind the coverage tab: saved scenarios, the DEM, cached coverage (the page's cache boundary).
 
 Shared by :mod:`ui.coverage_tab` and :mod:`ui.deployment_panel`. Results are cached with
 ``st.cache_data`` keyed by hashable inputs only: asset tuples, model, segment length,
-DEM path + modification time and the data folder.
+DEM path + modification time and the data folder. Scenarios are kept in the incident store
+(:class:`geo.scenario_store.ScenarioStore`, GeoPackage or PostGIS), so a team shares them;
+scenario files of the old scenarios folder are brought into the store once.
 """
 
 from __future__ import annotations
@@ -14,22 +16,62 @@ from typing import Any
 
 import streamlit as st
 
-from geo.assets import Asset
+from geo.assets import Asset, Scenario, list_scenarios, load_scenario
 from geo.coverage import CoverageParams, CoverageResult, compute_coverage
 from geo.dem import Dem
 from geo.errors import BorderMapError
+from geo.scenario_store import ScenarioStore
 from geo.scene_data import SceneData
 from geo.settings import SCENARIOS_ENV as SCENARIOS_ENV  # re-exported for the coverage tab
 from geo.settings import read_settings
-from ui import state
+from ui import incidents_state, state
 from ui import terrain as terrain_ui
 
 AssetKey = tuple[tuple[Any, ...], ...]
 
 
 def scenarios_dir() -> Path:
-    """Where scenarios are saved: ``$BORDERMAP_SCENARIOS`` or ``<user data dir>/scenarios``."""
+    """The folder of scenario files from before scenarios were kept in the store:
+    ``$BORDERMAP_SCENARIOS`` or ``<user data dir>/scenarios`` (read, never written)."""
     return read_settings().scenarios_dir
+
+
+def scenario_store() -> ScenarioStore:
+    """The page's scenarios, in its incident store."""
+    return ScenarioStore(incidents_state.store())
+
+
+@st.cache_resource(show_spinner=False)
+def _bring_in_files(target: str, folder: str) -> tuple[str, ...]:
+    """Put the scenario files of ``folder`` into the store at ``target`` (once per page process),
+    never replacing a scenario of the same name; returns why a file was skipped."""
+    store = incidents_state.store()
+    problems = []
+    for path in list_scenarios(Path(folder)):
+        try:
+            scenario = load_scenario(path)
+        except BorderMapError as exc:
+            problems.append(f"Skipped scenario file {path.name}: {exc}")
+            continue
+        doc = ScenarioStore.document(scenario)
+        store.put_scenario(scenario.name, doc, f"file {path.name}"[:100], overwrite=False)
+    return tuple(problems)
+
+
+def saved_scenarios() -> tuple[dict[str, Scenario], list[str]]:
+    """The saved scenarios by name (name order) and one sentence per scenario that cannot be read."""
+    try:
+        problems = list(_bring_in_files(incidents_state.target(), str(scenarios_dir())))
+    except BorderMapError as exc:
+        problems = [f"The scenario files of {scenarios_dir().name} were not brought into the store: {exc}"]
+    saved: dict[str, Scenario] = {}
+    scenarios = scenario_store()
+    for name in scenarios.names():
+        try:
+            saved[name] = scenarios.load(name)
+        except BorderMapError as exc:
+            problems.append(f"Skipped scenario {name!r}: {exc}")
+    return saved, problems
 
 
 @dataclass(frozen=True)

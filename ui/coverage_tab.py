@@ -8,8 +8,8 @@ scenario's table (list of row dicts, changed only by the buttons, the form and s
 loading); the table editor's own edits live in the editor widget, whose key carries
 ``_cov_editor_version`` so a button can replace the table. Results are cached with
 ``st.cache_data`` keyed by hashable inputs (asset tuples, model, segment length, DEM
-path + mtime, data folder). Files (scenarios, analyst zones) go to the user data
-folder, never into the repository.
+path + mtime, data folder). Scenarios and analyst zones are kept in the incident store
+(shared by a team on PostGIS), never in the repository.
 """
 
 from __future__ import annotations
@@ -30,21 +30,27 @@ from geo.assets import (
     Scenario,
     anchor_assets_from_places,
     compare_scenarios,
-    list_scenarios,
-    load_scenario,
-    save_scenario,
 )
 from geo.coverage import MODELS, CoverageResult, gap_terrain, headline
 from geo.csv_tables import coverage_segments_csv, frame_csv
-from geo.errors import BorderMapError
+from geo.errors import BorderMapError, InvalidInputError
 from geo.gap_ranking import rank_scene_gaps
 from geo.scene_data import SceneData
 from layers.base import LayerBundle
 from layers.coverage import assets_layer, coverage_layer
-from ui import deployment_panel, state
+from ui import deployment_panel, incidents_state, page_state, state
 from ui import terrain as terrain_ui
-from ui.coverage_data import SCENARIOS_ENV, asset_key, cached_coverage, load_dem, scenarios_dir
+from ui.coverage_data import (
+    SCENARIOS_ENV,
+    asset_key,
+    cached_coverage,
+    load_dem,
+    saved_scenarios,
+    scenario_store,
+    scenarios_dir,
+)
 from ui.map_view import MapEvent
+from ui.markdown import escape_markdown
 from ui.terrain import DemChoice
 
 logger = logging.getLogger(__name__)
@@ -202,24 +208,24 @@ def _load_scenario(scenario: Scenario) -> None:
 
 def _scenario_controls(assets: list[Asset], model: str, segment_km: float, dem_path: str | None,
                        dem_mtime: float, current: CoverageResult | None) -> None:
-    folder = scenarios_dir()
-    st.caption(f"Scenarios are saved as GeoJSON in {folder} (set {SCENARIOS_ENV} to change).")
+    st.caption(f"Scenarios are kept in the incident store ({escape_markdown(incidents_state.store_name())}), "
+               "shared with everyone who opens it; saving under a name in use replaces that scenario. "
+               f"Scenario files in {escape_markdown(scenarios_dir())} ({SCENARIOS_ENV}) are brought in once.")
     c1, c2 = st.columns(2)
     name = c1.text_input("Scenario name", key="cov_scenario_name", placeholder="crossings only")
     if c1.button("Save scenario", key="cov_save", disabled=not assets):
+        by = page_state.current_user()
         try:
-            path = save_scenario(Scenario(name, tuple(assets)), folder)
-            st.success(f"Saved {len(assets)} asset(s) as {path.name!r}.")
-        except (BorderMapError, OSError) as exc:
-            st.error(f"The scenario was not saved: {exc}")
-    saved: dict[str, Scenario] = {}
-    for path in list_scenarios(folder):
-        try:
-            scenario = load_scenario(path)
+            if by is None:
+                raise InvalidInputError("type your name in the sidebar (Your name) first: it is kept with the "
+                                        "scenario")
+            scenario_store().save(Scenario(name, tuple(assets)), by)
+            st.success(f"Saved {len(assets)} asset(s) as scenario {escape_markdown(repr(name.strip()))}.")
         except BorderMapError as exc:
-            st.warning(f"Skipped {path.name}: {exc}")
-            continue
-        saved[scenario.name] = scenario
+            st.error(f"The scenario was not saved: {escape_markdown(exc)}")
+    saved, problems = saved_scenarios()
+    for problem in problems:
+        st.warning(escape_markdown(problem))
     choice = c2.selectbox("Saved scenarios", list(saved), key="cov_load_choice", index=None,
                           placeholder="none saved yet" if not saved else "choose one")
     c2.button("Load into the table", key="cov_load", disabled=choice not in saved, on_click=_load_scenario,

@@ -142,7 +142,7 @@ def _analyst_zones(drawing: Mapping[str, Any] | None, user: str | None) -> list[
     zones = _zone_store()
     st.caption("Draw a polygon or rectangle with the map's draw tool (left toolbar), then save it here — "
                "or upload/paste GeoJSON polygons (EPSG:4326, lon/lat). Zones are kept in the incident "
-               f"store ({zones.store.path.name}, layer 'analyst_zones'). Hypotheses, not reports.")
+               f"store ({inc.store_name()}, layer 'analyst_zones'). Hypotheses, not reports.")
     name = st.text_input("Zone name", key="cov_zone_name", max_chars=200)
     notes = st.text_input("Notes (why this zone)", key="cov_zone_notes", max_chars=2000)
     c1, c2 = st.columns(2)

@@ -203,7 +203,7 @@ def _save(data: SceneData) -> None:
     for key in _ADD_KEYS:  # an empty form for the next report (widgets not drawn yet: allowed)
         ss.pop(key, None)
     ss["_inc_saved"] = f"{fields['sub_event_type']} on {fields['event_date']} ({new_id[:8]})"
-    ss["_inc_undo_id"] = new_id
+    ss["_inc_undo_id"], ss["_inc_undo_version"] = new_id, 1  # a new record's first version
     page_state.select(new_id)
 
 

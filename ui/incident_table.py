@@ -1,15 +1,23 @@
 """The "Incidents" tab: the filtered table, one record's edit / delete / undo and history, exports.
 
+Edits never overwrite a colleague's silently: edit, delete and undo pass the record's version
+the analyst saw (the edit form's when it was filled), and the fields sent are only those the
+analyst changed. When the record changed meanwhile the store refuses
+(:class:`geo.errors.EditConflictError`) and the tab shows who changed it and when, both values
+of each differing field, and lets the analyst reload the stored record or overwrite deliberately.
+
 ``st.dataframe`` shows text as text (no HTML is interpreted); exports are built only
 when a download button is pressed, from the filtered records, formula-safe for CSV.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hashlib
 import json
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -18,14 +26,14 @@ import pandas as pd
 import streamlit as st
 
 from geo.coords import parse_coordinates
-from geo.errors import BorderMapError
+from geo.errors import BorderMapError, EditConflictError
 from geo.export import (
     incidents_to_csv_bytes,
     incidents_to_geojson_bytes,
     incidents_to_kml_bytes,
     write_incidents,
 )
-from geo.store import PUBLIC_COLUMNS
+from geo.store import PUBLIC_COLUMNS, edited_values
 from ui import incidents_state, page_state
 from ui.incident_form import collect_fields, detail_fields
 from ui.markdown import escape_markdown
@@ -36,11 +44,23 @@ TABLE_COLUMNS: tuple[str, ...] = (
     "latitude", "longitude", "id",
 )
 _HISTORY_SKIP = {"updated_at", "updated_by", "created_at", "created_by", "id"}
-#: Key prefix of the edit form's widgets (``inc_e_<id>_<field>``), the stored version they were
-#: filled from, and the record picker.
+#: Key prefix of the edit form's widgets (``inc_e_<id>_<field>``), the stored record they were
+#: filled from (``{"id", "version", "updated_at", "record"}``), and the record picker.
 _EDIT = "inc_e_"
 _EDIT_BUILT = "_inc_edit_built"
 _PICKER = "inc_selected"
+#: A refused change waiting for the analyst's choice (reload or overwrite); see :func:`_conflict_state`.
+_CONFLICT = "_inc_conflict"
+#: The record of "Undo my last change" and its version right after that change.
+_UNDO_ID, _UNDO_VERSION = "_inc_undo_id", "_inc_undo_version"
+#: Fields sent together: the form's event choice sets all three.
+_EVENT_FIELDS = ("event_type", "sub_event_type", "record_kind")
+#: Degrees under which a coordinate counts as unchanged (the form shows 6 decimals, ~0.1 m).
+_COORD_TOLERANCE_DEG = 5e-7
+#: What a refused change did not do, and its "overwrite" button.
+_REFUSED = {"update": ("Not saved", "Overwrite with my values"),
+            "delete": ("Not deleted", "Delete it anyway"),
+            "undo": ("Not undone", "Undo its last change anyway")}
 
 
 #: Most rows the table and the record picker list (the map and exports take every match).
@@ -80,10 +100,21 @@ def history_table(incident_id: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _run_change(action: str, incident_id: str, changes: dict[str, Any] | None = None) -> None:
-    """Apply a store change and leave the outcome for :func:`_feedback`; on success remember
-    the record for undo. A button callback: it runs before the page script, so the one run
-    that follows already shows the change (on the map, in the table and the history)."""
+def _conflict_state(action: str, exc: EditConflictError, changes: Mapping[str, Any] | None) -> dict[str, Any]:
+    """What the conflict block shows and its buttons need: the refused ``action`` and its
+    ``changes``, who changed the record and when, the version now stored, both values."""
+    return {"action": action, "id": exc.incident_id, "changed_by": exc.changed_by, "changed_at": exc.changed_at,
+            "expected_version": exc.expected_version, "current_version": exc.current_version,
+            "yours": dict(exc.yours), "theirs": dict(exc.theirs), "changes": dict(changes or {})}
+
+
+def _run_change(action: str, incident_id: str, changes: dict[str, Any] | None = None,
+                expected_version: int | None = None) -> None:
+    """Apply a store change and leave the outcome for :func:`_feedback` (a conflict for
+    :func:`_conflict_block`); on success remember the record and its new version for undo.
+    ``expected_version``: the record's version the analyst saw (``None``: overwrite). A button
+    callback: it runs before the page script, so the one run that follows already shows the
+    change (on the map, in the table and the history)."""
     ss = st.session_state
     st_ = incidents_state.store()
     by = page_state.current_user()
@@ -94,18 +125,24 @@ def _run_change(action: str, incident_id: str, changes: dict[str, Any] | None = 
         return
     try:
         if action == "update":
-            st_.update(incident_id, changes or {}, by=by)
+            version = st_.update(incident_id, changes or {}, by=by, expected_version=expected_version)
         elif action == "delete":
-            st_.delete(incident_id, by=by)
+            version = st_.delete(incident_id, by=by, expected_version=expected_version)
         else:
-            st_.undo(incident_id, by=by)
+            version = st_.undo(incident_id, by=by, expected_version=expected_version)
+    except EditConflictError as exc:  # nothing written: the analyst chooses (reload or overwrite)
+        ss[_CONFLICT] = _conflict_state(action, exc, changes)
+        ss.pop("_inc_feedback", None)
+        page_state.select(incident_id)  # the block shows with the record it is about
+        return
     except BorderMapError as exc:
         ss["_inc_feedback"] = ("error", f"Not {action}d — {escape_markdown(exc)}", revision)
         return
+    ss.pop(_CONFLICT, None)
     if st_.revision == revision:  # an edit that changed nothing: no revision, nothing to undo
         ss["_inc_feedback"] = ("info", "Nothing changed: the record already holds these values.", revision)
         return
-    ss["_inc_undo_id"] = incident_id
+    ss[_UNDO_ID], ss[_UNDO_VERSION] = incident_id, version
     page_state.select(incident_id)  # the changed record stays the selected one
     ss["_inc_feedback"] = ("success", f"Last change: {action} done on {escape_markdown(incident_id[:8])}.",
                            st_.revision)
@@ -123,7 +160,98 @@ def _save_edit(incident_id: str) -> None:
             incidents_state.store().revision)
         return
     changes.update(latitude=lat, longitude=lon)
-    _run_change("update", incident_id, changes=changes)
+    seen = st.session_state.get(_EDIT_BUILT) or {}
+    if seen.get("id") != incident_id:  # the form always records what it was filled from; never guess
+        st.session_state["_inc_feedback"] = ("error", "Not saved — the form lost track of the stored record; "
+                                             "select the record again.", incidents_state.store().revision)
+        return
+    mine = my_changes(seen["record"], changes)
+    if not mine:
+        st.session_state["_inc_feedback"] = ("info", "Nothing changed: you changed no field of the record.",
+                                             incidents_state.store().revision)
+        return
+    _run_change("update", incident_id, changes=mine, expected_version=seen["version"])
+
+
+def my_changes(seen: Mapping[str, Any], form: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields of ``form`` (the edit form's values) that differ from ``seen`` (the stored
+    record the form was filled from), compared as the store would keep them; the event fields go
+    together. Only these are sent, so a colleague's edit of other fields is never undone."""
+    kept = edited_values(seen, form)
+    out: dict[str, Any] = {}
+    for key, value in form.items():
+        new, old = kept.get(key, value), seen.get(key)
+        if key in ("latitude", "longitude") and new is not None and old is not None:
+            same = abs(float(new) - float(old)) < _COORD_TOLERANCE_DEG
+        else:
+            same = new == old
+        if not same:
+            out[key] = value
+    if any(k in out for k in _EVENT_FIELDS):
+        out.update({k: form[k] for k in _EVENT_FIELDS if k in form})
+    return out
+
+
+def _when(iso: str) -> str:
+    """An ISO UTC time as ``YYYY-MM-DD HH:MM:SS UTC`` (the text as given when it is no time)."""
+    try:
+        t = dt.datetime.fromisoformat(str(iso))
+    except ValueError:
+        return str(iso)
+    if t.tzinfo is not None:
+        t = t.astimezone(dt.UTC)
+    return t.strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def _cell(value: Any) -> str:
+    return "—" if value is None else escape_markdown(value)
+
+
+def _reload_stored(incident_id: str) -> None:
+    """"Reload the stored record" (a callback): drop the refused change; the form refills from the store."""
+    ss = st.session_state
+    ss.pop(_CONFLICT, None)
+    _free_edit_widgets()
+    ss.pop(_EDIT_BUILT, None)
+    ss["_inc_feedback"] = ("info", "Reloaded: the form shows the stored record.", incidents_state.store().revision)
+
+
+def _overwrite(incident_id: str) -> None:
+    """The conflict's "overwrite" button (a callback): the refused change again, deliberately over
+    the version the conflict block showed (refused again if the record changed once more)."""
+    conflict = st.session_state.get(_CONFLICT) or {}
+    if conflict.get("id") != incident_id:
+        return
+    _run_change(conflict["action"], incident_id, changes=conflict["changes"] or None,
+                expected_version=conflict["current_version"])
+
+
+def _conflict_block(incident_id: str) -> None:
+    """The refused change of this record, if any: who changed it and when, both values of each
+    differing field, and the two ways on (reload, overwrite)."""
+    ss = st.session_state
+    conflict = ss.get(_CONFLICT)
+    if not conflict:
+        return
+    if conflict["id"] != incident_id:  # another record selected: that choice is no longer asked
+        ss.pop(_CONFLICT, None)
+        return
+    refused, overwrite = _REFUSED[conflict["action"]]
+    kept = " Your values are kept in the form." if conflict["action"] == "update" else ""
+    st.error(f"{refused} — this record was changed by {escape_markdown(conflict['changed_by'])} at "
+             f"{escape_markdown(_when(conflict['changed_at']))} since you opened it (version "
+             f"{conflict['current_version']}, you had {conflict['expected_version']}). Nothing was written."
+             f"{kept}")
+    yours, theirs = conflict["yours"], conflict["theirs"]
+    rows = [{"field": escape_markdown(k), "yours": _cell(yours[k]), "theirs (stored now)": _cell(theirs.get(k))}
+            for k in yours if yours[k] != theirs.get(k)]
+    if rows:
+        st.table(pd.DataFrame(rows), hide_index=True)
+    elif conflict["action"] == "update":
+        st.caption("The stored record already holds your values in every field you changed.")
+    c1, c2 = st.columns(2)
+    c1.button("Reload the stored record", key="inc_conflict_reload", on_click=_reload_stored, args=(incident_id,))
+    c2.button(overwrite, key="inc_conflict_overwrite", type="primary", on_click=_overwrite, args=(incident_id,))
 
 
 def _feedback() -> None:
@@ -159,10 +287,13 @@ def _edit_form(rec: dict[str, Any]) -> None:
     it was (e.g. after an error)."""
     ss = st.session_state
     prefix = _edit_prefix(rec["id"])
-    stored = (rec["id"], str(rec.get("updated_at")))
-    if ss.get(_EDIT_BUILT) != stored:
+    built = ss.get(_EDIT_BUILT) or {}
+    stored = (rec["id"], rec.get("version"), str(rec.get("updated_at")))
+    refused = (ss.get(_CONFLICT) or {}).get("id") == rec["id"]  # keep what the analyst typed
+    if (built.get("id"), built.get("version"), built.get("updated_at")) != stored and not refused:
         _free_edit_widgets()
-        ss[_EDIT_BUILT] = stored
+        ss[_EDIT_BUILT] = {"id": rec["id"], "version": rec.get("version"), "updated_at": str(rec.get("updated_at")),
+                           "record": dict(rec)}
     key = prefix + "coords"
     if key not in ss:
         ss[key] = f"{rec['latitude']:.6f}, {rec['longitude']:.6f}"
@@ -232,10 +363,10 @@ def incidents_tab(filtered: gpd.GeoDataFrame, total: int, selected: str | None) 
     act on that record and only on it, wherever the table lists it."""
     ss = st.session_state
     _feedback()
-    undo_id = ss.get("_inc_undo_id")
-    if undo_id:
+    undo_id = ss.get(_UNDO_ID)
+    if undo_id:  # only while the record is still as my change left it
         st.button(f"↶ Undo my last change (record {undo_id[:8]})", key="inc_undo_last", on_click=_run_change,
-                  args=("undo", undo_id))
+                  args=("undo", undo_id, None, ss.get(_UNDO_VERSION)))
     listed = filtered
     note = ""
     if len(filtered) > TABLE_MAX_ROWS:  # a table (and picker) of 10,000 rows costs every rerun
@@ -269,21 +400,26 @@ def incidents_tab(filtered: gpd.GeoDataFrame, total: int, selected: str | None) 
 
 
 def _record_panel(incident_id: str) -> None:
+    ss = st.session_state
     try:
         rec = incidents_state.store().get(incident_id)
     except BorderMapError as exc:
         st.error(escape_markdown(exc))
         return
+    _conflict_block(incident_id)
+    version = rec.get("version")  # the version shown: delete and undo act only on it
     c1, c2 = st.columns(2)
-    c1.button("🗑 Delete this record", key="inc_delete", on_click=_run_change, args=("delete", incident_id),
-              disabled=bool(rec.get("deleted")))
+    c1.button("🗑 Delete this record", key="inc_delete", on_click=_run_change,
+              args=("delete", incident_id, None, version), disabled=bool(rec.get("deleted")))
     c2.button("↶ Undo this record's last change", key="inc_undo_selected", on_click=_run_change,
-              args=("undo", incident_id))
+              args=("undo", incident_id, None, version))
     if rec.get("deleted"):
         st.info("This record is deleted: undo its last change to restore it.")
         _free_edit_widgets()
     else:
-        with st.expander("Edit this record", expanded=False):
+        conflict = ss.get(_CONFLICT) or {}
+        refused_edit = conflict.get("id") == incident_id and conflict.get("action") == "update"
+        with st.expander("Edit this record", expanded=refused_edit):  # open on the kept values
             _edit_form(rec)
     st.markdown("**History of this record** (oldest first)")
     try:

@@ -1,7 +1,9 @@
-"""The incident store on the page: one store object per file, records cached per revision.
+"""The incident store on the page: one store object per store, records cached per revision.
 
-``store.revision`` counts committed writes, so a rerun that changes nothing costs one
-small SQLite read and a cache hit; after a write, only the records written since are read
+The store is whatever :func:`geo.store.store_target` names (``$BORDERMAP_DB``: a GeoPackage
+path or a ``postgresql://`` URL), opened through :func:`geo.store.open_store` like every
+other caller. ``store.revision`` counts committed writes, so a rerun that changes nothing
+costs one small read and a cache hit; after a write, only the records written since are read
 (the store's change cursor) and located against the border (see
 :func:`geo.incident_filters.locate_incidents`).
 """
@@ -11,6 +13,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Iterable
+from pathlib import Path
 
 import geopandas as gpd
 import streamlit as st
@@ -19,8 +22,7 @@ from geo.border import Border
 from geo.incident_filters import IncidentFilter
 from geo.record_chunks import ChunkCache
 from geo.record_merge import located_records, merge_changed_records
-from geo.settings import read_settings
-from geo.store import IncidentStore, default_db_path
+from geo.store import IncidentStoreProtocol, is_postgres_url, open_store, store_target
 from layers.base import LayerBundle
 from layers.incident_served import FileShelf, served_incidents_layer
 from layers.incidents import IncidentPayload, incidents_layer, prepare_incidents
@@ -32,20 +34,29 @@ logger = logging.getLogger(__name__)
 STYLES: dict[str, str] = {"points": "Points", "cluster": "Clusters", "heatmap": "Heatmap"}
 
 
-def db_path() -> str:
-    """The store file of this page: ``$BORDERMAP_DB`` or the user data dir."""
-    return str(default_db_path(None))
+def target() -> str:
+    """The store of this page, as text (also the key of its caches): a ``postgresql://`` URL
+    from ``$BORDERMAP_DB``, else the GeoPackage path (``$BORDERMAP_DB`` or the user data dir)."""
+    return store_target(None)
+
+
+def store_name() -> str:
+    """The store for messages on the page: the file's name, or the database URL without a password."""
+    opened = store()
+    location = str(getattr(opened, "location", target()))
+    return location if is_postgres_url(location) else Path(location).name
 
 
 @st.cache_resource(show_spinner="Opening the incident store…")
-def _store(path: str) -> IncidentStore:
+def _store(target_: str) -> IncidentStoreProtocol:
     # create=True: the seed incidents are written at once, so they show and can be edited
-    return IncidentStore(path, create=True)
+    return open_store(target_, create=True, channel="web")
 
 
-def store() -> IncidentStore:
-    """The store for this page (shared by sessions; every call opens its own connection)."""
-    return _store(db_path())
+def store() -> IncidentStoreProtocol:
+    """The store for this page (shared by sessions; GeoPackage: a connection per call, PostGIS:
+    a connection pool)."""
+    return _store(target())
 
 
 class _RecordsMemo:
@@ -67,7 +78,7 @@ def _located(records: gpd.GeoDataFrame, border: Border) -> gpd.GeoDataFrame:
     return located_records(records, border)
 
 
-def _refresh(store_: IncidentStore, memo: _RecordsMemo, border: Border) -> gpd.GeoDataFrame:
+def _refresh(store_: IncidentStoreProtocol, memo: _RecordsMemo, border: Border) -> gpd.GeoDataFrame:
     """The live records, located: the memo's list patched with the records written since its
     change cursor, only those located against the border (a full read when there is no list
     yet, the store's log went back — a replaced file — or the counts disagree). Moves the
@@ -96,25 +107,12 @@ def _records(path: str, identity: tuple | None, revision: int) -> gpd.GeoDataFra
 
 def records() -> gpd.GeoDataFrame:
     """Live (not deleted) records with ``side``, ``border_km`` and ``chainage_km`` (EPSG:4326)."""
-    path = db_path()
+    path = target()
     # a shallow copy: under pandas' copy-on-write no change made to it reaches the cached frame,
     # which is shared by sessions (a resource cache, not st.cache_data: no pickling of 10,000s
     # of records on every write and every rerun)
     store_ = _store(path)
     return _records(path, store_.identity(), store_.revision).copy(deep=False)
-
-
-def current_user() -> str:
-    """Who the page records as making a change: the name typed on the page, else the OS user."""
-    typed = str(st.session_state.get("inc_by") or "").strip()
-    if typed:
-        return typed
-    return default_user()
-
-
-def default_user() -> str:
-    """``$BORDERMAP_USER``, else empty: the page asks (never the OS login)."""
-    return read_settings().user or ""
 
 
 @st.cache_resource(show_spinner=False)
@@ -144,7 +142,7 @@ def incidents_bundle(incidents: gpd.GeoDataFrame, show_precision: bool = True, s
         return incidents_layer(incidents, show_precision=show_precision, style=style, highlight_ids=highlight)
     # the version of the data itself (every write stamps updated_at), not a second revision read
     version = (len(incidents), str(incidents["updated_at"].max()) if len(incidents) else "")
-    prepared = _prepared(db_path(), version, flt, highlight, incidents)
+    prepared = _prepared(target(), version, flt, highlight, incidents)
     # the map fetches the chunks as files: a rerun sends their addresses, not the incidents
     return served_incidents_layer(prepared, _shelf(), show_precision=show_precision, style=style)
 

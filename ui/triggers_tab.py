@@ -19,7 +19,6 @@ import streamlit as st
 from geo.errors import BorderMapError
 from geo.record_chunks import CHUNK_COUNT, ChunkCache
 from geo.scene_data import SceneData
-from geo.store import default_db_path
 from geo.triggers import (
     ATTACK_CRITERIA,
     AttackTrigger,
@@ -31,7 +30,7 @@ from geo.triggers import (
     load_scenarios,
     with_thresholds,
 )
-from ui import state
+from ui import incidents_state, state
 from ui.timeline import plotted_records, timeline_points, timeline_spec
 
 logger = logging.getLogger(__name__)
@@ -172,7 +171,7 @@ def render(incidents_gdf: gpd.GeoDataFrame, data: SceneData) -> list[str]:
     try:
         rules = _current_rules()
         # the version of the records themselves: every write stamps updated_at
-        key = (str(default_db_path(None)), len(incidents_gdf),
+        key = (incidents_state.target(), len(incidents_gdf),
                str(incidents_gdf["updated_at"].max()) if "updated_at" in incidents_gdf and len(incidents_gdf) else "")
         results = _evaluate(key, rules, incidents_gdf, data.border)
     except BorderMapError as exc:

@@ -132,9 +132,14 @@ def test_scenario_saved_and_reloaded_gives_the_same_figures(tmp_path):
     at.text_input(key="cov_scenario_name").input("crossings only")
     at.button(key="cov_save").click().run()
     assert not at.exception
-    saved = list((tmp_path / "scenarios").glob("*.geojson"))
-    assert [p.name for p in saved] == ["crossings-only.geojson"]
-    assert json.loads(saved[0].read_text())["scenario"] == "crossings only"
+    # kept in the incident store (shared by whoever opens it), with who saved it; no file written
+    from geo.scenario_store import ScenarioStore
+    from geo.store import IncidentStore
+
+    stored = IncidentStore(tmp_path / "incidents.gpkg")
+    assert ScenarioStore(stored).names() == ["crossings only"]
+    assert stored.get_scenario("crossings only")["saved_by"] == "test analyst"
+    assert not (tmp_path / "scenarios").exists() or not any((tmp_path / "scenarios").iterdir())
     assert not list(ROOT.glob("**/crossings-only.geojson"))
     at.button(key="cov_clear").click().run()
     assert _covered_km(at) is None
