@@ -72,9 +72,11 @@ def build_map(
     # panes: offline fills (250) < relief images (300) < vector overlays (400, Leaflet's overlayPane)
     folium.map.CustomPane(BASEMAP_PANE, z_index=250, pointer_events=False).add_to(m)
     folium.map.CustomPane(RELIEF_PANE, z_index=300, pointer_events=False).add_to(m)
-    # relief multiplies with what lies under it, so flat land keeps its colour
+    # relief multiplies with what lies under it, so flat land keeps its colour; a clicked shape
+    # (a country, a zone) gets no browser focus outline: its box was drawn across the map
     m.get_root().header.add_child(folium.Element(  # type: ignore[attr-defined]
-        f"<style>.leaflet-{RELIEF_PANE}-pane{{mix-blend-mode:multiply}}</style>"))
+        f"<style>.leaflet-{RELIEF_PANE}-pane{{mix-blend-mode:multiply}}"
+        "path.leaflet-interactive:focus{outline:none}</style>"))
     offline_basemap(countries_json, show=basemap == OFFLINE).add_to(m)
     for name in TILE_BASEMAPS:
         tile_layer(name, show=basemap == name).add_to(m)
