@@ -13,6 +13,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.store import IncidentStoreProtocol, open_store
+from tests.app.page_text import errors as page_errors
+from tests.app.page_text import plain
 from tests.conftest import ROOT
 from tests.geo.store_backends import pg_cluster, store_target  # noqa: F401  (fixtures)
 
@@ -27,12 +29,6 @@ def _run(at: AppTest) -> AppTest:
     return at
 
 
-def _plain(markdown: str) -> str:
-    return re.sub(r"\\(.)", r"\1", markdown)
-
-
-def _errors(at: AppTest) -> list[str]:
-    return [_plain(e.value) for e in at.error]
 
 
 def _conflict_rows(at: AppTest) -> dict[str, tuple[str, str]]:
@@ -40,7 +36,7 @@ def _conflict_rows(at: AppTest) -> dict[str, tuple[str, str]]:
     tables = [t.value for t in at.table if "theirs (stored now)" in t.value.columns]
     assert len(tables) == 1, "no conflict table on the page"
     frame = tables[0]
-    return {_plain(f): (_plain(y), _plain(t))
+    return {plain(f): (plain(y), plain(t))
             for f, y, t in zip(frame["field"], frame["yours"], frame["theirs (stored now)"], strict=True)}
 
 
@@ -76,8 +72,8 @@ def test_a_colleagues_edit_is_shown_not_overwritten_then_overwrite_saves(opened)
     # the store is as the colleague left it: nothing of this page's form was written
     assert store.get(target) == theirs
     assert theirs["version"] == seen["version"] + 1
-    block = [e for e in _errors(at) if "since you opened it" in e]
-    assert len(block) == 1, _errors(at)
+    block = [e for e in page_errors(at) if "since you opened it" in e]
+    assert len(block) == 1, page_errors(at)
     assert block[0].startswith("Not saved — this record was changed by Colleague Bo at ")
     assert re.search(r" at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC since you opened it", block[0])
     rows = _conflict_rows(at)
@@ -87,7 +83,7 @@ def test_a_colleagues_edit_is_shown_not_overwritten_then_overwrite_saves(opened)
     # what was typed is still in the form
     assert at.text_input(key=f"inc_e_{target}_fatalities").value == "7"
     _run(at)  # another rerun (the map reporting its view) keeps the block and the typing
-    assert any("since you opened it" in e for e in _errors(at))
+    assert any("since you opened it" in e for e in page_errors(at))
     assert at.text_input(key=f"inc_e_{target}_actor1").value == "Border Troops"
 
     at.button(key="inc_conflict_overwrite").click()
@@ -96,7 +92,7 @@ def test_a_colleagues_edit_is_shown_not_overwritten_then_overwrite_saves(opened)
     assert now["fatalities"] == 7 and now["actor1"] == "Border Troops"
     assert now["notes"] == "recounted by the desk"  # the colleague's other change stays
     assert now["version"] == theirs["version"] + 1
-    assert not any("since you opened it" in e for e in _errors(at))
+    assert not any("since you opened it" in e for e in page_errors(at))
     assert [h["by"] for h in store.history(target)][-2:] == ["Colleague Bo", "test analyst"]
     assert at.text_input(key=f"inc_e_{target}_fatalities").value == "7"
 
@@ -112,7 +108,7 @@ def test_reload_shows_the_stored_values_and_writes_nothing(opened):
     at.button(key="inc_conflict_reload").click()
     _run(at)
     assert store.get(target) == theirs
-    assert not any("since you opened it" in e for e in _errors(at))
+    assert not any("since you opened it" in e for e in page_errors(at))
     assert at.text_input(key=f"inc_e_{target}_fatalities").value == "11"
     assert at.text_area(key=f"inc_e_{target}_notes").value == "recounted by the desk"
     # saving the reloaded form as it is changes nothing; an edit now goes through on the new version
@@ -122,7 +118,7 @@ def test_reload_shows_the_stored_values_and_writes_nothing(opened):
     at.text_input(key=f"inc_e_{target}_fatalities").input("12")
     at.button(key="inc_edit_save").click()
     _run(at)
-    assert not _errors(at), _errors(at)
+    assert not page_errors(at), page_errors(at)
     assert store.get(target)["fatalities"] == 12
 
 
@@ -132,7 +128,7 @@ def test_delete_and_undo_act_only_on_the_version_shown(opened):
     at.button(key="inc_delete").click()
     _run(at)
     assert store.get(target) == theirs  # not deleted: the page showed an older version
-    assert any(e.startswith("Not deleted — this record was changed by Colleague Bo") for e in _errors(at))
+    assert any(e.startswith("Not deleted — this record was changed by Colleague Bo") for e in page_errors(at))
     at.button(key="inc_conflict_overwrite").click()  # "Delete it anyway"
     _run(at)
     assert store.get(target)["deleted"] is True
@@ -143,8 +139,8 @@ def test_delete_and_undo_act_only_on_the_version_shown(opened):
     at.button(key="inc_undo_last").click()
     _run(at)
     assert store.get(target) == restored
-    assert any(e.startswith("Not undone — this record was changed by Colleague Bo") for e in _errors(at))
+    assert any(e.startswith("Not undone — this record was changed by Colleague Bo") for e in page_errors(at))
     at.button(key="inc_conflict_reload").click()
     _run(at)
-    assert not any("since you opened it" in e for e in _errors(at))
+    assert not any("since you opened it" in e for e in page_errors(at))
     assert store.get(target) == restored

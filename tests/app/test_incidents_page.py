@@ -5,13 +5,13 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import json
-import re
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.datasets import DATA_DIR, SEED_INCIDENTS_FILE
 from geo.store import IncidentStore
+from tests.app.page_text import plain
 from tests.conftest import ROOT
 
 APP = str(ROOT / "app.py")
@@ -45,13 +45,9 @@ def _table(at: AppTest):
     return frames[0]
 
 
-def _plain(markdown: str) -> str:
-    """Message text without the Markdown escapes the page adds to user and file text."""
-    return re.sub(r"\\(.)", r"\1", markdown)
-
 
 def _messages(elements) -> list[str]:
-    return [_plain(e.value) for e in elements]
+    return [plain(e.value) for e in elements]
 
 
 def _metrics(at: AppTest) -> dict[str, str]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sqlite3
 import tomllib
 from pathlib import Path
@@ -20,6 +19,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.store import IncidentStore
+from tests.app.page_text import errors as page_errors
 from tests.conftest import ROOT
 
 APP = str(ROOT / "app.py")
@@ -32,12 +32,6 @@ def _run(at: AppTest | None = None) -> AppTest:
     return at
 
 
-def _plain(markdown: str) -> str:
-    return re.sub(r"\\(.)", r"\1", markdown)
-
-
-def _errors(at: AppTest) -> list[str]:
-    return [_plain(e.value) for e in at.error]
 
 
 def _table(at: AppTest):
@@ -87,7 +81,7 @@ def test_a_damaged_store_gives_one_sentence_at_start(app_env):
     con.commit()
     con.close()
     at = _run()
-    errors = _errors(at)
+    errors = page_errors(at)
     assert any("damaged" in e for e in errors), errors
     for e in errors:
         assert "Traceback" not in e and "UnicodeDecodeError" not in e
@@ -120,7 +114,7 @@ def test_an_invalid_geopackage_upload_gives_one_sentence_naming_the_file(app_env
     at = _run()
     at.file_uploader(key="inc_upload").set_value(("Field report 7.gpkg", payload, "application/geopackage+sqlite3"))
     _run(at)
-    errors = _errors(at)
+    errors = page_errors(at)
     assert len(errors) == 1, errors
     assert errors[0].startswith("Field report 7.gpkg cannot be imported:")
     assert "'Field report 7.gpkg'" in errors[0]  # GDAL's reason names the user's file, not a temp copy
@@ -138,7 +132,7 @@ def test_an_upload_over_the_limit_is_refused_on_the_server_in_the_browser_s_mega
     exactly += b" " * (MAX_UPLOAD_MB * 1_000_000 - len(exactly))  # 50,000,000 bytes: the browser lets it in
     at.file_uploader(key="inc_upload").set_value(("big.csv", exactly + b"\n", "text/csv"))
     _run(at)
-    errors = _errors(at)
+    errors = page_errors(at)
     assert len(errors) == 1 and "big.csv" in errors[0] and f"over the {MAX_UPLOAD_MB} MB limit" in errors[0]
     assert "50.0 MB" in errors[0]  # stated in the browser's megabytes (10^6 bytes)
 
@@ -155,7 +149,7 @@ def test_the_zones_upload_limit_holds_on_the_server(app_env):
                                                        "application/geo+json"))
     at.button(key="cov_zone_save").click()
     _run(at)
-    errors = _errors(at)
+    errors = page_errors(at)
     assert any("zones.geojson" in e and f"over the {MAX_ZONES_MB} MB limit" in e for e in errors), errors
 
 
@@ -170,7 +164,7 @@ def test_only_the_latest_uploaded_dem_is_kept_and_a_bad_one_is_refused(app_env):
     at = _run()
     at.file_uploader(key="terrain_upload").set_value(("first.tif", _dem_bytes(app_env, 1), "image/tiff"))
     _run(at)
-    assert not _errors(at)
+    assert not page_errors(at)
     assert len(list(uploads.glob("dem-*.tif"))) == 1
     at.file_uploader(key="terrain_upload").set_value(("second.tif", _dem_bytes(app_env, 2), "image/tiff"))
     _run(at)
@@ -180,7 +174,7 @@ def test_only_the_latest_uploaded_dem_is_kept_and_a_bad_one_is_refused(app_env):
     at.file_uploader(key="terrain_upload").set_value(("broken.tif", b"II*\x00" + _random_bytes(4000, 9),
                                                       "image/tiff"))
     _run(at)
-    errors = _errors(at)
+    errors = page_errors(at)
     assert len(errors) == 1 and errors[0].startswith("broken.tif cannot be used as a DEM:"), errors
     _one_sentence(errors[0])
     assert "dem-" not in errors[0]  # the stored copy's name is not shown

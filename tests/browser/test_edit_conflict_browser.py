@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from geo.store import IncidentStore
-from tests.browser.conftest import save_screenshot, serving, settled_map
+from tests.browser.conftest import open_offline_page, save_screenshot, serving, settled_map
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -26,10 +26,7 @@ def served(tmp_path_factory) -> Iterator[tuple[str, Path]]:
 
 @pytest.fixture()
 def app_page(browser, served) -> Iterator:
-    context = browser.new_context(viewport={"width": 1440, "height": 900})
-    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(
-        ("http://127.0.0.1", "http://localhost", "data:", "blob:")) else r.abort())
-    page = context.new_page()
+    context, page, _log = open_offline_page(browser, {"width": 1440, "height": 900})
     page.goto(served[0])
     settled_map(page)
     yield page

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from geo.store import IncidentStore
-from tests.browser.conftest import MAP_FRAME, save_screenshot, serving, settled_map
+from tests.browser.conftest import MAP_FRAME, open_offline_page, save_screenshot, serving, settled_map
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -33,10 +33,7 @@ def journey(tmp_path_factory) -> Iterator[tuple[str, Path]]:
 @pytest.fixture()
 def app_page(browser, journey) -> Iterator:
     """A 1440×900 page of the app, offline (only loopback requests pass)."""
-    context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT})
-    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(
-        ("http://127.0.0.1", "http://localhost", "data:", "blob:")) else r.abort())
-    page = context.new_page()
+    context, page, _log = open_offline_page(browser, {"width": WIDTH, "height": HEIGHT})
     page.goto(journey[0])
     settled_map(page)
     yield page
