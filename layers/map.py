@@ -25,16 +25,19 @@ from layers.basemaps import (
 from layers.legend import Legend
 from layers.scripts import StackPopups
 
-#: Centre (lat, lon) and zoom that frame the whole border.
-DEFAULT_VIEW = ((37.6, 71.1), 7)
+#: Centre (lat, lon) and zoom that frame the whole border at a ~660-px-wide map (the page's map
+#: fits the border's own bounds instead, see :class:`layers.view_sync.ViewSync`).
+DEFAULT_VIEW = ((37.58, 71.33), 7.0)
+#: Zoom levels snap to quarters, so a map fitted to the border fills its width at any size.
+ZOOM_SNAP = 0.25
 
 
 @dataclass(frozen=True)
 class MapView:
-    """Centre (lat, lon in degrees) and Leaflet zoom level of the map."""
+    """Centre (lat, lon in degrees) and Leaflet zoom level (quarters allowed) of the map."""
 
     center: tuple[float, float] = DEFAULT_VIEW[0]
-    zoom: int = DEFAULT_VIEW[1]
+    zoom: float = DEFAULT_VIEW[1]
 
     def __post_init__(self) -> None:
         lat, lon = self.center
@@ -67,8 +70,10 @@ def build_map(
     if basemap not in BASEMAP_NAMES:
         raise ValueError(f"basemap must be one of {', '.join(BASEMAP_NAMES)}; got {basemap!r}")
     view = view or MapView()
-    m = folium.Map(location=view.center, zoom_start=view.zoom, tiles=None, control_scale=True,
-                   prefer_canvas=False, min_zoom=4, max_bounds=False)
+    # folium types zoom_start as int; Leaflet takes fractional zooms (zoomSnap)
+    m = folium.Map(location=view.center, zoom_start=view.zoom,  # type: ignore[arg-type]
+                   tiles=None, control_scale=True,
+                   prefer_canvas=False, min_zoom=4, max_bounds=False, zoom_snap=ZOOM_SNAP)
     # panes: offline fills (250) < relief images (300) < vector overlays (400, Leaflet's overlayPane)
     folium.map.CustomPane(BASEMAP_PANE, z_index=250, pointer_events=False).add_to(m)
     folium.map.CustomPane(RELIEF_PANE, z_index=300, pointer_events=False).add_to(m)

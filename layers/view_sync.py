@@ -39,16 +39,17 @@ _TEMPLATE = """
     var c = map.getCenter(), b = map.getBounds(), q = new URLSearchParams(w.location.search);
     q.delete("{{ this.view_param }}"); q.delete("{{ this.bbox_param }}");
     var rest = q.toString(), mine = "{{ this.view_param }}=" + c.lat.toFixed(5) + "," + c.lng.toFixed(5) + "," +
-      map.getZoom() + "&{{ this.bbox_param }}=" +
+      Math.round(map.getZoom() * 100) / 100 + "&{{ this.bbox_param }}=" +
       [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (x) { return x.toFixed(4); }).join(",");
     w.history.replaceState(w.history.state, "", w.location.pathname + "?" + (rest ? rest + "&" : "") + mine +
       w.location.hash);
   }
   // after the component has applied its own centre/zoom (it does so right after this script)
   setTimeout(function () {
-    var w = host(), v = w && read(w);
-    if (v) { map.setView([v[0], v[1]], v[2], {animate: false}); }
+    var w = host(), v = w && read(w), fit = {{ this.fit_bounds | tojson }};
     map.on("moveend", write);
+    if (v) { map.setView([v[0], v[1]], v[2], {animate: false}); }
+    else if (fit) { map.fitBounds([[fit[1], fit[0]], [fit[3], fit[2]]], {animate: false, padding: [12, 12]}); }
     window.__bmViewSync = true;
   }, 0);
 })({{ this._parent.get_name() }});
@@ -58,12 +59,17 @@ _TEMPLATE = """
 
 class ViewSync(MacroElement):
     """Add to the page's map: writes its view into the page's address after each move and
-    restores the view found there when the map is built (see the module docstring)."""
+    restores the view found there when the map is built (see the module docstring).
+
+    ``fit_bounds``: (W, S, E, N) degrees EPSG:4326 the map fits when the address holds no view
+    (the border's bounds); ``None`` keeps the map's own starting view.
+    """
 
     _template = Template(_TEMPLATE)
 
-    def __init__(self) -> None:
+    def __init__(self, fit_bounds: tuple[float, float, float, float] | None = None) -> None:
         super().__init__()
         self._name = "ViewSync"
         self.view_param = VIEW_PARAM
         self.bbox_param = BBOX_PARAM
+        self.fit_bounds = [round(float(x), 4) for x in fit_bounds] if fit_bounds is not None else None

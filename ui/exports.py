@@ -37,7 +37,7 @@ def render(data: SceneData, options: SceneOptions, view: MapView | None = None,
     today = date.today()
     with st.sidebar.expander("Snapshot of the map", expanded=False):
         st.caption(f"The map as shown: same basemap, layers and view (centre {view.center[0]:.2f}, "
-                   f"{view.center[1]:.2f}, zoom {view.zoom}).")
+                   f"{view.center[1]:.2f}, zoom {view.zoom:g}).")
         # panning runs no script: this run (any click does) reads the view the map left in the address
         st.button("Use the map's current view", key="snapshot_view", help="After panning or zooming the map.")
         st.download_button(

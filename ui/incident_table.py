@@ -365,8 +365,8 @@ def incidents_tab(filtered: gpd.GeoDataFrame, total: int, selected: str | None) 
     _feedback()
     undo_id = ss.get(_UNDO_ID)
     if undo_id:  # only while the record is still as my change left it
-        st.button(f"↶ Undo my last change (record {undo_id[:8]})", key="inc_undo_last", on_click=_run_change,
-                  args=("undo", undo_id, None, ss.get(_UNDO_VERSION)))
+        st.button(f"Undo my last change (record {undo_id[:8]})", icon=":material/undo:", key="inc_undo_last",
+                  on_click=_run_change, args=("undo", undo_id, None, ss.get(_UNDO_VERSION)))
     listed = filtered
     note = ""
     if len(filtered) > TABLE_MAX_ROWS:  # a table (and picker) of 10,000 rows costs every rerun
@@ -408,11 +408,11 @@ def _record_panel(incident_id: str) -> None:
         return
     _conflict_block(incident_id)
     version = rec.get("version")  # the version shown: delete and undo act only on it
-    c1, c2 = st.columns(2)
-    c1.button("🗑 Delete this record", key="inc_delete", on_click=_run_change,
-              args=("delete", incident_id, None, version), disabled=bool(rec.get("deleted")))
-    c2.button("↶ Undo this record's last change", key="inc_undo_selected", on_click=_run_change,
-              args=("undo", incident_id, None, version))
+    buttons = st.container(horizontal=True)  # the buttons wrap rather than cut their labels
+    buttons.button("Delete this record", icon=":material/delete:", key="inc_delete", on_click=_run_change,
+                   args=("delete", incident_id, None, version), disabled=bool(rec.get("deleted")))
+    buttons.button("Undo this record's last change", icon=":material/undo:", key="inc_undo_selected",
+                   on_click=_run_change, args=("undo", incident_id, None, version))
     if rec.get("deleted"):
         st.info("This record is deleted: undo its last change to restore it.")
         _free_edit_widgets()

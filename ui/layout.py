@@ -30,6 +30,8 @@ _CSS = f"""
 .st-key-{PANEL_KEY} [data-testid="stMetricValue"] {{ font-size: 1.3rem; }}
 .st-key-{PANEL_KEY} [data-testid="stMetricValue"] > div {{ white-space: normal; overflow: visible;
   text-overflow: clip; }}
+/* the panel's tabs wrap onto more rows instead of scrolling sideways out of a narrow panel */
+.st-key-{PANEL_KEY} [role="tablist"] {{ flex-wrap: wrap; overflow-x: visible; row-gap: 0.15rem; }}
 @media (min-width: {WIDE_PX}px) {{
   /* the map column stays in view while the panel scrolls */
   [data-testid="stColumn"]:has(> div > .st-key-{MAP_KEY}),

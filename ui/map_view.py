@@ -101,7 +101,7 @@ def parse_view(text: object) -> MapView | None:
     """``"lat,lon,zoom"`` (degrees, Leaflet zoom) as a MapView, or None if it is not one."""
     try:
         lat, lon, zoom = (float(p) for p in str(text).split(","))
-        return MapView(center=(round(lat, 6), round(lon, 6)), zoom=round(zoom))
+        return MapView(center=(round(lat, 6), round(lon, 6)), zoom=round(zoom * 4) / 4)
     except (TypeError, ValueError):
         return None
 
@@ -197,7 +197,7 @@ def show_map(data: SceneData, options: SceneOptions, height: int = 620,
                                         draw=True, live=True))
     if fill_frame:
         m.get_root().header.add_child(folium.Element(FILL_FRAME_CSS))  # type: ignore[attr-defined]
-    ViewSync().add_to(m)
+    ViewSync(fit_bounds=data.border.line.bounds).add_to(m)  # fitted when the address has no view
     LiveReceiver().add_to(m)
     # always a live layer (an empty one when nothing is live), so the legend's live lines clear
     groups = [g for bundle in live_bundles for g in bundle.groups] or [

@@ -139,6 +139,10 @@ def test_click_drops_a_pin_and_saving_draws_the_point(app_page, journey):
     popup = frame.locator(".leaflet-popup-content")
     popup.wait_for(timeout=15_000)
     assert "Journey point" in popup.inner_text()
+    # a click on a drawn incident (a live layer) reaches the page as the last map click too
+    page.wait_for_function(f"() => document.querySelector('{COORDS}')?.value.includes(',')", timeout=30_000)
+    lat, lon = (float(v) for v in page.locator(COORDS).input_value().split(","))
+    assert abs(lat - row["latitude"]) < 0.05 and abs(lon - row["longitude"]) < 0.05
     save_screenshot(page, "journey_3_saved_point_drawn")
 
 

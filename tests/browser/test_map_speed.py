@@ -61,12 +61,12 @@ def _drawn_page(page, url: str):
     return frame
 
 
-def _view_in_address(page) -> tuple[float, float, int]:
+def _view_in_address(page) -> tuple[float, float, float]:
     lat, lon, zoom = parse_qs(urlparse(page.url).query)["view"][0].split(",")
-    return float(lat), float(lon), int(zoom)
+    return float(lat), float(lon), float(zoom)
 
 
-def _map_view(page) -> tuple[float, float, int]:
+def _map_view(page) -> tuple[float, float, float]:
     lat, lon, zoom = page.evaluate(
         f"() => {{ const m = {FRAME_JS}.contentWindow.map_div, c = m.getCenter(); "
         "return [c.lat, c.lng, m.getZoom()]; }")
@@ -166,7 +166,7 @@ def test_view_survives_a_new_basemap_and_reaches_the_snapshot(offline_page, spee
     _drag(page, 150, -60)
     page.wait_for_timeout(1000)
     lat, lon, zoom = _view_in_address(page)
-    assert zoom == 8
+    assert zoom == _map_view(page)[2] > 7
     # another basemap: the map is built afresh (a new frame) and goes back to the view
     page.evaluate(f"() => {{ {FRAME_JS}.contentWindow.__oldMap = 1; }}")
     page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
@@ -181,7 +181,51 @@ def test_view_survives_a_new_basemap_and_reaches_the_snapshot(offline_page, spee
     page.get_by_text("Snapshot of the map").click()
     caption = page.get_by_text("The map as shown").first
     caption.wait_for(timeout=30_000)
-    assert f"centre {lat:.2f}, {lon:.2f}, zoom {zoom}" in caption.inner_text()
+    assert f"centre {lat:.2f}, {lon:.2f}, zoom {zoom:g}" in caption.inner_text()
     save_screenshot(page, "speed_view_after_basemap_change")
     # tiles are requested from outside and refused (no network): nothing else may fail
     assert not [e for e in log.errors if not e.startswith("Failed to load resource")], log.errors
+
+
+def _map_bounds(page) -> tuple[float, float, float, float]:
+    return tuple(page.evaluate(  # type: ignore[return-value]
+        f"() => {{ const b = {FRAME_JS}.contentWindow.map_div.getBounds(); "
+        "return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]; }"))
+
+
+def test_a_page_opened_without_a_view_shows_the_whole_border(offline_page, speed_server):
+    """At 1400 px the map beside the panel is ~650 px wide: the first view is fitted to the
+    border's own bounds (both ends, the Wakhan included), not a fixed zoom that cuts them."""
+    page, log = offline_page
+    _drawn_page(page, speed_server)
+    page.wait_for_timeout(800)
+    west, south, east, north = _map_bounds(page)
+    # the border's ends: 67.78 °E (Uzbek tripoint) and 74.88 °E (Chinese tripoint), 36.67–38.48 °N
+    assert west < 67.78 and east > 74.88 and south < 36.67 and north > 38.48
+    assert east - west < 10  # fitted, not zoomed out to a whole region
+    # and that view went into the address, so a reload or a snapshot sees it
+    _lat, lon, zoom = _view_in_address(page)
+    assert abs(lon - (west + east) / 2) < 0.01 and zoom == _map_view(page)[2]
+    # the panel's tabs wrap inside the panel instead of scrolling sideways out of it
+    scroll, client = page.evaluate(
+        "() => { const t = document.querySelector('.st-key-page_panel [role=tablist]'); "
+        "return [t.scrollWidth, t.clientWidth]; }")
+    assert scroll <= client + 1
+    save_screenshot(page, "speed_default_view_fits_the_border")
+    assert not log.errors, log.errors
+
+
+def test_a_link_to_a_view_opens_that_view(offline_page, speed_server):
+    """A colleague's link (``?view=lat,lon,zoom``) opens the map on that view, and the page's
+    snapshot section names it."""
+    page, log = offline_page
+    _drawn_page(page, speed_server + "/?view=37.19,68.61,10")
+    page.wait_for_timeout(800)
+    lat, lon, zoom = _map_view(page)
+    assert (round(lat, 2), round(lon, 2), zoom) == (37.19, 68.61, 10)
+    page.get_by_text("Snapshot of the map").click()
+    caption = page.get_by_text("The map as shown").first
+    caption.wait_for(timeout=30_000)
+    assert "centre 37.19, 68.61, zoom 10" in caption.inner_text()
+    save_screenshot(page, "speed_link_to_a_view")
+    assert not log.errors, log.errors
