@@ -408,3 +408,46 @@ def claims_rows(records: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
         rows += [{"incident_id": rec.get("id"), **{k: c.to_dict().get(k) for k in CLAIM_CSV_COLUMNS[1:]}}
                  for c in claims]
     return rows
+
+
+def _figures(s: FieldSummary) -> str:
+    if s.low is None:
+        shown_values = "; ".join(str(v) for v in s.values)
+        return f"{shown_values} (chosen: {s.best})" if s.best is not None else shown_values
+    spread = f"{s.low}" if s.low == s.high else f"{s.low} to {s.high}"
+    return f"{spread}, best {s.best}"
+
+
+def claims_summary_text(claims_value: Any) -> str | None:
+    """One line on a record's claims for its popup: where the sources differ first, e.g.
+    ``"Sources differ on injured: 4 to 5, best 5 (2 sources). Agree on fatalities: 1 (1 source)."``;
+    ``None`` without claims."""
+    try:
+        claims = parse_claims(claims_value)
+    except InvalidInputError:
+        return "The stored claims cannot be read (edited outside Border Map?)."
+    if not claims:
+        return None
+    summaries = summarize(claims)
+    parts = []
+    for differ, head in ((True, "Sources differ on"), (False, "Agree on")):
+        items = [f"{f}: {_figures(s)} ({s.sources} source{'s' * (s.sources > 1)})"
+                 for f, s in summaries.items() if s.sources_differ == differ]
+        if items:
+            parts.append(f"{head} {'; '.join(items)}.")
+    return " ".join(parts)
+
+
+def claim_count(claims_value: Any) -> str:
+    """``"2 claims"`` for a record's stored claims text (history lines); ``"—"`` for none."""
+    try:
+        n = len(parse_claims(claims_value))
+    except InvalidInputError:
+        return "unreadable claims"
+    return f"{n} claim{'s' * (n != 1)}" if n else "—"
+
+
+def disagreement_labels(values: pd.Series) -> pd.Series:
+    """:func:`disagreement_label` of each stored claims text (each distinct text parsed once)."""
+    labels = {v: disagreement_label(v) for v in values.dropna().unique()}
+    return values.map(labels).fillna("").astype(object)
