@@ -15,6 +15,8 @@ Example
 from __future__ import annotations
 
 import datetime as dt
+import random
+import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -31,8 +33,10 @@ from geo.claims import (
 from geo.errors import EditConflictError, StoreError
 from geo.store import IncidentStoreProtocol, _who
 
-#: Times a change is tried again on a record another writer changed meanwhile.
-RETRIES = 5
+#: Times a change is tried on a record other writers keep changing, and the longest pause
+#: between two tries (seconds; a random part of it, growing with each try).
+RETRIES = 20
+RETRY_PAUSE_S = 0.05
 
 _Change = Callable[[tuple[Claim, ...]], tuple[Claim, ...]]
 
@@ -43,7 +47,9 @@ def record_claims(store: IncidentStoreProtocol, incident_id: str) -> tuple[Claim
 
 
 def _change(store: IncidentStoreProtocol, incident_id: str, by: str, change: _Change) -> int:
-    for _ in range(RETRIES):
+    for attempt in range(RETRIES):
+        if attempt:
+            time.sleep(random.uniform(0, RETRY_PAUSE_S * min(attempt, 5)))  # noqa: S311 — jitter, not security
         rec = store.get(incident_id)
         if rec.get("deleted"):
             raise StoreError(f"incident {incident_id!r} is deleted; undo the deletion before changing its claims")
