@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from geo.claims import (
@@ -49,7 +49,7 @@ def record_claims(store: IncidentStoreProtocol, incident_id: str) -> tuple[Claim
 def _change(store: IncidentStoreProtocol, incident_id: str, by: str, change: _Change) -> int:
     for attempt in range(RETRIES):
         if attempt:
-            time.sleep(random.uniform(0, RETRY_PAUSE_S * min(attempt, 5)))  # noqa: S311 — jitter, not security
+            time.sleep(random.uniform(0, RETRY_PAUSE_S * min(attempt, 5)))
         rec = store.get(incident_id)
         if rec.get("deleted"):
             raise StoreError(f"incident {incident_id!r} is deleted; undo the deletion before changing its claims")

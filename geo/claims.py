@@ -48,11 +48,12 @@ import statistics
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from geo.errors import InvalidInputError, shown
+
+if TYPE_CHECKING:  # frames are passed in; the CLI's --help must not load pandas
+    import pandas as pd
 
 #: Fields a claim can be about, and the value each holds.
 CLAIM_FIELDS: dict[str, str] = {"fatalities": "count", "injured": "count", "origin": "text",
@@ -190,7 +191,7 @@ def parse_claims(value: Any, *, today: dt.date | None = None) -> tuple[Claim, ..
 
     Each is validated (:func:`validate_claim`); ids must be unique and at most one claim per
     field chosen. Raises :class:`InvalidInputError` naming the claim."""
-    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+    if value is None or value.__class__.__name__ == "NAType" or (isinstance(value, float) and value != value):
         return ()
     if isinstance(value, str):
         if not value.strip():

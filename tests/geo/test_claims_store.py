@@ -16,8 +16,8 @@ from geo.claim_edits import add_claim, choose_claim, record_claims, remove_claim
 from geo.errors import InvalidInputError, StoreError
 from geo.store import IncidentStore, IncidentStoreProtocol, open_store
 from geo.store_copy import copy_store
-from geo.triggers import evaluate_triggers
 from geo.trigger_rules import load_rules, with_thresholds
+from geo.triggers import evaluate_triggers
 from tests.geo.store_backends import fresh_database
 
 
@@ -92,7 +92,7 @@ def test_concurrent_claims_are_all_kept(any_store: IncidentStoreProtocol,
         try:
             for j in range(5):
                 add_claim(store, iid, claim(k * 10 + j, f"source {k}-{j}"), f"writer {k}")
-        except BaseException as exc:  # noqa: BLE001 — reported below
+        except BaseException as exc:
             failures.append(exc)
 
     threads = [threading.Thread(target=writer, args=(k,)) for k in range(4)]
