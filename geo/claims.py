@@ -300,8 +300,8 @@ def differing_fields(claims_value: Any) -> tuple[str, ...]:
 
 
 def disagreement_label(claims_value: Any) -> str:
-    """The table's marker: ``"⚠ fatalities, injured"`` where sources differ, ``"3 claims"``
-    where they agree, ``""`` without claims."""
+    """The table's marker: ``"⚠ fatalities, injured"`` where sources differ, ``"✓ 3 agree"``
+    where the 3 claims agree, ``""`` without claims."""
     try:
         claims = parse_claims(claims_value)
     except InvalidInputError:
@@ -309,7 +309,7 @@ def disagreement_label(claims_value: Any) -> str:
     if not claims:
         return ""
     differ = [f for f, s in summarize(claims).items() if s.sources_differ]
-    return f"⚠ {', '.join(differ)}" if differ else f"{len(claims)} claim{'s' * (len(claims) > 1)}, agree"
+    return f"⚠ {', '.join(differ)}" if differ else f"✓ {len(claims)} agree"
 
 
 def origin_attribution(claims: Sequence[Claim]) -> str:
@@ -413,7 +413,7 @@ def claims_rows(records: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
 
 def _figures(s: FieldSummary) -> str:
     if s.low is None:
-        shown_values = "; ".join(str(v) for v in s.values)
+        shown_values = " vs ".join(str(v) for v in s.values)
         return f"{shown_values} (chosen: {s.best})" if s.best is not None else shown_values
     spread = f"{s.low}" if s.low == s.high else f"{s.low} to {s.high}"
     return f"{spread}, best {s.best}"

@@ -38,7 +38,8 @@ def summary_text(field: str, s: FieldSummary) -> str:
     """One field's derived figures as the panel states them (Markdown-safe)."""
     n = f"{s.claims} claim{'s' * (s.claims > 1)} from {s.sources} source{'s' * (s.sources > 1)}"
     if s.low is not None:
-        return f"**{field}**: low {s.low} · best {s.best} · high {s.high} ({n}{', chosen' if s.chosen_id else ''})"
+        how = "best = the chosen claim" if s.chosen_id else "best = the sources' median"
+        return f"**{field}**: low {s.low} · best {s.best} · high {s.high} ({n}; {how})"
     values = " / ".join(escape_markdown(v) for v in s.values)
     chosen = f"; chosen: {escape_markdown(s.best)}" if s.best is not None else ""
     return f"**{field}**: {values} ({n}{chosen})"
@@ -53,7 +54,7 @@ def claims_frame(claims: tuple[Claim, ...]) -> pd.DataFrame:
 
 def _reset_form(keep_source: bool) -> None:
     ss = st.session_state
-    for name in ("value", "note", "chosen", *(() if keep_source else ("source", "url", "date"))):
+    for name in ("value", "note", "chosen", *(() if keep_source else ("source", "url", "date", "claimant"))):
         ss.pop(_KEYS[name], None)
 
 
@@ -119,7 +120,7 @@ def _remove(incident_id: str, on_saved: OnSaved, on_refused: OnRefused) -> None:
 def _disagreements(summaries: Mapping[str, FieldSummary]) -> None:
     differ = [f for f, s in summaries.items() if s.sources_differ]
     if differ:
-        st.warning("⚠ Sources differ on " + ", ".join(differ) + ": "
+        st.warning("⚠ Sources differ on " + ", ".join(differ) + ". "
                    + "; ".join(summary_text(f, summaries[f]) for f in differ), icon=None)
     agree = [f for f in summaries if f not in differ]
     if agree:
@@ -138,8 +139,8 @@ def _form(incident_id: str, on_saved: OnSaved, on_refused: OnRefused) -> None:
         c1.text_input("Source (publication or body)", key=_KEYS["source"], max_chars=300)
         c2.date_input("Source date", value=None, max_value=dt.date.today(), key=_KEYS["date"], format="YYYY-MM-DD")
         c1.text_input("Source address (http/https, optional)", key=_KEYS["url"], max_chars=2000)
-        c2.selectbox("Who makes the statement", CLAIMANTS, key=_KEYS["claimant"],
-                     format_func=lambda k: CLAIMANT_LABELS[k])
+        c2.selectbox("Who makes the statement", CLAIMANTS, key=_KEYS["claimant"], index=None,
+                     placeholder="Choose: official, party, media, other", format_func=lambda k: CLAIMANT_LABELS[k])
         st.text_input("Note (optional: who exactly is quoted, what the figure counts)", key=_KEYS["note"],
                       max_chars=2000)
         st.checkbox("Use this figure as the best estimate (the analyst's choice)", key=_KEYS["chosen"])
@@ -161,10 +162,10 @@ def render(rec: Mapping[str, Any], on_saved: OnSaved, on_refused: OnRefused) -> 
         _disagreements(summarize(claims))
         st.dataframe(claims_frame(claims), hide_index=True, key="inc_claims_table",
                      column_config={"address": st.column_config.LinkColumn("address")})
-        c1, c2, c3 = st.columns([2, 1, 1])
-        c1.selectbox("Claim", [c.id for c in claims], key=_KEYS["pick"], label_visibility="collapsed",
+        st.selectbox("Claim to use as best or remove", [c.id for c in claims], key=_KEYS["pick"],
                      format_func=lambda i: next(f"{c.field}: {c.value} — {c.source} ({i})" for c in claims
                                                 if c.id == i))
+        c2, c3 = st.columns(2)
         c2.button("Use as best", key="inc_claim_choose", on_click=_choose, args=(incident_id, on_saved, on_refused),
                   disabled=bool(rec.get("deleted")))
         c3.button("Remove claim", key="inc_claim_remove", on_click=_remove, args=(incident_id, on_saved, on_refused),

@@ -393,8 +393,7 @@ def incidents_tab(filtered: gpd.GeoDataFrame, total: int, selected: str | None) 
     cols = [c for c in TABLE_COLUMNS if c in listed]
     table = pd.DataFrame(listed[cols]).reset_index(drop=True)
     if "claims" in listed:  # a marker where the sources' claims differ
-        table.insert(cols.index("injured") + 1 if "injured" in cols else 0, "claims",
-                     disagreement_labels(listed["claims"]).to_numpy())
+        table.insert(1 if len(cols) > 1 else 0, "claims", disagreement_labels(listed["claims"]).to_numpy())
     ids = tuple(table["id"].astype(str)) if "id" in table else ()
     # a new table widget whenever the rows change order or membership: its row selection (a
     # position) then starts on the selected record's row instead of staying on a position

@@ -161,7 +161,7 @@ def test_markers_and_popup_text() -> None:
                                      claim("fatalities", 1, "24.kg")], today=TODAY))
     assert disagreement_label(text) == "⚠ injured"
     assert disagreement_label(None) == ""
-    assert disagreement_label(claims_text(parse_claims([claim()], today=TODAY))) == "1 claim, agree"
+    assert disagreement_label(claims_text(parse_claims([claim()], today=TODAY))) == "✓ 1 agree"
     assert list(disagreement_labels(pd.Series([text, None, text]))) == ["⚠ injured", "", "⚠ injured"]
     summary = claims_summary_text(text)
     assert summary == ("Sources differ on injured: 4 to 5, best 4 (2 sources). "
