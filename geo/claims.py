@@ -28,6 +28,10 @@ case and spacing). An origin claim's claimant maps to an attribution level
 (:data:`ATTRIBUTION_BY_CLAIMANT`: official → ``official``; party, media, other →
 ``claimed``; no origin claim → ``unattributed``).
 
+The figures are derived whenever Border Map writes the record (form, CLI, import, claim
+changes). A ``claims`` column edited outside it (QGIS, SQL) is checked, and the figures derived
+again, the next time the record is changed here.
+
 Example
 -------
 >>> cs = parse_claims([

@@ -364,7 +364,8 @@ def validate_incident(fields: Mapping[str, Any], *, today: dt.date | None = None
 
     claims = parse_claims(fields.get("claims"), today=today)
     out["claims"] = claims_text(claims)
-    apply_claims(fields, out, claims)  # the claimed figures (low/best/high, injured…) follow the claims
+    if claims:  # the claimed figures (low/best/high, injured…) follow the claims
+        apply_claims(fields, out, claims)
     low, best, high = out["fatalities_low"], out["fatalities_best"], out["fatalities_high"]
     if low is not None and best is not None and low > best:
         raise InvalidInputError(f"fatalities_low ({low}) is above fatalities_best ({best})")

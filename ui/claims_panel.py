@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from geo.claim_edits import add_claim, choose_claim, remove_claim
-from geo.claims import CLAIM_FIELDS, CLAIMANTS, Claim, FieldSummary, parse_claims, summarize
+from geo.claims import CLAIM_FIELDS, CLAIMANTS, Claim, FieldSummary, governed_fields, parse_claims, summarize
 from geo.errors import BorderMapError
 from ui import incidents_state, page_state
 from ui.markdown import escape_markdown
@@ -160,6 +160,7 @@ def render(rec: Mapping[str, Any], on_saved: OnSaved, on_refused: OnRefused) -> 
         return
     if claims:
         _disagreements(summarize(claims))
+        st.caption("Set by these claims, not typed in the edit form: " + ", ".join(governed_fields(claims)) + ".")
         st.dataframe(claims_frame(claims), hide_index=True, key="inc_claims_table",
                      column_config={"address": st.column_config.LinkColumn("address")})
         st.selectbox("Claim to use as best or remove", [c.id for c in claims], key=_KEYS["pick"],
