@@ -173,3 +173,17 @@ def test_a_postgis_store_made_before_claims_opens_and_takes_them(pg_cluster) -> 
         assert [h["action"] for h in reopened.history(first)] == ["add", "update"]
     finally:
         reopened.close()
+
+
+def test_store_copy_back_to_a_geopackage_carries_the_claims(tmp_path: Path, store_target: str) -> None:
+    src = open_store(store_target, seed_path=None)
+    try:
+        iid = src.add(rec(), "ana")
+        add_claim(src, iid, claim("Ruzvayak", "Border Troops", field="origin"), "ana")
+        add_claim(src, iid, claim("Maimay", "Afghanistan International", field="origin", claimant="media"), "bo")
+        dst = IncidentStore(tmp_path / "back.gpkg", seed_path=None)
+        assert copy_store(src, dst).records == 1
+        assert record_claims(dst, iid) == record_claims(src, iid)
+        assert [h["action"] for h in dst.history(iid)] == ["add", "update", "update"]
+    finally:
+        src.close()
