@@ -1,4 +1,4 @@
-"""``python -m geo incidents add|import|list|export|update|delete|undo|history``: the incident store."""
+"""``python -m geo incidents add|import|list|export|update|delete|undo|history|claims``: the incident store."""
 
 from __future__ import annotations
 
@@ -208,6 +208,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         _common(p, by=name != "history")
         p.set_defaults(func=func)
 
-    from cli import incident_edit_cmd
+    from cli import claims_cmd, incident_edit_cmd
 
     incident_edit_cmd.register_into(sub, _common)
+    claims_cmd.register_into(sub, _common)

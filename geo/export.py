@@ -2,7 +2,10 @@
 
 * CSV: every string cell passes :func:`geo.sanitize.csv_safe` (no formula runs when a
   spreadsheet opens it); UTF-8 with BOM so spreadsheet programs read Cyrillic and Dari.
-* GeoJSON: RFC 7946 (lon, lat), NaN/inf written as ``null``.
+* GeoJSON: RFC 7946 (lon, lat), NaN/inf written as ``null``; a record's sourced claims
+  (:mod:`geo.claims`) as the ``claims`` property, an array of objects (CSV, GeoPackage and
+  KML carry the same claims as JSON text in a ``claims`` column; :func:`claims_to_csv_bytes`
+  writes one row per claim).
 * GeoPackage: layer ``incidents``, written by GDAL.
 * KML: a Placemark per incident with ``TimeStamp``, every field in ``ExtendedData``
   (exact values, for re-import) and a balloon that shows only the HTML-escaped
@@ -129,12 +132,37 @@ def incidents_to_geojson(gdf: gpd.GeoDataFrame) -> dict[str, Any]:
     _, records, points = _records(gdf)
     features = []
     for rec, pt in zip(records, points, strict=True):
+        if isinstance(rec.get("claims"), str):  # sourced claims travel as an array of objects
+            rec["claims"] = _claims_array(rec["claims"])
         geometry = None if pt is None else {"type": "Point", "coordinates": list(pt)}
         feat: dict[str, Any] = {"type": "Feature", "geometry": geometry, "properties": rec}
         if rec.get("id"):
             feat["id"] = rec["id"]
         features.append(feat)
     return {"type": "FeatureCollection", "features": features}
+
+
+def _claims_array(text: str) -> list[dict[str, Any]] | str:
+    from geo.claims import parse_claims
+
+    try:
+        return [c.to_dict() for c in parse_claims(text)]
+    except InvalidInputError:  # text a SQL edit left unreadable: exported as it is
+        return text
+
+
+def claims_to_csv_bytes(gdf: gpd.GeoDataFrame) -> bytes:
+    """The claims CSV (UTF-8 with BOM, formula-safe): one row per sourced claim of each
+    record, columns :data:`geo.claims.CLAIM_CSV_COLUMNS` (``incident_id`` links to the record)."""
+    from geo.claims import CLAIM_CSV_COLUMNS, claims_rows
+
+    records = gdf[["id", "claims"]].to_dict("records") if "claims" in gdf and "id" in gdf else []
+    buf = io.StringIO(newline="")
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(CLAIM_CSV_COLUMNS)
+    for row in claims_rows(records):
+        writer.writerow(["" if row[c] is None else csv_safe(row[c]) for c in CLAIM_CSV_COLUMNS])
+    return buf.getvalue().encode("utf-8-sig")
 
 
 def _placemark_name(rec: dict[str, Any]) -> str:

@@ -51,6 +51,7 @@ ACLED_COLUMNS: tuple[str, ...] = (
 EXTRA_COLUMNS: tuple[str, ...] = (
     "fatalities_low", "fatalities_best", "fatalities_high", "injured", "nationals", "origin",
     "confidence", "verification", "record_kind", "source_url", "source_date", "precision_km",
+    "claims",
 )
 #: Every field a user or an import supplies.
 CONTENT_FIELDS: tuple[str, ...] = ACLED_COLUMNS + EXTRA_COLUMNS
@@ -62,7 +63,9 @@ _INT_FIELDS = frozenset({"year", "time_precision", "iso", "geo_precision", "fata
                          "fatalities_low", "fatalities_best", "fatalities_high", "injured"})
 _REAL_FIELDS = frozenset({"latitude", "longitude", "precision_km"})
 _DATE_FIELDS = frozenset({"event_date", "source_date"})
-_TEXT_FIELDS = frozenset(CONTENT_FIELDS) - _INT_FIELDS - _REAL_FIELDS - _DATE_FIELDS
+#: Sourced claims (JSON text of a list; see :mod:`geo.claims`), validated on their own.
+_JSON_FIELDS = frozenset({"claims"})
+_TEXT_FIELDS = frozenset(CONTENT_FIELDS) - _INT_FIELDS - _REAL_FIELDS - _DATE_FIELDS - _JSON_FIELDS
 #: Storage type of each content field: "text", "int", "real" or "date" (ISO text).
 FIELD_TYPES: dict[str, str] = {
     f: ("int" if f in _INT_FIELDS else "real" if f in _REAL_FIELDS else "date" if f in _DATE_FIELDS
@@ -357,6 +360,12 @@ def validate_incident(fields: Mapping[str, Any], *, today: dt.date | None = None
         out["fatalities_best"] = out["fatalities"]
     if out["fatalities"] is None:
         out["fatalities"] = out["fatalities_best"]
+    from geo.claims import apply_claims, claims_text, parse_claims  # geo.claims reads this module's helpers
+
+    claims = parse_claims(fields.get("claims"), today=today)
+    out["claims"] = claims_text(claims)
+    if claims:  # the claimed figures (low/best/high, injured…) follow the claims
+        apply_claims(fields, out, claims)
     low, best, high = out["fatalities_low"], out["fatalities_best"], out["fatalities_high"]
     if low is not None and best is not None and low > best:
         raise InvalidInputError(f"fatalities_low ({low}) is above fatalities_best ({best})")
@@ -391,7 +400,8 @@ def dedup_key(record: Mapping[str, Any]) -> str:
     event_id = record.get("event_id_cnty")
     if event_id:
         return f"acled:{event_id}"
-    payload = json.dumps([record.get(f) for f in CONTENT_FIELDS], ensure_ascii=False, default=str)
+    payload = json.dumps([record.get(f) for f in CONTENT_FIELDS if f not in _JSON_FIELDS], ensure_ascii=False,
+                         default=str)  # claims left out: keys of records without claims stay as they were
     return "sha1:" + hashlib.sha1(payload.encode("utf-8"), usedforsecurity=False).hexdigest()
 
 

@@ -76,7 +76,7 @@ SCENARIOS_TABLE = "coverage_scenarios"
 #: Columns of an analyst zone besides its geometry, as :meth:`IncidentStore.list_zones` returns them.
 ZONE_COLUMNS: tuple[str, ...] = ("id", "name", "notes", "area_km2", "status", "created_at", "created_by",
                                  "deleted")
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 #: Environment variable naming the store file (read by :mod:`geo.settings`).
 DB_ENV = settings.DB_ENV
 #: Seconds a writer waits for the lock before giving up.
@@ -375,6 +375,8 @@ INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, descript
 """  # noqa: S608
 #: Schema 1 → 2: a version per record (conflict-safe edits), the zone table made with the store.
 _MIGRATE_1_2 = f'ALTER TABLE "{LAYER}" ADD COLUMN version INTEGER NOT NULL DEFAULT 1;' + _EXTRA_DDL
+#: Schema 2 → 3: sourced claims per record (JSON text, see :mod:`geo.claims`).
+_MIGRATE_2_3 = f'ALTER TABLE "{LAYER}" ADD COLUMN claims TEXT'
 
 _INSERT_SQL = (f'INSERT INTO "{LAYER}" (geom, {", ".join(STORE_COLUMNS)}) '  # noqa: S608
                f'VALUES (?, {", ".join("?" * len(STORE_COLUMNS))})')
@@ -504,13 +506,16 @@ class IncidentStore:
             self._migrate(conn)
 
     def _migrate(self, conn: sqlite3.Connection) -> None:
-        """Bring a schema-1 store to schema 2 (one transaction; concurrent openers queue)."""
+        """Bring a schema-1 or -2 store to the current schema (one transaction; concurrent
+        openers queue): 1 → 2 adds versions and the zone table, 2 → 3 the claims column."""
         conn.execute("BEGIN IMMEDIATE")
         try:
             row = conn.execute(f'SELECT value FROM "{META_TABLE}" WHERE key = ?',  # noqa: S608
                                ("schema_version",)).fetchone()
-            if int(row[0]) == 1:
-                for statement in _MIGRATE_1_2.split(";"):
+            found = int(row[0])
+            if found < SCHEMA_VERSION:
+                steps = ([_MIGRATE_1_2] if found == 1 else []) + [_MIGRATE_2_3]
+                for statement in ";".join(steps).split(";"):
                     if statement.strip():
                         conn.execute(statement)
                 conn.execute(f'UPDATE "{META_TABLE}" SET value = ? WHERE key = ?',  # noqa: S608
@@ -1114,13 +1119,19 @@ def merge_changes(current: Mapping[str, Any], changes: Mapping[str, Any]) -> dic
     """The validated content of ``current`` with ``changes`` applied; ``None`` if nothing changes.
 
     Changing the event type clears a sub-event type not given with it; changing the
-    fatalities clears ``fatalities_best`` likewise."""
+    fatalities clears ``fatalities_best`` likewise. Fields the record's claims set are derived
+    again from them (:mod:`geo.claims`); a typed value that differs is refused."""
     merged = {k: current[k] for k in CONTENT_FIELDS}
     if "event_type" in changes and "sub_event_type" not in changes:
         merged["sub_event_type"] = None
     if "fatalities" in changes and "fatalities_best" not in changes:
         merged["fatalities_best"] = None
     merged.update(changes)
+    from geo.claims import governed_fields, parse_claims
+
+    for name in governed_fields(parse_claims(merged.get("claims"))):
+        if name not in changes:  # derived again from the claims; only a typed value is checked
+            merged[name] = None
     rec = validate_incident(merged)
     if all(rec[k] == current[k] for k in CONTENT_FIELDS):
         return None

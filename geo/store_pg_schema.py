@@ -20,7 +20,7 @@ from __future__ import annotations
 from geo.incidents import CONTENT_FIELDS, FIELD_TYPES
 
 #: Incremented when the schema below changes incompatibly.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _SQL_TYPES = {"text": "text", "date": "text", "int": "bigint", "real": "double precision"}
 _CONTENT_DDL = ",\n    ".join(f"{c} {_SQL_TYPES[FIELD_TYPES[c]]}" for c in CONTENT_FIELDS)
@@ -46,6 +46,8 @@ CREATE TABLE IF NOT EXISTS incidents (
     dedup_key text,
     geom geometry(Point, 4326)
 );
+-- schema 2 → 3: sourced claims per record (JSON text, see geo.claims)
+ALTER TABLE incidents ADD COLUMN IF NOT EXISTS claims text;
 CREATE INDEX IF NOT EXISTS incidents_geom_gist ON incidents USING gist (geom);
 CREATE INDEX IF NOT EXISTS incidents_dedup_idx ON incidents (dedup_key);
 

@@ -42,6 +42,7 @@ import pandas as pd
 from branca.element import Template
 from folium.elements import JSCSSMixin
 
+from geo.claims import claims_summary_text
 from geo.errors import CRSError, InvalidInputError
 from geo.incidents import UNCLASSIFIED
 from geo.record_chunks import CHUNK_COUNT, ChunkCache, chunks
@@ -108,6 +109,7 @@ POPUP_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("fatalities_low", "Fatalities, low estimate", "int"),
     ("fatalities_high", "Fatalities, high estimate", "int"),
     ("injured", "Injured", "int"),
+    ("claims", "Sources' claims", "str"),  # summarised (geo.claims.claims_summary_text)
     ("nationals", "Nationals affected", "str"),
     ("origin", "Attributed origin", "str"),
     ("record_kind", "Record kind", "str"),
@@ -158,6 +160,14 @@ def _string_codes(frame: pd.DataFrame, column: str) -> tuple[np.ndarray, list[st
         if text:
             remap[k] = table.setdefault(text, len(table))
     return remap[codes], list(table)
+
+
+def _summarised_claims(codes: np.ndarray, table: list[str]) -> tuple[np.ndarray, list[str]]:
+    """Codes and table of the popup's claims line, from those of the stored claims texts."""
+    texts = [claims_summary_text(t) for t in table]
+    new: dict[str, int] = {}
+    remap = np.array([new.setdefault(t, len(new)) if t else -1 for t in texts] + [-1], dtype=np.int64)
+    return remap[codes], list(new)
 
 
 def _int_values(frame: pd.DataFrame, column: str, missing: int = -1) -> np.ndarray:
@@ -278,6 +288,8 @@ def incident_columns(incidents: gpd.GeoDataFrame, highlight_ids: Sequence[str] =
             codes, table = _string_codes(frame, column)
             if column == "notes":
                 codes, table, entry["truncated"] = _shorten(codes, table, notes_limit)
+            elif column == "claims":  # each distinct claims text once: where the sources differ
+                codes, table = _summarised_claims(codes, table)
             entry["v"], entry["table"] = codes[order].tolist(), table
         elif kind == "km":
             entry["v"] = precision_m[order].astype(np.int64).tolist()

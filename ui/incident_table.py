@@ -25,6 +25,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
+from geo.claims import claim_count, disagreement_labels
 from geo.coords import parse_coordinates
 from geo.errors import BorderMapError, EditConflictError
 from geo.export import (
@@ -34,7 +35,7 @@ from geo.export import (
     write_incidents,
 )
 from geo.store import PUBLIC_COLUMNS, edited_values
-from ui import incidents_state, page_state
+from ui import claims_panel, incidents_state, page_state
 from ui.incident_form import collect_fields, detail_fields
 from ui.markdown import escape_markdown
 
@@ -86,6 +87,8 @@ def _changes(before: dict[str, Any] | None, after: dict[str, Any]) -> str:
             parts.append("deleted" if after.get(key) else "restored")
             continue
         old, new = before.get(key), after.get(key)
+        if key == "claims":  # the JSON text is long: the number of claims says what changed
+            old, new = claim_count(old), claim_count(new)
         parts.append(f"{key}: {'—' if old is None else old} → {'—' if new is None else new}")
     return "; ".join(parts) or "no change"
 
@@ -146,6 +149,18 @@ def _run_change(action: str, incident_id: str, changes: dict[str, Any] | None = 
     page_state.select(incident_id)  # the changed record stays the selected one
     ss["_inc_feedback"] = ("success", f"Last change: {action} done on {escape_markdown(incident_id[:8])}.",
                            st_.revision)
+
+
+def _claim_saved(incident_id: str, version: int, text: str) -> None:
+    """A claim was added, chosen or removed (a callback): feedback, and "Undo my last change" takes it back."""
+    ss = st.session_state
+    ss[_UNDO_ID], ss[_UNDO_VERSION] = incident_id, version
+    page_state.select(incident_id)
+    ss["_inc_feedback"] = ("success", text, incidents_state.store().revision)
+
+
+def _claim_refused(text: str) -> None:
+    st.session_state["_inc_feedback"] = ("error", text, incidents_state.store().revision)
 
 
 def _save_edit(incident_id: str) -> None:
@@ -377,6 +392,8 @@ def incidents_tab(filtered: gpd.GeoDataFrame, total: int, selected: str | None) 
     st.caption(f"{len(filtered):,} of {total:,} records match the filters in the sidebar.{note}")
     cols = [c for c in TABLE_COLUMNS if c in listed]
     table = pd.DataFrame(listed[cols]).reset_index(drop=True)
+    if "claims" in listed:  # a marker where the sources' claims differ
+        table.insert(1 if len(cols) > 1 else 0, "claims", disagreement_labels(listed["claims"]).to_numpy())
     ids = tuple(table["id"].astype(str)) if "id" in table else ()
     # a new table widget whenever the rows change order or membership: its row selection (a
     # position) then starts on the selected record's row instead of staying on a position
@@ -389,6 +406,7 @@ def incidents_tab(filtered: gpd.GeoDataFrame, total: int, selected: str | None) 
             "border_km": st.column_config.NumberColumn("km to border", format="%.1f"),
             "chainage_km": st.column_config.NumberColumn("chainage km", format="%.0f"),
             "source": st.column_config.TextColumn("source"),
+            "claims": st.column_config.TextColumn("claims", help="⚠ and the fields where the sources differ"),
         })
     if len(listed) or selected is not None:
         selected = _picker(_labels(listed) if len(listed) else {}, selected)
@@ -421,6 +439,7 @@ def _record_panel(incident_id: str) -> None:
         refused_edit = conflict.get("id") == incident_id and conflict.get("action") == "update"
         with st.expander("Edit this record", expanded=refused_edit):  # open on the kept values
             _edit_form(rec)
+    claims_panel.render(rec, _claim_saved, _claim_refused)
     st.markdown("**History of this record** (oldest first)")
     try:
         st.dataframe(history_table(incident_id), hide_index=True, key="inc_history")

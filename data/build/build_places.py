@@ -104,6 +104,11 @@ URL_EXCLUSIVE_2025 = (
     "storony-ubity-dvoe-kitajskih-dorozhnikov"
 )
 
+URL_RFERL = "https://www.rferl.org/"
+URL_SVOBODA_2025_CLASH = (
+    "https://www.radiosvoboda.org/a/news-tadzhykistan-prykordonnyky-zahybuly-na-kordoni-z-afhanistanom/33632617.html"
+)
+
 #: Dushanbe as the Wikipedia infobox gives it (38°32′N 68°47′E, whole minutes: about ±1 km).
 DUSHANBE = (68.7833, 38.5333)
 
@@ -129,6 +134,17 @@ PLACE_SOURCES = [
 
 def _place(**kw: Any) -> dict[str, Any]:
     return kw
+
+
+def _claim(claim_id: str, field: str, value: int | str, source: str, source_date: str, source_url: str,
+           claimant: str, note: str, *, chosen: bool = False) -> dict[str, Any]:
+    """One source's claim about a seed incident (read by ``geo.claims``; see PLACES.md, Claims).
+
+    ``claimant``: official, party, media or other. Only figures a named source gives are
+    recorded; ``chosen`` marks the figure the project uses as best."""
+    return {"id": claim_id, "field": field, "value": value, "source": source, "source_date": source_date,
+            "source_url": source_url, "claimant": claimant, "note": note, "chosen": chosen,
+            "added_by": "seed", "added_at": BUILT}
 
 
 def _status(start: str, status: str, source: str, source_url: str, source_date: str, confidence: str,
@@ -570,6 +586,9 @@ INCIDENT_SOURCES = [
     {"name": "TRT World citing the Tajik MFA (2025-11-27)", "url": URL_TRT_2025},
     {"name": "Global Times citing the Chinese embassy (2025-11-28)", "url": URL_GT_2025},
     {"name": "Gazeta.ru citing Tajik Border Troops via Interfax (2025-12-01)", "url": URL_GAZETA_2025},
+    {"name": "Exclusive.kz citing Radio Ozodi, Afghanistan International's claim (2025-12-01)",
+     "url": URL_EXCLUSIVE_2025},
+    {"name": "Radio Ozodi via Radio Svoboda, the 24 Dec clash (2025-12-25)", "url": URL_SVOBODA_2025_CLASH},
     {"name": LANSING, "url": LANSING_URL},
 ]
 
@@ -603,6 +622,16 @@ INCIDENTS: list[dict[str, Any]] = [
         "source_url": URL_24KG_2024,
         "source_date": "2024-11-20",
         "precision_km": 30.0,
+        "claims": [
+            _claim("zarbuz-killed-24kg", "fatalities", 1, "24.kg citing the Chinese MFA", "2024-11-20",
+                   URL_24KG_2024, "official", "The Chinese MFA's statement: one Chinese citizen killed."),
+            _claim("zarbuz-injured-24kg", "injured", 4, "24.kg citing the Chinese MFA", "2024-11-20",
+                   URL_24KG_2024, "official", "The Chinese MFA's statement: four others injured."),
+            _claim("zarbuz-injured-rferl", "injured", 5, "RFE/RL Tajik Service", "2024-11-18", URL_RFERL, "media",
+                   "Five injured, four Chinese and one Tajik, as the project's fact-check cites it (article not "
+                   "retrieved; outlet linked). Chosen as best: the MFA's four match its four Chinese, and it "
+                   "also counts the Tajik.", chosen=True),
+        ],
         "notes": (
             "Night of 18 Nov (24.kg). The camp of a Chinese gold-exploration company in the Zarbuz "
             "gorge was attacked; one Chinese citizen died. The Chinese MFA gives four injured, "
@@ -637,6 +666,14 @@ INCIDENTS: list[dict[str, Any]] = [
         "source_url": URL_TRT_2025,
         "source_date": "2025-11-27",
         "precision_km": 30.0,
+        "claims": [
+            _claim("shohin-killed-trt", "fatalities", 3, "TRT World citing the Tajik MFA", "2025-11-27", URL_TRT_2025,
+                   "official", "The Tajik MFA's statement: three Chinese employees killed."),
+            _claim("shohin-killed-gt", "fatalities", 3, "Global Times citing the Chinese embassy", "2025-11-28",
+                   URL_GT_2025, "official", "The Chinese embassy's statement: three Chinese nationals dead."),
+            _claim("shohin-injured-gt", "injured", 1, "Global Times citing the Chinese embassy", "2025-11-28",
+                   URL_GT_2025, "official", "The Chinese embassy's statement: one injured."),
+        ],
         "notes": (
             "Evening of 26 Nov. A drone carrying grenades, together with small-arms fire, hit the "
             "camp of the gold miner Shohin SM; three Chinese employees died and one was hurt. The "
@@ -667,6 +704,15 @@ INCIDENTS: list[dict[str, Any]] = [
         "source_url": URL_GAZETA_2025,
         "source_date": "2025-12-01",
         "precision_km": 3.0,
+        "claims": [
+            _claim("shodak-origin-border-troops", "origin", "Ruzvayak village, Badakhshan province, Afghanistan",
+                   "Gazeta.ru citing the Tajik Border Troops via Interfax", "2025-12-01", URL_GAZETA_2025,
+                   "official", "The Border Troops' statement names the village and the province, no district."),
+            _claim("shodak-origin-afintl", "origin",
+                   "Maimay district, Badakhshan: Taliban border units moved into the area may have been involved",
+                   "Exclusive.kz citing Radio Ozodi (Afghanistan International's report)", "2025-12-01",
+                   URL_EXCLUSIVE_2025, "media", "Afghanistan International's own claim, as Radio Ozodi relayed it."),
+        ],
         "notes": (
             "About 18:45 local time. Gunmen fired on China Road and Bridge Corporation staff "
             "working in a gallery of the new Qal'ai Khumb – Vanj road; two Chinese died, two were "
@@ -711,20 +757,30 @@ INCIDENTS += [
         "longitude": SHUROOBOD[0],
         "geo_precision": 2,
         "fatalities": 5,
-        "injured": None,
+        "injured": 2,
         "nationals": "TJ",
         "origin": "Crossed from Afghanistan (per the Tajik Border Troops' statement, published by Khovar)",
         "confidence": "assessed",
-        "source": "Asia-Plus citing Khovar (Tajik Border Troops' statement), 2025; Dunya News citing Khovar, 2025",
+        "source": "Asia-Plus citing Khovar (Tajik Border Troops' statement), 2025; Dunya News citing Khovar, "
+                  "2025; Radio Ozodi via Radio Svoboda, 2025 (injured)",
         "source_url": URL_ASIAPLUS_2025_CLASH,
         "source_date": "2025-12-25",
         "precision_km": 30.0,
         "tags": "",
+        "claims": [
+            _claim("clash-killed-khovar", "fatalities", 5, "Asia-Plus citing Khovar (Tajik Border Troops' statement)",
+                   "2025-12-25", URL_ASIAPLUS_2025_CLASH, "official",
+                   "Two Tajik border guards and all three intruders killed."),
+            _claim("clash-injured-ozodi", "injured", 2, "Radio Ozodi (RFE/RL Tajik Service) via Radio Svoboda",
+                   "2025-12-25", URL_SVOBODA_2025_CLASH, "media",
+                   "Two more border guards wounded (Asia-Plus's account of the Border Troops' statement gives no injured "
+                   "figure). Radio Ozodi's sources also call the intruders smugglers."),
+        ],
         "notes": (
             "Three armed men crossed from Afghanistan at 23:30 on 23 Dec, the Border Troops said, "
             "intending to attack a border post; found at 11:15 on 24 Dec, they refused to surrender. "
-            "All three and two Tajik border guards were killed. The statement called it the third "
-            "armed attack from Afghanistan in a month. Plotted at the district centre: the post "
+            "All three and two Tajik border guards were killed; Radio Ozodi reported two more guards "
+            "wounded. The statement called it the third armed attack from Afghanistan in a month. Plotted at the district centre: the post "
             "and the village were not located."
         ),
     },
@@ -1107,6 +1163,23 @@ def places_markdown() -> str:
             f"{_md_cell(r['source'])} ({r['source_date']}) <{r['source_url']}> | "
             f"{how.get(r['id'], NATIONAL_NOTE)} |"
         )
+    lines += [
+        "",
+        "## Claims (`claims` of each seed record)",
+        "",
+        "Figures and origins as each source gives them, where the sources differ or a second source "
+        "confirms a figure (rules: `geo/claims.py`; low = smallest, high = largest of the sources' "
+        "figures, best = the chosen claim, else their median). *chosen* marks the figure the project "
+        "uses as best.",
+        "",
+        "| record | field | value | claimant | source (date) | note |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in INCIDENTS:
+        for c in r.get("claims", []):
+            chosen = " (*chosen*)" if c["chosen"] else ""
+            lines.append(f"| {r['id']} | {c['field']} | {_md_cell(c['value'])}{chosen} | {c['claimant']} | "
+                         f"{_md_cell(c['source'])} ({c['source_date']}) <{c['source_url']}> | {_md_cell(c['note'])} |")
     lines += [
         "",
         "## Corrections after the fact-check of November 2026",

@@ -191,10 +191,12 @@ def test_invalid_field_names_it_and_writes_nothing(app, db, field, value, named)
 
 
 def test_edit_history_delete_and_undo(app, db):
-    target = _table(app)["id"].iloc[0]
+    table = _table(app)
+    target = table.loc[table["claims"] == "", "id"].iloc[0]  # its fatalities are typed, not claimed
     app.selectbox(key="inc_selected").set_value(target)
     _run(app)
-    assert app.text_input(key=f"inc_e_{target}_fatalities").value == "1"  # the stored value
+    before = app.text_input(key=f"inc_e_{target}_fatalities").value
+    assert before == str(IncidentStore(db).get(target)["fatalities"])  # the stored value
     app.text_input(key=f"inc_e_{target}_fatalities").input("7")
     app.button(key="inc_edit_save").click()
     _run(app)
@@ -202,7 +204,7 @@ def test_edit_history_delete_and_undo(app, db):
     assert IncidentStore(db).get(target)["fatalities"] == 7
     history = next(d.value for d in app.dataframe if "changes" in d.value.columns)
     assert list(history["action"]) == ["import", "update"]
-    assert "fatalities: 1 → 7" in history["changes"].iloc[1]
+    assert f"fatalities: {before} → 7" in history["changes"].iloc[1]
     assert any(m.startswith("Last change: update done on") for m in _messages(app.success))
     _run(app)  # another rerun (the map reporting its view) keeps the confirmation
     assert any(m.startswith("Last change: update done on") for m in _messages(app.success))

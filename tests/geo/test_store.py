@@ -173,6 +173,7 @@ def test_schema_1_store_is_upgraded_in_place(tmp_path: Path) -> None:
     first = store.add(rec(), "ana")
     with sqlite3.connect(path) as conn:  # what a store made before versions looks like
         conn.execute("ALTER TABLE incidents DROP COLUMN version")
+        conn.execute("ALTER TABLE incidents DROP COLUMN claims")
         conn.execute("DROP TABLE analyst_zones")
         conn.execute("DELETE FROM gpkg_contents WHERE table_name = 'analyst_zones'")
         conn.execute("DELETE FROM gpkg_geometry_columns WHERE table_name = 'analyst_zones'")
