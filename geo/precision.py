@@ -297,19 +297,23 @@ def precision_ranges(border: Border, lon: np.ndarray, lat: np.ndarray, radius_km
                          "chainage_km_min": c_min, "chainage_km_max": c_max})
 
 
-def range_text(low: float, high: float, decimals: int = 1) -> str:
+def range_text(low: float, high: float, decimals: int | None = 1) -> str:
     """``"12.6"`` for a single value, ``"0–42"`` for a range (en dash), ``"—"`` for a blank.
 
-    >>> range_text(392.2, 437.4, 0), range_text(float("nan"), 1.0)
-    ('392–437', '—')
+    ``decimals=None``: one decimal for values under 100 km spanning under 10 km, else none.
+
+    >>> range_text(392.2, 437.4, 0), range_text(float("nan"), 1.0), range_text(0.0, 39.9, None)
+    ('392–437', '—', '0–40')
     """
     if not (np.isfinite(low) and np.isfinite(high)):
         return "—"
+    if decimals is None:
+        decimals = 1 if high - low < 10 and high < 100 else 0
     lo_text, hi_text = f"{low:,.{decimals}f}", f"{high:,.{decimals}f}"
     return lo_text if lo_text == hi_text else f"{lo_text}–{hi_text}"
 
 
-def range_texts(low: np.ndarray, high: np.ndarray, decimals: int = 1) -> list[str]:
+def range_texts(low: Any, high: Any, decimals: int | None = 1) -> list[str]:
     """:func:`range_text` of each pair (for a table's few hundred rows)."""
     return [range_text(float(a), float(b), decimals) for a, b in zip(low, high, strict=True)]
 
@@ -323,8 +327,7 @@ def location_summary(side: str, distance_min: float, distance_max: float, chaina
     """
     where = "side uncertain" if side == SIDE_UNCERTAIN else (
         f"{side} side" if side in ("TJK", "AFG") else "in neither Tajikistan nor Afghanistan")
-    decimals = 1 if distance_max - distance_min < 10 and distance_max < 100 else 0
-    return (f"{range_text(distance_min, distance_max, decimals)} km from the border, "
+    return (f"{range_text(distance_min, distance_max, None)} km from the border, "
             f"chainage {range_text(chainage_min, chainage_max, 0)}, {where}")
 
 

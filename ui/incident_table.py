@@ -27,6 +27,7 @@ import streamlit as st
 
 from geo.coords import parse_coordinates
 from geo.errors import BorderMapError, EditConflictError
+from geo.precision import range_texts
 from geo.export import (
     incidents_to_csv_bytes,
     incidents_to_geojson_bytes,
@@ -376,7 +377,7 @@ def incidents_tab(filtered: gpd.GeoDataFrame, total: int, selected: str | None) 
                 "or export them all below.")
     st.caption(f"{len(filtered):,} of {total:,} records match the filters in the sidebar.{note}")
     cols = [c for c in TABLE_COLUMNS if c in listed]
-    table = pd.DataFrame(listed[cols]).reset_index(drop=True)
+    table = with_range_texts(pd.DataFrame(listed[cols]).reset_index(drop=True), listed)
     ids = tuple(table["id"].astype(str)) if "id" in table else ()
     # a new table widget whenever the rows change order or membership: its row selection (a
     # position) then starts on the selected record's row instead of staying on a position
@@ -386,8 +387,9 @@ def incidents_tab(filtered: gpd.GeoDataFrame, total: int, selected: str | None) 
         selection_mode="single-row", hide_index=True, height=320,
         selection_default={"selection": {"rows": [ids.index(selected)]}} if selected in ids else None,
         column_config={
-            "border_km": st.column_config.NumberColumn("km to border", format="%.1f"),
-            "chainage_km": st.column_config.NumberColumn("chainage km", format="%.0f"),
+            "side": st.column_config.TextColumn("side", help=_SIDE_HELP),
+            "border_km": st.column_config.TextColumn("km to border", help=_RANGE_HELP),
+            "chainage_km": st.column_config.TextColumn("chainage km", help=_RANGE_HELP),
             "source": st.column_config.TextColumn("source"),
         })
     if len(listed) or selected is not None:
@@ -397,6 +399,29 @@ def incidents_tab(filtered: gpd.GeoDataFrame, total: int, selected: str | None) 
     else:
         _free_edit_widgets()
     _export_buttons(filtered)
+
+
+_SIDE_HELP = ("The side the record's whole precision circle lies on; 'uncertain' when the circle reaches the "
+              "border or leaves the country (the side filter uses the point itself).")
+_RANGE_HELP = ("Over the record's precision circle (precision_km, else ACLED geo_precision 1/2/3 = 1/25/100 km): "
+               "a range such as 0–42; one value for a precise point.")
+
+
+def with_range_texts(table: pd.DataFrame, located: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with ``side``, ``border_km`` and ``chainage_km`` as the texts an analyst reads: the
+    side within the precision circle and the km ranges over it (``located``: the same rows, with
+    :data:`geo.incident_filters.LOCATION_COLUMNS`). A new frame."""
+    if "border_km_min" not in located or len(table) == 0:
+        return table
+    out = table.copy()
+    rows = located.reset_index(drop=True)
+    if "side" in out:
+        out["side"] = rows["side_within_precision"].to_numpy()
+    if "border_km" in out:
+        out["border_km"] = range_texts(rows["border_km_min"], rows["border_km_max"], None)
+    if "chainage_km" in out:
+        out["chainage_km"] = range_texts(rows["chainage_km_min"], rows["chainage_km_max"], 0)
+    return out
 
 
 def _record_panel(incident_id: str) -> None:
