@@ -108,7 +108,7 @@ def _panel(page: page_state.PageState, data: SceneData, records: gpd.GeoDataFram
     with t_terrain:
         terrain_ui.render_tab(page.dem)
     with t_border:
-        tabs.border_figures(data)
+        tabs.border_figures(data, shown)
     with t_places:
         tabs.places_table(data)
     with t_about:
