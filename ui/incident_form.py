@@ -275,7 +275,7 @@ def entry_panel(data: SceneData, click: tuple[float, float] | None,
     ss.setdefault("inc_precision", "")
     c1, c2 = st.columns([3, 1])
     location = c1.text_input("Location (as the report names it)", key="inc_location", max_chars=5000)
-    precision = c2.text_input(TEXT_FIELDS["precision_km"], key="inc_precision", max_chars=20,
+    precision = c2.text_input("Precision (± km)", key="inc_precision", max_chars=20,
                               help="Radius within which the report places the event (blank: the point is "
                                    "taken as exact). The check below then gives ranges over that circle.")
     point = point_preview(text, location, data, dem_source, precision)
