@@ -10,7 +10,6 @@ from cli.output import emit
 from geo.coords import check_point, parse_coordinates
 from geo.errors import InvalidInputError
 
-
 #: Warnings that restate the summary line of the human output.
 _RESTATED = ("on the ", "within its ±")
 

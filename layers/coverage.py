@@ -26,9 +26,9 @@ import shapely
 from shapely.geometry import mapping, shape
 
 from geo.assets import Asset
-from geo.precision import range_text
 from geo.coverage import CoverageResult, coverage_gaps, gap_lines
 from geo.deployment import STATUS as DEPLOYMENT_STATUS
+from geo.precision import range_text
 from geo.sanitize import escape_html
 from layers.base import LayerBundle, LegendEntry, format_value, popup_html, tooltip_text
 from layers.places import PLACE_STYLES

@@ -27,13 +27,13 @@ import streamlit as st
 
 from geo.coords import parse_coordinates
 from geo.errors import BorderMapError, EditConflictError
-from geo.precision import range_texts
 from geo.export import (
     incidents_to_csv_bytes,
     incidents_to_geojson_bytes,
     incidents_to_kml_bytes,
     write_incidents,
 )
+from geo.precision import range_texts
 from geo.store import PUBLIC_COLUMNS, edited_values
 from ui import incidents_state, page_state
 from ui.incident_form import collect_fields, detail_fields

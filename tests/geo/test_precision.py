@@ -89,7 +89,7 @@ def test_a_precise_point_has_min_equal_max_equal_its_value(straight):
 
 def test_a_far_circle_keeps_its_side_and_a_distance_range(straight):
     lon, lat = _north_of(70.0, 37.5, 50.0)
-    point, r = _ranges(straight, lon, lat, 30.0)
+    _, r = _ranges(straight, lon, lat, 30.0)
     assert r["side_within_precision"] == "TJK"
     assert r["border_km_min"] == pytest.approx(20.0, abs=0.01)
     assert r["border_km_max"] == pytest.approx(80.0, abs=0.01)
@@ -107,7 +107,7 @@ def test_a_circle_leaving_its_country_by_another_border_is_uncertain(straight):
 def test_chainage_range_on_a_meandering_line_is_the_line_inside_the_circle(zigzag):
     lon, lat = 70.0, 37.4  # south of the teeth, ~11 km below the line
     radius_km = 25.0
-    point, r = _ranges(zigzag, lon, lat, radius_km)
+    _, r = _ranges(zigzag, lon, lat, radius_km)
     # reference: the circle in METRIC_CRS intersected with the metric line by GEOS
     x, y = _TO_M.transform(lon, lat)
     circle = shapely.Point(x, y).buffer(radius_km * 1000.0, quad_segs=256)
