@@ -254,12 +254,12 @@ def _save(data: SceneData) -> None:
 
 
 def entry_panel(data: SceneData, click: tuple[float, float] | None,
-                dem_source: str | None = None) -> tuple[float, float] | None:
+                dem_source: str | None = None) -> tuple[float, float, float] | None:
     """The "Add incident" panel: coordinates with live preview, then the details form.
 
     ``click``: the map's last click (lat, lon degrees), put into the coordinate box when new;
-    ``dem_source``: the page's DEM, if any. Returns the point being entered (lat, lon degrees),
-    for the map's pin, or ``None``."""
+    ``dem_source``: the page's DEM, if any. Returns the point being entered (lat, lon degrees) and
+    its typed precision (km, 0 if none), for the map's pin, or ``None``."""
     ss = st.session_state
     _use_click(click)
     # the confirmation stays (the map's own rerun after it redraws would otherwise take it away)
@@ -273,12 +273,16 @@ def entry_panel(data: SceneData, click: tuple[float, float] | None,
     text = st.text_input("Coordinates — any form, or click the map", key="inc_coords", max_chars=200,
                          placeholder="37°11'40\"N 68°36'19\"E · 37.1944, 68.6053 · 42S VG 64970 16511")
     ss.setdefault("inc_precision", "")
-    c1, c2 = st.columns([3, 1])
+    c1, c2 = st.columns([2, 1])
     location = c1.text_input("Location (as the report names it)", key="inc_location", max_chars=5000)
     precision = c2.text_input("Precision (± km)", key="inc_precision", max_chars=20,
                               help="Radius within which the report places the event (blank: the point is "
                                    "taken as exact). The check below then gives ranges over that circle.")
     point = point_preview(text, location, data, dem_source, precision)
+    try:
+        radius = precision_value(precision) or 0.0
+    except InvalidInputError:  # said above the check already
+        radius = 0.0
     with st.form("inc_add_form", clear_on_submit=False, enter_to_submit=False):
         detail_fields(_ADD, {"event_date": dt.date.today().isoformat(), "verification": "unverified"},
                       with_precision=False)
@@ -286,4 +290,4 @@ def entry_panel(data: SceneData, click: tuple[float, float] | None,
     error = ss.pop("_inc_error", None)
     if error:  # under the save button, where the analyst looks
         st.error(error)
-    return point
+    return None if point is None else (*point, radius)

@@ -15,7 +15,7 @@ from geo.record_merge import located_records
 from layers.assets import standalone_html
 from layers.incidents import incidents_layer
 from layers.map import MapView, build_map
-from tests.browser.conftest import save_screenshot, serving, settled_map
+from tests.browser.conftest import MAP_FRAME, save_screenshot, serving, settled_map
 from tests.layers.synthetic_incidents import synthetic_incidents
 
 pytestmark = pytest.mark.browser
@@ -117,4 +117,13 @@ def test_the_add_form_check_gives_ranges_once_a_precision_is_typed(offline_page,
     chainage = page.locator('[data-testid="stMetric"]:has-text("Nearest chainage") [data-testid="stMetricValue"]')
     assert re.fullmatch(r"km \d+–\d+", chainage.inner_text().strip())
     assert distance.is_visible() and side.is_visible() and chainage.is_visible()
+    # the map draws the typed precision round the pin: a dashed circle 60 km across at this zoom
+    frame = page.frame_locator(MAP_FRAME)
+    ring = frame.locator("path.bm-pin-precision")
+    ring.wait_for(timeout=30_000)
+    width = ring.bounding_box()["width"]
+    metres_per_px = page.evaluate(f"""() => {{ var w = document.querySelector('{MAP_FRAME}').contentWindow;
+        var m = Object.keys(w).filter(k => k.startsWith("map_")).map(k => w[k]).find(v => v instanceof w.L.Map);
+        return 156543.03392 * Math.cos({ROUGH[0]} * Math.PI / 180) / Math.pow(2, m.getZoom()); }}""")
+    assert width == pytest.approx(60_000 / metres_per_px, rel=0.1)
     save_screenshot(page, "precision_add_form_ranges")
