@@ -482,16 +482,16 @@ def check_point(lat: float, lon: float, border: Border, precision_km: float | No
     import numpy as np
 
     from geo.border import locate_point
-    from geo.precision import location_radius_km, location_summary, precision_ranges
+    from geo.precision import circle_ranges, location_radius_km, location_summary
 
     lat, lon = validate_lat_lon(lat, lon)
     if precision_km is not None and not (math.isfinite(precision_km) and 0 <= precision_km <= 1000):
         raise InvalidCoordinateError(f"precision must be a radius of 0–1000 km, got {precision_km!r}")
     radius = float(location_radius_km([precision_km], [geo_precision])[0])
     loc = locate_point(border, lon=lon, lat=lat)
-    ranges = precision_ranges(border, np.array([lon]), np.array([lat]), np.array([radius]),
-                              np.array([loc.side], dtype=object), np.array([loc.distance_km]),
-                              np.array([loc.chainage_km])).iloc[0]
+    ranges = {k: v[0] for k, v in circle_ranges(border, np.array([lon]), np.array([lat]), np.array([radius]),
+                                                   np.array([loc.side], dtype=object), np.array([loc.distance_km]),
+                                                   np.array([loc.chainage_km])).items()}
     inside = REGION.contains(lon, lat)
     warnings: list[str] = []
     swapped = None

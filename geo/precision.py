@@ -75,36 +75,51 @@ COUNTING_RULE = ("An approximate record counts in full toward every segment or g
 _TO_METRIC = Transformer.from_crs(STORAGE_CRS, METRIC_CRS, always_xy=True)
 
 
+def _floats(values: Any) -> np.ndarray:
+    """Numbers of an array-like as floats; blank or unreadable values (None, NaN, text) → NaN."""
+    try:
+        return np.asarray(values, dtype=float).ravel()
+    except (TypeError, ValueError):
+        out = []
+        for v in np.asarray(values, dtype=object).ravel():
+            try:
+                out.append(float(v))
+            except (TypeError, ValueError):
+                out.append(np.nan)
+        return np.asarray(out, dtype=float)
+
+
 def location_radius_km(precision_km: Any, geo_precision: Any) -> np.ndarray:
     """Radius (km) of each record's precision circle.
 
     ``precision_km`` where it is a finite number ≥ 0, else :data:`GEO_PRECISION_RADIUS_KM` of
     ``geo_precision`` (1–3), else 0. Both arguments are array-likes of the same length
-    (blank values: ``None``/NaN).
+    (blank values: ``None``/NaN). Needs numpy only (the CLI's ``coords check`` loads no pandas).
 
     >>> location_radius_km([None, 3.0], [3, 1]).tolist()
     [100.0, 3.0]
     """
-    import pandas as pd
-
-    pk = pd.to_numeric(pd.Series(precision_km, dtype=object), errors="coerce").to_numpy(dtype=float)
-    gp = pd.to_numeric(pd.Series(geo_precision, dtype=object), errors="coerce").to_numpy(dtype=float)
+    pk, gp = _floats(precision_km), _floats(geo_precision)
     if pk.shape != gp.shape:
         raise InvalidInputError(f"precision_km has {len(pk)} values for {len(gp)} geo_precision values")
     by_code = np.zeros(len(gp))
     for code, km in GEO_PRECISION_RADIUS_KM.items():
         by_code[gp == code] = km
-    return np.where(np.isfinite(pk) & (pk >= 0), pk, by_code)
+    with np.errstate(invalid="ignore"):
+        return np.where(np.isfinite(pk) & (pk >= 0), pk, by_code)
 
 
 def records_radius_km(records: pd.DataFrame) -> np.ndarray:
     """:func:`location_radius_km` of a frame's ``precision_km`` and ``geo_precision`` columns
     (a missing column counts as blank)."""
-    blank = [None] * len(records)
-    return location_radius_km(records["precision_km"].to_numpy(dtype=object) if "precision_km" in records
-                              else blank,
-                              records["geo_precision"].to_numpy(dtype=object) if "geo_precision" in records
-                              else blank)
+    import pandas as pd
+
+    def column(name: str) -> np.ndarray:
+        if name not in records:
+            return np.full(len(records), np.nan)
+        return pd.to_numeric(records[name], errors="coerce").astype("float64").to_numpy()
+
+    return location_radius_km(column("precision_km"), column("geo_precision"))
 
 
 @dataclass(frozen=True)
@@ -224,6 +239,14 @@ def _inside_circle_chainage(idx: _LineIndex, x: np.ndarray, y: np.ndarray, r_m: 
 
 def precision_ranges(border: Border, lon: np.ndarray, lat: np.ndarray, radius_km: np.ndarray,
                      side: np.ndarray, distance_km: np.ndarray, chainage_km: np.ndarray) -> pd.DataFrame:
+    """:func:`circle_ranges` as a DataFrame (same columns, one row per point)."""
+    import pandas as pd
+
+    return pd.DataFrame(circle_ranges(border, lon, lat, radius_km, side, distance_km, chainage_km))
+
+
+def circle_ranges(border: Border, lon: np.ndarray, lat: np.ndarray, radius_km: np.ndarray,
+                  side: np.ndarray, distance_km: np.ndarray, chainage_km: np.ndarray) -> dict[str, np.ndarray]:
     """Side, distance and chainage over each point's precision circle.
 
     Parameters
@@ -239,7 +262,7 @@ def precision_ranges(border: Border, lon: np.ndarray, lat: np.ndarray, radius_km
 
     Returns
     -------
-    DataFrame
+    dict of numpy.ndarray
         ``side_within_precision`` (:data:`SIDES_WITHIN_PRECISION`), ``border_km_min``,
         ``border_km_max``, ``chainage_km_min``, ``chainage_km_max`` (km), one row per point,
         in order. A precise point's min and max equal its point value.
@@ -249,8 +272,6 @@ def precision_ranges(border: Border, lon: np.ndarray, lat: np.ndarray, radius_km
     A point 5 km from a straight border with ±30 km: side uncertain, 0–35 km from the line,
     chainage ±30 km around its nearest point (tests/geo/test_precision.py builds the case).
     """
-    import pandas as pd
-
     lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
     r_km = np.nan_to_num(np.asarray(radius_km, dtype=float), nan=0.0)
     side = np.asarray(side, dtype=object)
@@ -293,8 +314,8 @@ def precision_ranges(border: Border, lon: np.ndarray, lat: np.ndarray, radius_km
             crosses[other] |= (shapely.dwithin(idx.outlines["TJK_area"], pts[other], r_m[other])
                                | shapely.dwithin(idx.outlines["AFG_area"], pts[other], r_m[other]))
         out_side[work] = np.where(crosses, SIDE_UNCERTAIN, s)
-    return pd.DataFrame({"side_within_precision": out_side, "border_km_min": d_min, "border_km_max": d_max,
-                         "chainage_km_min": c_min, "chainage_km_max": c_max})
+    return {"side_within_precision": out_side, "border_km_min": d_min, "border_km_max": d_max,
+            "chainage_km_min": c_min, "chainage_km_max": c_max}
 
 
 def range_text(low: float, high: float, decimals: int | None = 1) -> str:
