@@ -86,9 +86,10 @@ def main() -> None:
 
 
 def _panel(page: page_state.PageState, data: SceneData, records: gpd.GeoDataFrame,
-           shown: gpd.GeoDataFrame) -> tuple[tuple[float, float] | None, list[LayerBundle], list[str]]:
+           shown: gpd.GeoDataFrame) -> tuple[tuple[float, float, float] | None, list[LayerBundle], list[str]]:
     """The working panel's tabs; returns what they put on the map: the point being entered (lat,
-    lon degrees), the coverage tab's layers and the ids of the trigger chosen for highlighting."""
+    lon degrees, precision km), the coverage tab's layers and the ids of the trigger chosen for
+    highlighting."""
     (t_add, t_inc, t_import, t_coverage, t_triggers, t_terrain, t_border, t_places,
      t_about) = st.tabs(["Add incident", "Incidents", "Import incidents", "Patrol coverage",
                          "Escalation triggers", "Terrain", "Border figures", "Places and sources",
@@ -108,7 +109,7 @@ def _panel(page: page_state.PageState, data: SceneData, records: gpd.GeoDataFram
     with t_terrain:
         terrain_ui.render_tab(page.dem)
     with t_border:
-        tabs.border_figures(data)
+        tabs.border_figures(data, shown)
     with t_places:
         tabs.places_table(data)
     with t_about:

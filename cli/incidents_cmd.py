@@ -65,9 +65,19 @@ def _run_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _located(gdf: Any) -> Any:
+    """Records with their place against the border: side, km to it and chainage, as point values
+    and as ranges over each record's precision circle (geo.incident_filters.LOCATION_COLUMNS)."""
+    from geo.border import load_border
+    from geo.record_merge import located_records
+
+    return located_records(gdf, load_border())
+
+
 def _run_list(args: argparse.Namespace) -> int:
     gdf = _store(args).list(include_deleted=args.include_deleted)
     if args.json:
+        gdf = _located(gdf)
         emit(incidents_to_geojson(gdf), True)
         return 0
     lines = [f"{len(gdf)} incidents"]
@@ -83,7 +93,7 @@ def _run_list(args: argparse.Namespace) -> int:
 
 
 def _run_export(args: argparse.Namespace) -> int:
-    gdf = _store(args).list(include_deleted=args.include_deleted)
+    gdf = _located(_store(args).list(include_deleted=args.include_deleted))
     out = write_incidents(gdf, args.out, args.format)
     emit({"written": str(out), "count": len(gdf), "format": args.format or out.suffix.lstrip(".")},
          args.json, f"wrote {len(gdf)} incidents to {out}")

@@ -227,14 +227,14 @@ def _locate(border: Border, lon: np.ndarray, lat: np.ndarray,
     lat = np.asarray(lat, dtype=float)
     if lon.shape != lat.shape:
         raise InvalidInputError("lon and lat must have the same length")
+    from geo.precision import along_to_chainage_km, project_onto_border
+
     xm, ym = _TO_METRIC.transform(lon, lat)
-    pts_m = shapely.points(xm, ym)
-    along_m = shapely.line_locate_point(border.line_m, pts_m)
-    # map metric distance along the projected line to geodesic chainage via its vertices
-    line_m_coords = np.asarray(border.line_m.coords)
-    seg = np.hypot(*np.diff(line_m_coords, axis=0).T)
-    vertex_m = np.concatenate([[0.0], np.cumsum(seg)])
-    chainage = np.interp(along_m, vertex_m, border.vertex_km)
+    # nearest point through a spatial index of the line's edges (GEOS's line_locate_point walks
+    # every vertex: 8× slower at 100,000 points, same result); metric distance along the
+    # projected line is mapped to geodesic chainage via the vertices
+    along_m, _ = project_onto_border(border, np.asarray(xm, dtype=float), np.asarray(ym, dtype=float))
+    chainage = along_to_chainage_km(border, along_m)
     nearest = points_at_chainage(border, chainage)
     _, _, dist_m = GEOD.inv(lon, lat, nearest[:, 0], nearest[:, 1])
     pts = shapely.points(lon, lat)

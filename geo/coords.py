@@ -408,6 +408,14 @@ class PointCheck:
         ``[lat, lon]`` swapped, when the point is outside the region and its swap is inside.
     warnings : list of str
         Human sentences to show next to the point.
+    precision_km : float
+        Radius of the point's precision circle, km (0: the point is taken as exact).
+    side_within_precision : str
+        ``side`` when the whole circle lies on it, else ``"uncertain"``.
+    distance_to_border_km_min, distance_to_border_km_max : float
+        Distance to the border over the circle, km (both equal the point value at radius 0).
+    chainage_km_min, chainage_km_max : float
+        Chainage of the stretch of border the circle covers, km (see :mod:`geo.precision`).
     """
 
     lat: float
@@ -418,14 +426,37 @@ class PointCheck:
     in_region: bool
     swapped_suggestion: list[float] | None
     warnings: list[str]
+    precision_km: float = 0.0
+    side_within_precision: str = ""
+    distance_to_border_km_min: float = math.nan
+    distance_to_border_km_max: float = math.nan
+    chainage_km_min: float = math.nan
+    chainage_km_max: float = math.nan
 
     def __post_init__(self) -> None:
         validate_lat_lon(self.lat, self.lon)
         if self.side not in ("TJK", "AFG", "other"):
             raise InvalidCoordinateError(f"side must be TJK, AFG or other, got {self.side!r}")
+        if not self.side_within_precision:
+            object.__setattr__(self, "side_within_precision", self.side)
+        for name, point in (("distance_to_border_km", self.distance_to_border_km),
+                            ("chainage_km", self.chainage_km)):
+            for end in ("_min", "_max"):
+                if math.isnan(getattr(self, name + end)):
+                    object.__setattr__(self, name + end, point)
+
+    @property
+    def summary(self) -> str:
+        """The point's place as one line, ranges when it is approximate
+        (:func:`geo.precision.location_summary`)."""
+        from geo.precision import location_summary
+
+        return location_summary(self.side_within_precision, self.distance_to_border_km_min,
+                                self.distance_to_border_km_max, self.chainage_km_min, self.chainage_km_max)
 
 
-def check_point(lat: float, lon: float, border: Border) -> PointCheck:
+def check_point(lat: float, lon: float, border: Border, precision_km: float | None = None,
+                geo_precision: int | None = None) -> PointCheck:
     """Locate a point against the border and flag likely mistakes.
 
     Parameters
@@ -434,6 +465,9 @@ def check_point(lat: float, lon: float, border: Border) -> PointCheck:
         Degrees, EPSG:4326.
     border : Border
         From :func:`geo.border.load_border`.
+    precision_km, geo_precision : optional
+        The point's stated precision (radius, km) or ACLED code (1–3); the ranges are then
+        taken over that circle (:func:`geo.precision.location_radius_km`).
 
     Returns
     -------
@@ -442,12 +476,22 @@ def check_point(lat: float, lon: float, border: Border) -> PointCheck:
     Raises
     ------
     InvalidCoordinateError
-        If ``lat``/``lon`` are not finite or out of range.
+        If ``lat``/``lon`` are not finite or out of range, or the precision is not a radius of
+        0–1000 km.
     """
+    import numpy as np
+
     from geo.border import locate_point
+    from geo.precision import circle_ranges, location_radius_km, location_summary
 
     lat, lon = validate_lat_lon(lat, lon)
+    if precision_km is not None and not (math.isfinite(precision_km) and 0 <= precision_km <= 1000):
+        raise InvalidCoordinateError(f"precision must be a radius of 0–1000 km, got {precision_km!r}")
+    radius = float(location_radius_km([precision_km], [geo_precision])[0])
     loc = locate_point(border, lon=lon, lat=lat)
+    ranges = {k: v[0] for k, v in circle_ranges(border, np.array([lon]), np.array([lat]), np.array([radius]),
+                                                   np.array([loc.side], dtype=object), np.array([loc.distance_km]),
+                                                   np.array([loc.chainage_km])).items()}
     inside = REGION.contains(lon, lat)
     warnings: list[str] = []
     swapped = None
@@ -460,17 +504,29 @@ def check_point(lat: float, lon: float, border: Border) -> PointCheck:
             swapped = [round(lon, DECIMALS), round(lat, DECIMALS)]
             warnings.append(f"did you mean {swapped[0]:.6g}, {swapped[1]:.6g}? (latitude and longitude "
                             "look swapped)")
-    if loc.side in _SIDE_NAMES:
+    if radius > 0:
+        warnings.append(f"within its ±{radius:g} km precision: " + location_summary(
+            str(ranges["side_within_precision"]), float(ranges["border_km_min"]), float(ranges["border_km_max"]),
+            float(ranges["chainage_km_min"]), float(ranges["chainage_km_max"])))
+    elif loc.side in _SIDE_NAMES:
         warnings.append(f"on the {_SIDE_NAMES[loc.side]} side, {loc.distance_km:.1f} km from the border "
                         f"(nearest border point at km {loc.chainage_km:.0f})")
     else:
         warnings.append("in neither Tajikistan nor Afghanistan")
-    if loc.distance_km > FAR_FROM_BORDER_KM:
-        warnings.append(f"more than {FAR_FROM_BORDER_KM:.0f} km from the border ({loc.distance_km:.0f} km)")
+    if float(ranges["border_km_min"]) > FAR_FROM_BORDER_KM:
+        from geo.precision import range_text
+
+        far = range_text(float(ranges["border_km_min"]), float(ranges["border_km_max"]), 0)
+        warnings.append(f"more than {FAR_FROM_BORDER_KM:.0f} km from the border ({far} km)")
     return PointCheck(lat=lat, lon=lon, side=loc.side,
                       distance_to_border_km=round(loc.distance_km, 3),
                       chainage_km=round(loc.chainage_km, 3), in_region=inside,
-                      swapped_suggestion=swapped, warnings=warnings)
+                      swapped_suggestion=swapped, warnings=warnings, precision_km=radius,
+                      side_within_precision=str(ranges["side_within_precision"]),
+                      distance_to_border_km_min=round(float(ranges["border_km_min"]), 3),
+                      distance_to_border_km_max=round(float(ranges["border_km_max"]), 3),
+                      chainage_km_min=round(float(ranges["chainage_km_min"]), 3),
+                      chainage_km_max=round(float(ranges["chainage_km_max"]), 3))
 
 
 def distance_from_stated_location_km(lat: float, lon: float, stated_lat: float, stated_lon: float) -> float:

@@ -55,6 +55,7 @@ from geo.crs import METRIC_CRS
 from geo.dem import Dem
 from geo.errors import InvalidInputError, TerrainUnavailableError
 from geo.metric_grid import MetricGrid, metric_grid, to_metric_xy
+from geo.precision import records_radius_km
 from geo.travel import reach_cells, travel_hours
 from geo.viewshed import CURVATURE_COEFF, visible_window
 
@@ -64,7 +65,9 @@ MODELS = ("radius", "travel", "sight")
 
 #: How gaps are ranked by :func:`rank_gaps` (also in the returned frame's ``attrs``).
 RISK_FORMULA = ("risk = length_km × (1 + incidents within {radius_km:g} km of the gap) "
-                "× (1 + crossings within {radius_km:g} km of the gap)")
+                "× (1 + crossings within {radius_km:g} km of the gap); an approximate incident counts in full "
+                "when its precision circle reaches that distance (risk), and for risk_min only when its whole "
+                "circle lies within it")
 
 
 @dataclass(frozen=True)
@@ -403,16 +406,30 @@ def gap_lines(result: CoverageResult, gaps: pd.DataFrame) -> gpd.GeoSeries:
 
 
 def _count_within(lines_m: np.ndarray, layer: gpd.GeoDataFrame | None, radius_m: float,
-                  name: str) -> np.ndarray:
+                  name: str, circles: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """``(at_least, at_most)`` features within ``radius_m`` of each line (METRIC_CRS). With
+    ``circles`` each feature is its precision circle (:func:`geo.precision.records_radius_km`):
+    counted in ``at_most`` when the circle reaches ``radius_m``, in ``at_least`` when all of it
+    lies within; points count in both alike."""
+    none = np.zeros(len(lines_m), dtype=int)
     if layer is None or len(layer) == 0:
-        return np.zeros(len(lines_m), dtype=int)
+        return none, none
     if layer.crs is None:
         raise InvalidInputError(f"layer {name!r} has no CRS; set EPSG:4326 before ranking gaps")
     geoms = layer.to_crs(METRIC_CRS).geometry
-    geoms = geoms[geoms.notna() & ~geoms.is_empty].to_numpy()
+    keep = (geoms.notna() & ~geoms.is_empty).to_numpy()
+    geoms = geoms[keep].to_numpy()
     if len(geoms) == 0:
-        return np.zeros(len(lines_m), dtype=int)
-    return np.asarray(shapely.dwithin(lines_m[:, None], geoms[None, :], radius_m)).sum(axis=1)
+        return none, none
+    circle_m = records_radius_km(layer)[keep] * 1000.0 if circles else np.zeros(len(geoms))
+    near = np.asarray(shapely.dwithin(lines_m[:, None], geoms[None, :], radius_m + circle_m[None, :]))
+    certain = near.copy()
+    fuzzy = np.flatnonzero(circle_m > 0)
+    if len(fuzzy):
+        gi, fi = np.nonzero(near[:, fuzzy])
+        pi = fuzzy[fi]
+        certain[gi, pi] = shapely.distance(lines_m[gi], geoms[pi]) + circle_m[pi] <= radius_m
+    return certain.sum(axis=1), near.sum(axis=1)
 
 
 def rank_gaps(result: CoverageResult, incidents: gpd.GeoDataFrame | None = None,
@@ -422,7 +439,11 @@ def rank_gaps(result: CoverageResult, incidents: gpd.GeoDataFrame | None = None,
     ``risk = length_km × (1 + n_incidents) × (1 + n_crossings)`` where ``n_incidents``
     and ``n_crossings`` count the incidents and crossing points within ``radius_km``
     of the gap's stretch of border (metric distance in METRIC_CRS). A long gap scores
-    by its length alone; incidents and crossings near it multiply that.
+    by its length alone; incidents and crossings near it multiply that. An approximate
+    incident (precision circle, :mod:`geo.precision`) counts in ``n_incidents`` when its
+    circle reaches ``radius_km`` of the gap, and in ``n_incidents_min`` only when its whole
+    circle lies within it; ``risk_min`` is the risk with ``n_incidents_min``. Gaps rank by
+    ``risk``: an incident that may lie near a gap counts.
 
     Parameters
     ----------
@@ -435,23 +456,25 @@ def rank_gaps(result: CoverageResult, incidents: gpd.GeoDataFrame | None = None,
     Returns
     -------
     DataFrame
-        The columns of :func:`coverage_gaps` plus ``n_incidents, n_crossings, risk,
-        rank`` (1 = highest risk), and ``attrs["formula"]`` stating the formula.
+        The columns of :func:`coverage_gaps` plus ``n_incidents, n_incidents_min, n_crossings,
+        risk, risk_min, rank`` (1 = highest risk), and ``attrs["formula"]`` stating the formula.
     """
     if not (math.isfinite(radius_km) and 0 < radius_km <= 200):
         raise InvalidInputError(f"radius_km must be between 0 and 200 km, got {radius_km!r}")
     gaps = coverage_gaps(result)
     formula = RISK_FORMULA.format(radius_km=radius_km)
     if gaps.empty:
-        out = gaps.assign(n_incidents=pd.Series(dtype=int), n_crossings=pd.Series(dtype=int),
-                          risk=pd.Series(dtype=float), rank=pd.Series(dtype=int))
+        out = gaps.assign(n_incidents=pd.Series(dtype=int), n_incidents_min=pd.Series(dtype=int),
+                          n_crossings=pd.Series(dtype=int), risk=pd.Series(dtype=float),
+                          risk_min=pd.Series(dtype=float), rank=pd.Series(dtype=int))
         out.attrs["formula"] = formula
         return out
     lines_m = gap_lines(result, gaps).to_crs(METRIC_CRS).to_numpy()
-    n_inc = _count_within(lines_m, incidents, radius_km * 1000.0, "incidents")
-    n_cross = _count_within(lines_m, crossings, radius_km * 1000.0, "crossings")
-    out = gaps.assign(n_incidents=n_inc, n_crossings=n_cross,
-                      risk=gaps["length_km"].to_numpy() * (1 + n_inc) * (1 + n_cross))
+    n_inc_min, n_inc = _count_within(lines_m, incidents, radius_km * 1000.0, "incidents", circles=True)
+    _, n_cross = _count_within(lines_m, crossings, radius_km * 1000.0, "crossings")
+    length = gaps["length_km"].to_numpy()
+    out = gaps.assign(n_incidents=n_inc, n_incidents_min=n_inc_min, n_crossings=n_cross,
+                      risk=length * (1 + n_inc) * (1 + n_cross), risk_min=length * (1 + n_inc_min) * (1 + n_cross))
     out = out.sort_values(["risk", "length_km"], ascending=False, kind="stable").reset_index(drop=True)
     out["rank"] = np.arange(1, len(out) + 1)
     out.attrs["formula"] = formula

@@ -29,6 +29,7 @@ from geo.border import Border, locate_points
 from geo.datasets import CONFIDENCE_VALUES
 from geo.errors import InvalidInputError
 from geo.incidents import EVENT_TYPE_VALUES, RECORD_KINDS, VERIFICATION_VALUES
+from geo.precision import precision_ranges, records_radius_km
 
 logger = logging.getLogger(__name__)
 
@@ -36,8 +37,12 @@ logger = logging.getLogger(__name__)
 SIDES: tuple[str, ...] = ("TJK", "AFG", "other")
 #: The filter value that selects records whose confidence is not stated.
 UNSTATED = "(not stated)"
-#: Columns :func:`locate_incidents` adds: side, geodesic km to the border, nearest chainage km.
-LOCATION_COLUMNS: tuple[str, ...] = ("side", "border_km", "chainage_km")
+#: Columns :func:`locate_incidents` adds: side, geodesic km to the border, nearest chainage km
+#: (the point's values), then the same over the record's precision circle (:mod:`geo.precision`):
+#: its radius (km), the side the whole circle lies on (or "uncertain"), and km ranges.
+LOCATION_COLUMNS: tuple[str, ...] = ("side", "border_km", "chainage_km", "location_radius_km",
+                                     "side_within_precision", "border_km_min", "border_km_max",
+                                     "chainage_km_min", "chainage_km_max")
 #: Text fields searched by :attr:`IncidentFilter.actor`.
 ACTOR_FIELDS: tuple[str, ...] = ("actor1", "actor2", "assoc_actor_1", "assoc_actor_2")
 _MAX_ACTOR_TEXT = 200
@@ -110,7 +115,8 @@ class IncidentFilter:
 
 
 def locate_incidents(incidents: gpd.GeoDataFrame, border: Border) -> pd.DataFrame:
-    """Side of the border, distance to it (km, geodesic) and nearest chainage (km) per record.
+    """Side of the border, distance to it (km, geodesic) and nearest chainage (km) per record,
+    as point values and as ranges over each record's precision circle (:mod:`geo.precision`).
 
     Parameters
     ----------
@@ -125,27 +131,35 @@ def locate_incidents(incidents: gpd.GeoDataFrame, border: Border) -> pd.DataFram
         Columns ``id``, ``longitude``, ``latitude`` and :data:`LOCATION_COLUMNS`, one
         row per record in the order of ``incidents`` (a new frame; inputs untouched).
     """
+    text_cols = ("side", "side_within_precision")
     if len(incidents) == 0:
-        return pd.DataFrame({"id": pd.Series([], dtype=object), "longitude": pd.Series([], dtype=float),
-                             "latitude": pd.Series([], dtype=float), "side": pd.Series([], dtype=object),
-                             "border_km": pd.Series([], dtype=float),
-                             "chainage_km": pd.Series([], dtype=float)})
+        dtypes = {"id": object, "longitude": float, "latitude": float,
+                  **{c: object if c in text_cols else float for c in LOCATION_COLUMNS}}
+        return pd.DataFrame({c: pd.Series([], dtype=t) for c, t in dtypes.items()})
     out = pd.DataFrame({"id": incidents["id"].astype(object).to_numpy(),
                         "longitude": incidents["longitude"].to_numpy(dtype=float),
                         "latitude": incidents["latitude"].to_numpy(dtype=float)})
+    values: dict[str, np.ndarray] = {c: np.full(len(out), np.nan) for c in LOCATION_COLUMNS
+                                     if c not in text_cols}
     side = np.full(len(out), "other", dtype=object)
-    border_km = np.full(len(out), np.nan)
-    chainage_km = np.full(len(out), np.nan)
+    side_within = np.full(len(out), "other", dtype=object)
+    radius = records_radius_km(incidents)
+    values["location_radius_km"] = radius
     work = np.isfinite(out["longitude"].to_numpy()) & np.isfinite(out["latitude"].to_numpy())
     if work.any():
-        loc = locate_points(border, out["longitude"].to_numpy()[work], out["latitude"].to_numpy()[work])
+        lon, lat = out["longitude"].to_numpy()[work], out["latitude"].to_numpy()[work]
+        loc = locate_points(border, lon, lat)
         side[work] = loc["side"].to_numpy()
-        border_km[work] = loc["distance_km"].to_numpy()
-        chainage_km[work] = loc["chainage_km"].to_numpy()
+        values["border_km"][work] = loc["distance_km"].to_numpy()
+        values["chainage_km"][work] = loc["chainage_km"].to_numpy()
+        ranges = precision_ranges(border, lon, lat, radius[work], side[work], values["border_km"][work],
+                                  values["chainage_km"][work])
+        side_within[work] = ranges["side_within_precision"].to_numpy()
+        for col in ("border_km_min", "border_km_max", "chainage_km_min", "chainage_km_max"):
+            values[col][work] = ranges[col].to_numpy()
     logger.debug("located %d of %d incidents (the others have no finite point)", int(work.sum()), len(out))
-    out["side"] = side
-    out["border_km"] = border_km
-    out["chainage_km"] = chainage_km
+    for col in LOCATION_COLUMNS:
+        out[col] = side if col == "side" else side_within if col == "side_within_precision" else values[col]
     return out
 
 

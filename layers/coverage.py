@@ -28,6 +28,7 @@ from shapely.geometry import mapping, shape
 from geo.assets import Asset
 from geo.coverage import CoverageResult, coverage_gaps, gap_lines
 from geo.deployment import STATUS as DEPLOYMENT_STATUS
+from geo.precision import range_text
 from geo.sanitize import escape_html
 from layers.base import LayerBundle, LegendEntry, format_value, popup_html, tooltip_text
 from layers.places import PLACE_STYLES
@@ -159,7 +160,13 @@ def coverage_layer(result: CoverageResult, ranked_gaps: pd.DataFrame | None = No
             ]
             for key, label in (("n_incidents", "Incidents nearby"), ("n_crossings", "Crossings nearby"),
                                ("risk", "Risk score")):
-                if key in gap:
+                if key not in gap:
+                    continue
+                if key == "n_incidents" and "n_incidents_min" in gap:  # certain–possible
+                    rows.append((label, range_text(gap["n_incidents_min"], gap["n_incidents"], 0)))
+                elif key == "risk" and "risk_min" in gap:
+                    rows.append((label, range_text(gap["risk_min"], gap["risk"], 1)))
+                else:
                     rows.append((label, format_value(gap[key]) if key != "risk" else f"{gap[key]:,.1f}"))
             if "formula" in gaps.attrs:
                 rows.append(("Risk formula", gaps.attrs["formula"]))

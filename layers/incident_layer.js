@@ -47,7 +47,7 @@
     var lat = new Array(n), lon = new Array(n), group = new Array(n), approx = new Array(n),
         prec = new Array(n), cols = first.cols.map(function (c) {
           return {key: c.key, label: c.label, kind: c.kind, v: new Array(n), table: c.table ? [] : undefined,
-                  truncated: false};
+                  w: c.w ? new Array(n) : undefined, scale: c.scale, truncated: false};
         });
     var at = 0;
     for (p = 0; p < parts.length; p++) {
@@ -65,6 +65,7 @@
           for (i = 0; i < c.table.length; i++) { out.table.push(c.table[i]); }
         } else {
           for (i = 0; i < q.n; i++) { out.v[at + i] = v[i]; }
+          if (c.w) { for (i = 0; i < q.n; i++) { out.w[at + i] = c.w[i]; } }
         }
         if (c.truncated) { out.truncated = true; }
       }
@@ -78,7 +79,7 @@
     function permute(a) { var b = new Array(n); for (var j = 0; j < n; j++) { b[pos[j]] = a[j]; } return b; }
     d.lat = permute(lat); d.lon = permute(lon); d.group = permute(group); d.approx = permute(approx);
     d.precision_m = permute(prec);
-    d.cols = cols.map(function (c) { c.v = permute(c.v); return c; });
+    d.cols = cols.map(function (c) { c.v = permute(c.v); if (c.w) { c.w = permute(c.w); } return c; });
     d.highlight = d.highlight.map(function (h) { return pos[h]; }).sort(function (a, b) { return a - b; });
     return d;
   }
@@ -150,7 +151,18 @@
     if (v === null || v === undefined || v < 0) { return null; }
     if (col.kind === "str" || col.kind === "url") { return col.table[v]; }
     if (col.kind === "km") { return "\u00b1 " + (v / 1000).toLocaleString("en", {maximumFractionDigits: 2}) + " km"; }
+    if (col.kind === "range") { return rangeText(col, v, col.w ? col.w[i] : 0); }
     return String(v);
+  }
+
+  /* A figure over the precision circle: "12.6 km" for a precise record, "0–42 km" for a range
+     (distance: one decimal for narrow ranges under 100 km, as geo.precision.range_text). */
+  function rangeText(col, v, w) {
+    var lo = v / col.scale, hi = (v + w) / col.scale, chainage = col.scale === 1;
+    var digits = (!chainage && hi - lo < 10 && hi < 100) ? 1 : 0;
+    function f(x) { return x.toLocaleString("en", {minimumFractionDigits: digits, maximumFractionDigits: digits}); }
+    var text = (w === 0 || f(lo) === f(hi)) ? f(lo) : f(lo) + "\u2013" + f(hi);
+    return chainage ? "km " + text : text + " km";
   }
 
   /* The details of incident ``i``: a title and a two-column table (text via textContent only). */

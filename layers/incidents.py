@@ -45,6 +45,7 @@ from folium.elements import JSCSSMixin
 from geo.claims import claims_summary_text
 from geo.errors import CRSError, InvalidInputError
 from geo.incidents import UNCLASSIFIED
+from geo.precision import GEO_PRECISION_RADIUS_KM, records_radius_km
 from geo.record_chunks import CHUNK_COUNT, ChunkCache, chunks
 from geo.sanitize import template_safe_json
 from layers.base import APPROXIMATE_LEGEND, MAX_DRAWN_PRECISION_KM, LayerBundle, LegendEntry
@@ -94,7 +95,8 @@ NOTES_BUDGET_CHARS = 12_000_000
 #: Notes are never shortened below this many characters.
 NOTES_MIN_CHARS = 160
 
-#: Popup rows: column, label, kind ("str" text, "int" count, "km" precision, "url" link).
+#: Popup rows: column, label, kind ("str" text, "int" count, "km" precision, "url" link, "range" a
+#: ``*_min`` column and its ``*_max``: the figure over the precision circle, one value when equal).
 POPUP_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("event_date", "Date", "str"),
     ("event_type", "Event type", "str"),
@@ -117,6 +119,9 @@ POPUP_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("verification", "Verification", "str"),
     ("geo_precision", "ACLED geo-precision (1 exact … 3 province)", "int"),
     ("precision_km", "Location precision", "km"),
+    ("side_within_precision", "Side of the border (whole precision circle)", "str"),
+    ("border_km_min", "Distance to the border", "range"),
+    ("chainage_km_min", "Border chainage (km from the Uzbek tripoint)", "range"),
     ("source", "Source", "str"),
     ("source_date", "Source date", "str"),
     ("source_url", "Source URL", "url"),
@@ -176,6 +181,28 @@ def _int_values(frame: pd.DataFrame, column: str, missing: int = -1) -> np.ndarr
     numbers = pd.to_numeric(frame[column], errors="coerce").astype("float64").to_numpy()
     ok = np.isfinite(numbers)
     return np.where(ok, np.round(np.where(ok, numbers, 0)), missing).astype(np.int64)
+
+
+#: Range columns: values travel as integers of value × scale (distance to 0.1 km, chainage to 1 km).
+_RANGE_SCALE = {"border_km_min": 10, "chainage_km_min": 1}
+
+
+def _range_entry(frame: pd.DataFrame, column: str, order: np.ndarray) -> dict[str, Any]:
+    """A range column for the popup: ``v`` the low end and ``w`` the width, integers of km ×
+    ``scale`` (−1: unknown), so a precise record's width costs one character."""
+    scale = _RANGE_SCALE.get(column, 10)
+    if column not in frame:
+        return {"v": [-1] * len(order), "w": [0] * len(order), "scale": scale}
+    low = pd.to_numeric(frame[column], errors="coerce").astype("float64").to_numpy()[order]
+    high = pd.to_numeric(frame.get(column.replace("_min", "_max"), frame[column]),
+                         errors="coerce").astype("float64").to_numpy()[order]
+    ok = np.isfinite(low) & np.isfinite(high)
+    lo = np.where(ok, np.floor(np.where(ok, low, 0) * scale), -1).astype(np.int64)
+    width = np.where(ok, np.ceil(np.where(ok, high, 0) * scale) - np.maximum(lo, 0), 0).astype(np.int64)
+    precise = ok & (high == low)
+    lo[precise] = np.round(low[precise] * scale).astype(np.int64)
+    width[precise] = 0
+    return {"v": lo.tolist(), "w": np.maximum(width, 0).tolist(), "scale": scale}
 
 
 def notes_limit_for(n: int) -> int:
@@ -265,13 +292,17 @@ def incident_columns(incidents: gpd.GeoDataFrame, highlight_ids: Sequence[str] =
 
     fatalities = _int_values(frame, "fatalities")
     size_class = np.searchsorted(np.asarray(FATALITY_CLASSES), np.maximum(fatalities, 0), side="right") - 1
-    precision_km = pd.to_numeric(frame.get("precision_km", pd.Series(np.nan, index=frame.index)),
-                                 errors="coerce").astype("float64").to_numpy()
+    # the radius of the precision circle: precision_km, else the ACLED geo_precision code's
+    # (geo.precision), else unknown (−1)
+    radius_km = records_radius_km(frame)
+    stated = (np.isfinite(pd.to_numeric(frame.get("precision_km", pd.Series(np.nan, index=frame.index)),
+                                        errors="coerce").astype("float64").to_numpy())
+              | pd.to_numeric(frame.get("geo_precision", pd.Series(np.nan, index=frame.index)),
+                              errors="coerce").isin(list(GEO_PRECISION_RADIUS_KM)).to_numpy())
     conf_codes, conf_table = _string_codes(frame, "confidence")
     approximate_code = conf_table.index("approximate") if "approximate" in conf_table else -2
-    approx = ((conf_codes == approximate_code)
-              | (np.nan_to_num(precision_km, nan=0.0) >= APPROXIMATE_KM)).astype(np.int64)
-    precision_m = np.where(np.isfinite(precision_km), np.round(np.nan_to_num(precision_km) * 1000), -1)
+    approx = ((conf_codes == approximate_code) | (stated & (radius_km >= APPROXIMATE_KM))).astype(np.int64)
+    precision_m = np.where(stated, np.round(radius_km * 1000), -1)
 
     group = size_class * 64 + approx * 16 + tcode
     order = np.lexsort((tcode, approx, -size_class))
@@ -293,6 +324,8 @@ def incident_columns(incidents: gpd.GeoDataFrame, highlight_ids: Sequence[str] =
             entry["v"], entry["table"] = codes[order].tolist(), table
         elif kind == "km":
             entry["v"] = precision_m[order].astype(np.int64).tolist()
+        elif kind == "range":
+            entry.update(_range_entry(frame, column, order))
         else:
             entry["v"] = _int_values(frame, column)[order].tolist()
         cols.append(entry)
@@ -339,7 +372,8 @@ class EncodedChunk:
 
 
 #: What a frame without ids and versions is keyed on (see geo.record_chunks.row_keys).
-_CONTENT_COLUMNS = (*(field for field, _, _ in POPUP_FIELDS), "confidence", "id")
+_CONTENT_COLUMNS = (*(field for field, _, _ in POPUP_FIELDS), "border_km_max", "chainage_km_max", "confidence",
+                    "id")
 
 
 def encode_chunk(columns: dict[str, Any], level: int = GZIP_LEVEL) -> EncodedChunk:

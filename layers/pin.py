@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import folium
 
-from layers.base import LayerBundle, LegendEntry
+from layers.base import APPROXIMATE_DASH, MAX_DRAWN_PRECISION_KM, LayerBundle, LegendEntry
 
 #: Colour of the pin (not used by any incident type, place kind or zone).
 PIN_COLOR = "#e6007e"
@@ -23,9 +23,15 @@ _SVG = (
 )
 
 
-def pin_layer(lat: float, lon: float) -> LayerBundle:
-    """A pin at (``lat``, ``lon``) degrees with its legend line; its tip is the point itself."""
+def pin_layer(lat: float, lon: float, precision_km: float = 0.0) -> LayerBundle:
+    """A pin at (``lat``, ``lon``) degrees with its legend line; its tip is the point itself. With a
+    ``precision_km`` > 0 the precision circle is drawn round it (dashed, as approximate places)."""
     group = folium.FeatureGroup(name=PIN_LABEL, control=False)
+    if 0 < precision_km <= MAX_DRAWN_PRECISION_KM:
+        circle = folium.Circle((lat, lon), radius=precision_km * 1000.0, color=PIN_COLOR, weight=2, fill=True,
+                               fill_opacity=0.06, dash_array=APPROXIMATE_DASH, class_name="bm-pin-precision")
+        circle.options["interactive"] = False  # clicks pass through, as the pin's (folium drops the option)
+        circle.add_to(group)
     folium.Marker(
         (lat, lon),
         icon=folium.DivIcon(html=_SVG, icon_size=(26, 38), icon_anchor=(13, 37), class_name="bm-pin-icon"),

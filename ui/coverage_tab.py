@@ -35,6 +35,7 @@ from geo.coverage import MODELS, CoverageResult, gap_terrain, headline
 from geo.csv_tables import coverage_segments_csv, frame_csv
 from geo.errors import BorderMapError, InvalidInputError
 from geo.gap_ranking import rank_scene_gaps
+from geo.precision import COUNTING_RULE, range_texts
 from geo.scene_data import SceneData
 from layers.base import LayerBundle
 from layers.coverage import assets_layer, coverage_layer
@@ -262,12 +263,17 @@ def _results(data: SceneData, result: CoverageResult, names: dict[str, str],
     st.area_chart(chart, x="chainage_km", y="assets covering", height=200)
     gaps = ranked_gaps(data, result, dem_source)
     st.markdown("**Gaps ranked by risk**")
-    st.caption(f"Ranking: {gaps.attrs['formula']}. Nearby = within 10 km of the gap's stretch of border.")
+    st.caption(f"Ranking: {gaps.attrs['formula']}. Nearby = within 10 km of the gap's stretch of border. "
+               f"{COUNTING_RULE}")
     terrain_cols = [c for c in ("elev_mean_m", "slope_max_deg", "tri_mean_m") if c in gaps]
     shown = gaps[["rank", "from_km", "to_km", "length_km", "n_incidents", "n_crossings", "risk", *terrain_cols]]
-    st.dataframe(shown.round(2), hide_index=True, width="stretch", height=240,
+    shown = shown.round(2).assign(n_incidents=range_texts(gaps["n_incidents_min"], gaps["n_incidents"], 0),
+                                  risk_min=gaps["risk_min"].round(2))
+    st.dataframe(shown, hide_index=True, width="stretch", height=240,
                  column_config={"from_km": "from (km)", "to_km": "to (km)", "length_km": "length (km)",
-                                "n_incidents": "incidents nearby", "n_crossings": "crossings nearby",
+                                "n_incidents": st.column_config.TextColumn(
+                                    "incidents nearby", help="certain–possible (see the counting rule above)"),
+                                "risk_min": "risk, certain incidents only", "n_crossings": "crossings nearby",
                                 "elev_mean_m": "mean elevation (m)", "slope_max_deg": "max slope (°)",
                                 "tri_mean_m": "ruggedness TRI (m)"})
     if not terrain_cols:

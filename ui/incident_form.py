@@ -9,15 +9,17 @@ is lost on an error: the widgets keep their values and the error names the field
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping
 from typing import Any
 
 import streamlit as st
 
-from geo.coords import check_point, parse_coordinates
+from geo.coords import PointCheck, check_point, parse_coordinates
 from geo.datasets import CONFIDENCE_VALUES
 from geo.errors import BorderMapError, InvalidCoordinateError, InvalidInputError
 from geo.incidents import EVENT_TAXONOMY, UNCLASSIFIED, VERIFICATION_VALUES
+from geo.precision import SIDE_UNCERTAIN, range_text
 from geo.scene_data import SceneData
 from geo.stated_place import far_from_stated_place
 from geo.terrain import elevation_at, slope_at
@@ -39,7 +41,7 @@ TEXT_FIELDS: dict[str, str] = {
     "source_date": "Source date", "precision_km": "Location precision (± km)",
 }
 _ADD = "inc_f_"
-_ADD_KEYS = ("inc_coords", "inc_location", *(f"{_ADD}{k}" for k in
+_ADD_KEYS = ("inc_coords", "inc_location", "inc_precision", *(f"{_ADD}{k}" for k in
                                              (*TEXT_FIELDS, "event", "confidence", "verification", "notes")))
 
 
@@ -51,8 +53,10 @@ def _blank_to_none(value: Any) -> Any:
     return None if isinstance(value, str) and not value.strip() else value
 
 
-def detail_fields(prefix: str, defaults: Mapping[str, Any], with_location: bool = False) -> None:
-    """The detail widgets (inside a form), keyed ``prefix + field``, initialised from ``defaults``."""
+def detail_fields(prefix: str, defaults: Mapping[str, Any], with_location: bool = False,
+                  with_precision: bool = True) -> None:
+    """The detail widgets (inside a form), keyed ``prefix + field``, initialised from ``defaults``
+    (``with_precision=False``: the location precision is asked next to the coordinates instead)."""
     ss = st.session_state
 
     def init(name: str, value: Any) -> str:
@@ -84,7 +88,8 @@ def detail_fields(prefix: str, defaults: Mapping[str, Any], with_location: bool 
     c1, c2, c3 = st.columns(3)
     text("fatalities", TEXT_FIELDS["fatalities"], c1)
     text("injured", TEXT_FIELDS["injured"], c2)
-    text("precision_km", TEXT_FIELDS["precision_km"], c3)
+    if with_precision:
+        text("precision_km", TEXT_FIELDS["precision_km"], c3)
     c1, c2 = st.columns(2)
     text("nationals", TEXT_FIELDS["nationals"], c1)
     text("origin", TEXT_FIELDS["origin"], c2)
@@ -108,7 +113,8 @@ def collect_fields(prefix: str, with_location: bool = False) -> dict[str, Any]:
     if not ss.get(prefix + "event"):
         raise InvalidInputError("event type: choose one (the form does not guess it)")
     et, sub = ss[prefix + "event"]
-    out: dict[str, Any] = {name: _blank_to_none(ss[prefix + name]) for name in TEXT_FIELDS}
+    out: dict[str, Any] = {name: _blank_to_none(ss[prefix + name]) for name in TEXT_FIELDS
+                           if prefix + name in ss}
     out.update(event_type=et, sub_event_type=sub,
                record_kind="development" if et == "Strategic developments" else "incident",
                confidence=ss[prefix + "confidence"] or None, verification=ss[prefix + "verification"],
@@ -143,28 +149,67 @@ def _terrain_at(lat: float, lon: float, source: str | None) -> None:
     c2.metric("Slope (DEM)", f"{slope:.1f}°")
 
 
+def precision_value(text: str | None) -> float | None:
+    """The typed location precision (± km) as a number; ``None`` when blank.
+
+    Raises :class:`InvalidInputError` with one sentence for anything but a radius of 0–1000 km."""
+    if text is None or not str(text).strip():
+        return None
+    try:
+        value = float(str(text).strip().replace(",", "."))
+    except ValueError:
+        raise InvalidInputError(f"location precision must be a number of km, got {str(text)[:40]!r}") from None
+    if not (math.isfinite(value) and 0 <= value <= 1000):
+        raise InvalidInputError(f"location precision must be between 0 and 1000 km, got {str(text)[:40]!r}")
+    return value
+
+
+def _check_metrics(chk: PointCheck) -> None:
+    """Side, distance and chainage of a checked point: ranges over its precision circle if any."""
+    c1, c2 = st.columns(2)
+    c1.metric("Parsed point (lat, lon)", f"{chk.lat:.5f}, {chk.lon:.5f}")
+    if chk.precision_km > 0:
+        side = ("uncertain" if chk.side_within_precision == SIDE_UNCERTAIN
+                else SIDE_NAMES[chk.side_within_precision])
+        c2.metric(f"Side (within ±{chk.precision_km:g} km)", side,
+                  help=f"The point itself is in {SIDE_NAMES[chk.side]}; 'uncertain' when the precision circle "
+                       "reaches the border or leaves the country.")
+        distance = range_text(chk.distance_to_border_km_min, chk.distance_to_border_km_max, None)
+        c1, c2 = st.columns(2)
+        c1.metric("Distance to border", f"{distance} km",
+                  help="Over the precision circle: nearest and farthest it may be from the line.")
+        c2.metric("Nearest chainage", f"km {range_text(chk.chainage_km_min, chk.chainage_km_max, 0)}",
+                  help="The stretch of border the precision circle covers (km from the Uzbek tripoint).")
+        return
+    c2.metric("Side", SIDE_NAMES[chk.side])
+    c1, c2 = st.columns(2)
+    c1.metric("Distance to border", f"{chk.distance_to_border_km:,.1f} km")
+    c2.metric("Nearest chainage", f"km {chk.chainage_km:,.0f}")
+
+
 def point_preview(text: str, location: str | None, data: SceneData,
-                  dem_source: str | None = None) -> tuple[float, float] | None:
+                  dem_source: str | None = None, precision: str | None = None) -> tuple[float, float] | None:
     """Parse ``text`` and show where the point falls (with elevation and slope from the DEM at
-    ``dem_source``, if any); return ``(lat, lon)`` degrees or ``None``."""
+    ``dem_source``, if any); with a typed ``precision`` (± km) side, distance and chainage are
+    ranges over that circle. Returns ``(lat, lon)`` degrees or ``None``."""
     if not text.strip():
         st.info("Type or paste coordinates (decimal degrees, DMS, degrees-decimal-minutes or MGRS), "
                 "or click the map.")
         return None
     try:
+        radius = precision_value(precision)
+    except InvalidInputError as exc:
+        st.error(f"Location precision: {escape_markdown(exc)}")
+        radius = None
+    try:
         lat, lon = parse_coordinates(text)
-        chk = check_point(lat, lon, data.border)
+        chk = check_point(lat, lon, data.border, precision_km=radius)
     except InvalidCoordinateError as exc:
         st.error(f"Coordinates: {escape_markdown(exc)}")
         return None
-    c1, c2 = st.columns(2)
-    c1.metric("Parsed point (lat, lon)", f"{lat:.5f}, {lon:.5f}")
-    c2.metric("Side", SIDE_NAMES[chk.side])
-    c1, c2 = st.columns(2)
-    c1.metric("Distance to border", f"{chk.distance_to_border_km:,.1f} km")
-    c2.metric("Nearest chainage", f"km {chk.chainage_km:,.0f}")
+    _check_metrics(chk)
     for warning in chk.warnings:
-        if not warning.startswith("on the "):  # restates the metrics above
+        if not warning.startswith(("on the ", "within its ±")):  # restates the metrics above
             st.warning(escape_markdown(warning))
     if chk.swapped_suggestion:
         s_lat, s_lon = chk.swapped_suggestion
@@ -194,7 +239,8 @@ def _save(data: SceneData) -> None:
         return
     try:
         fields = collect_fields(_ADD)
-        fields.update(latitude=lat, longitude=lon, location=_blank_to_none(ss.get("inc_location") or ""))
+        fields.update(latitude=lat, longitude=lon, location=_blank_to_none(ss.get("inc_location") or ""),
+                      precision_km=_blank_to_none(ss.get("inc_precision") or ""))
         new_id = incidents_state.store().add(fields, by=by)
     except BorderMapError as exc:
         ss["_inc_error"] = (f"Not saved — {escape_markdown(exc)}. Your entries are kept: correct that field "
@@ -208,12 +254,12 @@ def _save(data: SceneData) -> None:
 
 
 def entry_panel(data: SceneData, click: tuple[float, float] | None,
-                dem_source: str | None = None) -> tuple[float, float] | None:
+                dem_source: str | None = None) -> tuple[float, float, float] | None:
     """The "Add incident" panel: coordinates with live preview, then the details form.
 
     ``click``: the map's last click (lat, lon degrees), put into the coordinate box when new;
-    ``dem_source``: the page's DEM, if any. Returns the point being entered (lat, lon degrees),
-    for the map's pin, or ``None``."""
+    ``dem_source``: the page's DEM, if any. Returns the point being entered (lat, lon degrees) and
+    its typed precision (km, 0 if none), for the map's pin, or ``None``."""
     ss = st.session_state
     _use_click(click)
     # the confirmation stays (the map's own rerun after it redraws would otherwise take it away)
@@ -226,12 +272,22 @@ def entry_panel(data: SceneData, click: tuple[float, float] | None,
     ss.setdefault("inc_location", "")
     text = st.text_input("Coordinates — any form, or click the map", key="inc_coords", max_chars=200,
                          placeholder="37°11'40\"N 68°36'19\"E · 37.1944, 68.6053 · 42S VG 64970 16511")
-    location = st.text_input("Location (as the report names it)", key="inc_location", max_chars=5000)
-    point = point_preview(text, location, data, dem_source)
+    ss.setdefault("inc_precision", "")
+    c1, c2 = st.columns([2, 1])
+    location = c1.text_input("Location (as the report names it)", key="inc_location", max_chars=5000)
+    precision = c2.text_input("Precision (± km)", key="inc_precision", max_chars=20,
+                              help="Radius within which the report places the event (blank: the point is "
+                                   "taken as exact). The check below then gives ranges over that circle.")
+    point = point_preview(text, location, data, dem_source, precision)
+    try:
+        radius = precision_value(precision) or 0.0
+    except InvalidInputError:  # said above the check already
+        radius = 0.0
     with st.form("inc_add_form", clear_on_submit=False, enter_to_submit=False):
-        detail_fields(_ADD, {"event_date": dt.date.today().isoformat(), "verification": "unverified"})
+        detail_fields(_ADD, {"event_date": dt.date.today().isoformat(), "verification": "unverified"},
+                      with_precision=False)
         st.form_submit_button("Save incident", type="primary", key="inc_save", on_click=_save, args=(data,))
     error = ss.pop("_inc_error", None)
     if error:  # under the save button, where the analyst looks
         st.error(error)
-    return point
+    return None if point is None else (*point, radius)

@@ -133,7 +133,9 @@ def sidebar_view(incidents: gpd.GeoDataFrame) -> IncidentView:
     verification = sb.multiselect("Verification", list(VERIFICATION_VALUES), key="inc_verification",
                                   placeholder="Any verification status")
     sides = sb.multiselect("Side of the border", list(SIDES), key="inc_sides", placeholder="Both sides and beyond",
-                           format_func=lambda v: SIDE_LABELS.get(v, v))
+                           format_func=lambda v: SIDE_LABELS.get(v, v),
+                           help="The side of the recorded point. The table's side column says 'uncertain' where "
+                                "the record's precision circle reaches across the border.")
     style_keys = list(STYLES)
     style = sb.radio("Draw incidents as", style_keys, key="inc_style", horizontal=True,
                      format_func=lambda v: STYLES.get(v, v))

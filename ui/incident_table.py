@@ -34,6 +34,7 @@ from geo.export import (
     incidents_to_kml_bytes,
     write_incidents,
 )
+from geo.precision import range_texts
 from geo.store import PUBLIC_COLUMNS, edited_values
 from ui import claims_panel, incidents_state, page_state
 from ui.incident_form import collect_fields, detail_fields
@@ -391,7 +392,7 @@ def incidents_tab(filtered: gpd.GeoDataFrame, total: int, selected: str | None) 
                 "or export them all below.")
     st.caption(f"{len(filtered):,} of {total:,} records match the filters in the sidebar.{note}")
     cols = [c for c in TABLE_COLUMNS if c in listed]
-    table = pd.DataFrame(listed[cols]).reset_index(drop=True)
+    table = with_range_texts(pd.DataFrame(listed[cols]).reset_index(drop=True), listed)
     if "claims" in listed:  # a marker where the sources' claims differ
         table.insert(1 if len(cols) > 1 else 0, "claims", disagreement_labels(listed["claims"]).to_numpy())
     ids = tuple(table["id"].astype(str)) if "id" in table else ()
@@ -403,8 +404,9 @@ def incidents_tab(filtered: gpd.GeoDataFrame, total: int, selected: str | None) 
         selection_mode="single-row", hide_index=True, height=320,
         selection_default={"selection": {"rows": [ids.index(selected)]}} if selected in ids else None,
         column_config={
-            "border_km": st.column_config.NumberColumn("km to border", format="%.1f"),
-            "chainage_km": st.column_config.NumberColumn("chainage km", format="%.0f"),
+            "side": st.column_config.TextColumn("side", help=_SIDE_HELP),
+            "border_km": st.column_config.TextColumn("km to border", help=_RANGE_HELP),
+            "chainage_km": st.column_config.TextColumn("chainage km", help=_RANGE_HELP),
             "source": st.column_config.TextColumn("source"),
             "claims": st.column_config.TextColumn("claims", help="⚠ and the fields where the sources differ"),
         })
@@ -415,6 +417,29 @@ def incidents_tab(filtered: gpd.GeoDataFrame, total: int, selected: str | None) 
     else:
         _free_edit_widgets()
     _export_buttons(filtered)
+
+
+_SIDE_HELP = ("The side the record's whole precision circle lies on; 'uncertain' when the circle reaches the "
+              "border or leaves the country (the side filter uses the point itself).")
+_RANGE_HELP = ("Over the record's precision circle (precision_km, else ACLED geo_precision 1/2/3 = 1/25/100 km): "
+               "a range such as 0–42; one value for a precise point.")
+
+
+def with_range_texts(table: pd.DataFrame, located: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with ``side``, ``border_km`` and ``chainage_km`` as the texts an analyst reads: the
+    side within the precision circle and the km ranges over it (``located``: the same rows, with
+    :data:`geo.incident_filters.LOCATION_COLUMNS`). A new frame."""
+    if "border_km_min" not in located or len(table) == 0:
+        return table
+    out = table.copy()
+    rows = located.reset_index(drop=True)
+    if "side" in out:
+        out["side"] = rows["side_within_precision"].to_numpy()
+    if "border_km" in out:
+        out["border_km"] = range_texts(rows["border_km_min"], rows["border_km_max"], None)
+    if "chainage_km" in out:
+        out["chainage_km"] = range_texts(rows["chainage_km_min"], rows["chainage_km_max"], 0)
+    return out
 
 
 def _record_panel(incident_id: str) -> None:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import geopandas as gpd
+import numpy as np
 import pandas as pd
 import streamlit as st
 
 from geo.border import OFFICIAL_BREAKDOWN_KM, OFFICIAL_LENGTH_KM, hausdorff_km, segment_border
 from geo.csv_tables import border_segments_csv
+from geo.precision import COUNTING_RULE, segment_incident_counts
 from geo.scene_data import SceneData
 from layers.places import PLACE_STYLES
 from ui import state
@@ -29,8 +32,26 @@ def _hausdorff_to_reference_km(data_dir: str) -> float:
     return hausdorff_km(data.border.line, data.reference_border.geometry.iloc[0])
 
 
-def border_figures(data: SceneData) -> None:
-    """Measured length vs the official figure, and why they differ."""
+#: Records this close to the border (km) count toward its segments.
+NEAR_KM = 10.0
+
+
+def segment_counts(segs: pd.DataFrame, records: gpd.GeoDataFrame | None) -> pd.DataFrame:
+    """``segs`` with the records within :data:`NEAR_KM` of each segment, certain and possible
+    (:func:`geo.precision.segment_incident_counts`; ``records`` located, see
+    :func:`geo.incident_filters.locate_incidents`). A new frame."""
+    if records is None or "chainage_km_min" not in records:
+        return segs
+    edges = np.append(segs["from_km"].to_numpy(), segs["to_km"].to_numpy()[-1:])
+    at_least, at_most = segment_incident_counts(
+        edges, records["chainage_km_min"].to_numpy(dtype=float), records["chainage_km_max"].to_numpy(dtype=float),
+        records["border_km_min"].to_numpy(dtype=float), records["border_km_max"].to_numpy(dtype=float), NEAR_KM)
+    return segs.assign(incidents_certain=at_least, incidents_possible=at_most)
+
+
+def border_figures(data: SceneData, records: gpd.GeoDataFrame | None = None) -> None:
+    """Measured length vs the official figure, and why they differ; the segments with the
+    ``records`` (the filtered store, located) near each."""
     border = data.border
     ref = data.reference_border.iloc[0]
     c1, c2, c3 = st.columns(3)
@@ -55,8 +76,16 @@ def border_figures(data: SceneData) -> None:
     )
     segment_km = st.select_slider("Segment length (km)", options=[1.0, 5.0, 10.0, 25.0, 50.0], value=10.0,
                                   key="border_segment_km")
-    segs = _segments_table(state.data_dir(), segment_km)
-    st.dataframe(segs.round(3), hide_index=True, width="stretch", height=260)
+    segs = segment_counts(_segments_table(state.data_dir(), segment_km), records)
+    if "incidents_possible" in segs:
+        st.caption(f"Incidents: the filtered records within {NEAR_KM:g} km of each segment. {COUNTING_RULE}")
+    st.dataframe(segs.round(3), hide_index=True, width="stretch", height=260,
+                 column_config={"incidents_certain": st.column_config.NumberColumn(
+                                    "incidents, certain", help="records whose whole precision circle lies "
+                                    f"within {NEAR_KM:g} km of the border and inside this segment's chainage"),
+                                "incidents_possible": st.column_config.NumberColumn(
+                                    "incidents, possible", help="records whose precision circle reaches "
+                                    f"within {NEAR_KM:g} km of the border along this segment")})
     st.download_button("Download the segments (CSV)", _segments_csv(state.data_dir(), segment_km),
                        file_name=f"border_segments_{segment_km:g}km.csv", mime="text/csv")
 

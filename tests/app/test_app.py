@@ -24,6 +24,15 @@ def test_page_renders_with_figures_and_tables(app):
     assert len(app.dataframe) >= 2  # segments and places
 
 
+def test_border_segments_count_incidents_near_them_as_certain_and_possible(app):
+    segs = next(d.value for d in app.dataframe if "incidents_possible" in d.value.columns)
+    assert (segs["incidents_certain"] <= segs["incidents_possible"]).all()
+    # the three ±30-km seed attacks 12.6 km from the line may lie within 10 km of several segments,
+    # but lie wholly within none
+    assert segs["incidents_possible"].max() >= 3 and segs["incidents_possible"].sum() > segs["incidents_certain"].sum()
+    assert any("counts in full toward every segment or gap" in c.value for c in app.caption)
+
+
 def test_layer_toggles_rerun_without_error(app):
     for key in ("layer_countries", "layer_crossing", "layer_chinese_site"):
         app.checkbox(key=key).uncheck().run()

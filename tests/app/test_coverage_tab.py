@@ -71,6 +71,12 @@ def test_anchor_buttons_add_assets_and_cover_the_border():
     assert len(at.session_state["_cov_rows"]) == 9
     assert len(at.dataframe) >= 3  # gaps table among them
     assert "risk = length_km" in _texts(at.caption)
+    # the ±30-km seed attacks count as certain–possible ranges ("0–3"), never one figure
+    assert "counts in full toward every segment or gap" in _texts(at.caption)
+    gaps = next(d.value for d in at.dataframe if "risk" in d.value.columns)
+    counts = [tuple(int(v) for v in str(t).split("–")) for t in gaps["n_incidents"]]
+    assert all(len(c) == 1 or c[0] < c[1] for c in counts) and any(len(c) == 2 for c in counts)
+    assert (gaps["risk_min"] <= gaps["risk"]).all()
 
 
 def test_typed_asset_is_added_and_one_outside_the_region_is_refused():

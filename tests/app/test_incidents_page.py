@@ -76,8 +76,13 @@ def _run(at: AppTest) -> AppTest:
 def test_seed_incidents_are_listed_with_their_side(app):
     table = _table(app)
     assert len(table) == N_SEED
-    assert set(table["side"]) <= {"TJK", "AFG", "other"} and "TJK" in set(table["side"])
+    # the side the whole precision circle lies on: the ±30-km seed attacks by the river are uncertain
+    assert set(table["side"]) <= {"TJK", "AFG", "other", "uncertain"} and "uncertain" in set(table["side"])
     assert "Zarbuz" in " ".join(table["location"].astype(str))
+    rough = table[table["side"] == "uncertain"].iloc[0]
+    low, high = (float(v.replace(",", "")) for v in rough["border_km"].split("–"))
+    assert low == 0 and high > 25  # a range, never one figure, for a point known to ±30 km
+    assert "–" in rough["chainage_km"]
 
 
 def test_dms_shows_side_distance_and_chainage(app):
@@ -87,6 +92,21 @@ def test_dms_shows_side_distance_and_chainage(app):
     assert m["Side"] in ("Tajikistan", "Afghanistan")
     assert m["Distance to border"].endswith(" km") and float(m["Distance to border"][:-3]) < 5
     assert m["Nearest chainage"].startswith("km ")
+
+
+def test_a_typed_precision_turns_the_check_into_ranges(app):
+    app.text_input(key="inc_coords").input("37.2400, 68.6000")
+    app.text_input(key="inc_precision").input("30")
+    m = _metrics(_run(app))
+    assert m["Side (within ±30 km)"] == "uncertain"
+    low, high = m["Distance to border"].removesuffix(" km").split("–")
+    assert float(low) == 0 and 30 < float(high) < 40
+    c_low, c_high = (float(v.replace(",", "")) for v in m["Nearest chainage"].removeprefix("km ").split("–"))
+    assert c_high - c_low >= 60
+    app.text_input(key="inc_precision").input("lots")
+    _run(app)
+    assert any(e.startswith("Location precision:") for e in _messages(app.error))
+    assert m["Parsed point (lat, lon)"] == _metrics(app)["Parsed point (lat, lon)"]  # the point still shows
 
 
 def test_swapped_coordinates_offer_did_you_mean_and_apply_it(app):

@@ -157,6 +157,25 @@ def test_rank_gaps_formula_and_order(toy_border):
         rank_gaps(res, gpd.GeoDataFrame(geometry=[Point(70.1, 37.4)]))
 
 
+def test_rank_gaps_counts_an_approximate_incident_as_a_range(toy_border):
+    asset = Asset("p", "P", "border_post", 70.30, 37.5, radius_km=3)
+    res = compute_coverage(toy_border, [asset])
+    gaps = coverage_gaps(res)
+    east_mid = (gaps.iloc[1]["from_km"] + gaps.iloc[1]["to_km"]) / 2
+    lon_east = 70.0 + 0.5 * east_mid / toy_border.length_km
+    # ~16.7 km south of the line: beyond 10 km as a point; its ±10-km circle reaches within 10 km
+    # of the eastern gap (it may lie there), but does not lie wholly within
+    incidents = gpd.GeoDataFrame({"precision_km": [None, 10.0, 1.0], "geo_precision": [None, None, None]},
+                                 geometry=[Point(lon_east, 37.35), Point(lon_east, 37.35),
+                                           Point(lon_east, 37.47)], crs="EPSG:4326")
+    ranked = rank_gaps(res, incidents, radius_km=10).set_index("from_km").sort_index()
+    east = ranked.iloc[1]
+    assert (east["n_incidents_min"], east["n_incidents"]) == (1, 2)  # the near ±1-km one is certain
+    assert east["risk"] == pytest.approx(east["length_km"] * 3)
+    assert east["risk_min"] == pytest.approx(east["length_km"] * 2)
+    assert "precision circle" in rank_gaps(res).attrs["formula"]
+
+
 # ------------------------------------------------------------------ sight
 
 
