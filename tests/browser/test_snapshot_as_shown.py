@@ -1,0 +1,158 @@
+"""Snapshots "as shown", through the page in a real headless Chromium: with the shipped coarse DEM's
+hillshade, the coverage of the crossings and an analyst zone on the map, the HTML, the PNG as seen
+and the print map downloaded from the sidebar hold all three (elements in the HTML, pixels in the
+PNGs), and their names say what they are."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from layers.coverage import COVERED_COLOR, DRAWN_ZONE_COLOR
+from tests.browser.conftest import (
+    MAP_FRAME,
+    SCREENSHOT_DIR,
+    open_offline_page,
+    save_screenshot,
+    serving,
+    settled_map,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+#: An analyst zone north of the Panj near Shuroobod (inside the page's default view).
+ZONE = {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"name": "Snapshot zone"},
+        "geometry": {"type": "Polygon", "coordinates": [[[70.0, 37.6], [70.6, 37.6], [70.6, 38.0], [70.0, 38.0],
+                                                          [70.0, 37.6]]]}}]}
+STAMP = r"\d{4}-\d{2}-\d{2}_\d{4}Z"
+
+
+def _rgb(color: str) -> tuple[int, int, int]:
+    return tuple(int(color[i:i + 2], 16) for i in (1, 3, 5))  # type: ignore[return-value]
+
+
+def _near(img: np.ndarray, color: str, tol: int = 24) -> int:
+    return int((np.abs(img[..., :3].astype(int) - np.array(_rgb(color))).max(axis=-1) <= tol).sum())
+
+
+def _changed(img: np.ndarray, other: np.ndarray, tol: int = 2) -> float:
+    """Share of pixels that differ by more than ``tol`` in a channel between two same-size images."""
+    assert img.shape == other.shape
+    return float((np.abs(img.astype(int) - other.astype(int)).max(axis=-1) > tol).mean())
+
+
+def _decode(data: bytes) -> np.ndarray:
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as im:
+        assert im.format == "PNG"
+        return np.asarray(im.convert("RGB"))
+
+
+@pytest.fixture(scope="module")
+def shipped_dem_server(tmp_path_factory) -> Iterator[str]:
+    """The app with empty user data and the shipped coarse DEM (BORDERMAP_DEM empty)."""
+    with serving(tmp_path_factory.mktemp("asshown"), BORDERMAP_DEM="") as url:
+        yield url
+
+
+def _map_count(page, selector: str, at_least: int, timeout_s: float = 90.0) -> int:
+    count = 0
+    for _ in range(int(timeout_s * 2)):
+        frames = page.locator(MAP_FRAME)
+        if frames.count() == 1:
+            count = frames.first.content_frame.locator(selector).count()
+            if count >= at_least:
+                return count
+        page.wait_for_timeout(500)
+    return count
+
+
+def _download(page, button: str, folder: Path) -> tuple[str, bytes]:
+    with page.expect_download(timeout=120_000) as info:
+        page.locator('[data-testid="stSidebar"]').get_by_role("button", name=button).click()
+    download = info.value
+    path = folder / download.suggested_filename
+    download.save_as(str(path))
+    return download.suggested_filename, path.read_bytes()
+
+
+def _render_png(page, folder: Path) -> tuple[str, bytes]:
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.get_by_role("button", name="Render PNG (as seen)").click()
+    sidebar.get_by_role("button", name="Download PNG").wait_for(timeout=120_000)
+    return _download(page, "Download PNG", folder)
+
+
+def test_html_png_and_print_map_hold_relief_coverage_and_zone(browser, shipped_dem_server, tmp_path):
+    context, page, log = open_offline_page(browser, {"width": 1440, "height": 900})
+    try:
+        page.goto(shipped_dem_server)
+        frame = settled_map(page)
+        frame.locator("img.leaflet-image-layer").first.wait_for(timeout=60_000)  # the hillshade is on
+        page.get_by_label("Your name (kept in the history of what you change)").fill("Analyst A")
+        page.keyboard.press("Enter")
+        page.get_by_role("tab", name="Patrol coverage").click()
+        page.get_by_role("button", name="Add anchors: crossings").click()
+        assert _map_count(page, f'path[stroke="{COVERED_COLOR}"]', 1) >= 1
+        page.get_by_text("Analyst-drawn zones (hypotheses)").first.click()
+        page.get_by_label("…or paste GeoJSON").fill(json.dumps(ZONE))
+        page.get_by_role("button", name="Validate and save uploaded/pasted zones").click()
+        page.get_by_text("Saved 1 zone(s).").first.wait_for(state="attached", timeout=60_000)
+        assert _map_count(page, f'path[stroke="{DRAWN_ZONE_COLOR}"]', 1) >= 1
+        settled_map(page)
+        save_screenshot(page, "snapshot_as_shown_page")
+        page.locator('[data-testid="stSidebar"]').get_by_text("Snapshot of the map").click()
+
+        # the HTML: its own title, date, sources and legend, and the three layers as elements
+        name, data = _download(page, "Download HTML (interactive, works offline)", tmp_path)
+        assert re.fullmatch(rf"border-map_interactive_{STAMP}\.html", name), name
+        html = data.decode("utf-8")
+        assert "<title>Border Map" in html and "GMTED2010" in html and "hillshade: hillshade" not in html
+        viewer = context.new_page()
+        viewer.goto((tmp_path / name).as_uri())
+        viewer.locator(".leaflet-container").wait_for(timeout=30_000)
+        assert viewer.locator("img.leaflet-image-layer").count() >= 1
+        assert viewer.locator(f'path[stroke="{COVERED_COLOR}"]').count() >= 1
+        assert viewer.locator(f'path[stroke="{DRAWN_ZONE_COLOR}"]').count() == 1
+        caption = viewer.locator("#bm-caption").inner_text()
+        assert "Border Map" in caption and re.search(r"Snapshot of \d{4}-\d{2}-\d{2}", caption)
+        assert "hillshade: coarse overview DEM" in caption and "analyst-drawn zones" in caption
+        legend = viewer.locator("#bm-legend").inner_text()
+        assert "Analyst-drawn zone (hypothesis)" in legend and "Border covered" in legend
+        save_screenshot(viewer, "snapshot_as_shown_html")
+        viewer.close()
+
+        # the PNG as seen, and the print map: the coverage and the zone in their colours
+        name, png = _render_png(page, tmp_path)
+        assert re.fullmatch(rf"border-map_view_{STAMP}\.png", name), name
+        seen = _decode(png)
+        (SCREENSHOT_DIR / "snapshot_as_shown_view.png").write_bytes(png)
+        assert _near(seen, COVERED_COLOR) > 150 and _near(seen, DRAWN_ZONE_COLOR) > 40
+        name, printed_png = _download(page, "Download print map (PNG)", tmp_path)
+        assert re.fullmatch(rf"border-map_print_{STAMP}\.png", name), name
+        printed = _decode(printed_png)
+        (SCREENSHOT_DIR / "snapshot_as_shown_print.png").write_bytes(printed_png)
+        assert _near(printed, COVERED_COLOR) > 150 and _near(printed, DRAWN_ZONE_COLOR) > 40
+
+        # the relief: the same exports with the hillshade switched off are far plainer
+        page.locator('[data-testid="stSidebar"]').get_by_text("Hillshade (relief)").click()
+        settled_map(page)
+        _, flat_png = _render_png(page, tmp_path)
+        _, flat_print = _download(page, "Download print map (PNG)", tmp_path)
+        flat_seen, flat_printed = _decode(flat_png), _decode(flat_print)
+        (SCREENSHOT_DIR / "snapshot_as_shown_view_no_relief.png").write_bytes(flat_png)
+        # same view and layers: the relief shades much of the land (the coarse DEM covers the region)
+        changed = (_changed(seen, flat_seen), _changed(printed, flat_printed))
+        assert changed[0] > 0.1 and changed[1] > 0.1, changed
+        assert _near(flat_seen, COVERED_COLOR) > 150  # the rest is still there
+        assert page.locator('[data-testid="stException"]').count() == 0
+        assert log.blocked == [] and log.missing == []
+    finally:
+        context.close()
