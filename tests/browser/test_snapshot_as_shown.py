@@ -1,7 +1,7 @@
 """Snapshots "as shown", through the page in a real headless Chromium: with the shipped coarse DEM's
-hillshade, the coverage of the crossings and an analyst zone on the map, the HTML, the PNG as seen
-and the print map downloaded from the sidebar hold all three (elements in the HTML, pixels in the
-PNGs), and their names say what they are."""
+hillshade, the coverage of the crossings, an analyst zone and the pin of a typed point on the map,
+the HTML, the PNG as seen (and clean) and the print map downloaded from the sidebar hold them all
+(elements in the HTML, pixels in the PNGs), and their names say what they are."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 from layers.coverage import COVERED_COLOR, DRAWN_ZONE_COLOR
+from layers.pin import PIN_COLOR
 from tests.browser.conftest import (
     MAP_FRAME,
     SCREENSHOT_DIR,
@@ -31,6 +32,7 @@ ZONE = {"type": "FeatureCollection", "features": [{"type": "Feature", "propertie
         "geometry": {"type": "Polygon", "coordinates": [[[70.0, 37.6], [70.6, 37.6], [70.6, 38.0], [70.0, 38.0],
                                                           [70.0, 37.6]]]}}]}
 STAMP = r"\d{4}-\d{2}-\d{2}_\d{4}Z"
+COORDS = 'input[aria-label="Coordinates — any form, or click the map"]'
 
 
 def _rgb(color: str) -> tuple[int, int, int]:
@@ -106,6 +108,11 @@ def test_html_png_and_print_map_hold_relief_coverage_and_zone(browser, shipped_d
         page.get_by_role("button", name="Validate and save uploaded/pasted zones").click()
         page.get_by_text("Saved 1 zone(s).").first.wait_for(state="attached", timeout=60_000)
         assert _map_count(page, f'path[stroke="{DRAWN_ZONE_COLOR}"]', 1) >= 1
+        # the point being entered: its pin south of the Panj, west of the zone
+        page.get_by_role("tab", name="Add incident").click()
+        page.locator(COORDS).fill("37.30, 69.50")
+        page.locator(COORDS).press("Enter")
+        assert _map_count(page, ".bm-pin-icon", 1) == 1
         settled_map(page)
         save_screenshot(page, "snapshot_as_shown_page")
         page.locator('[data-testid="stSidebar"]').get_by_text("Snapshot of the map").click()
@@ -121,6 +128,7 @@ def test_html_png_and_print_map_hold_relief_coverage_and_zone(browser, shipped_d
         assert viewer.locator("img.leaflet-image-layer").count() >= 1
         assert viewer.locator(f'path[stroke="{COVERED_COLOR}"]').count() >= 1
         assert viewer.locator(f'path[stroke="{DRAWN_ZONE_COLOR}"]').count() == 1
+        assert viewer.locator(".bm-pin-icon").count() == 1
         caption = viewer.locator("#bm-caption").inner_text()
         assert "Border Map" in caption and re.search(r"Snapshot of \d{4}-\d{2}-\d{2}", caption)
         assert "hillshade: coarse overview DEM" in caption and "analyst-drawn zones" in caption
@@ -135,15 +143,30 @@ def test_html_png_and_print_map_hold_relief_coverage_and_zone(browser, shipped_d
         seen = _decode(png)
         (SCREENSHOT_DIR / "snapshot_as_shown_view.png").write_bytes(png)
         assert _near(seen, COVERED_COLOR) > 150 and _near(seen, DRAWN_ZONE_COLOR) > 40
+        assert _near(seen, PIN_COLOR, 12) > 150
+        assert (seen[12:68, 12:38] >= 250).all(axis=-1).sum() > 600  # the zoom control's white buttons
         name, printed_png = _download(page, "Download print map (PNG)", tmp_path)
         assert re.fullmatch(rf"border-map_print_{STAMP}\.png", name), name
         printed = _decode(printed_png)
         (SCREENSHOT_DIR / "snapshot_as_shown_print.png").write_bytes(printed_png)
         assert _near(printed, COVERED_COLOR) > 150 and _near(printed, DRAWN_ZONE_COLOR) > 40
+        assert _near(printed, PIN_COLOR, 12) > 150
+
+        # the clean PNG: the same map without the zoom, full-screen and other controls
+        page.locator('[data-testid="stSidebar"]').get_by_text("Clean PNG").click()
+        settled_map(page)
+        assert page.get_by_role("button", name="Download PNG").count() == 0  # not the PNG with controls
+        name, clean_png = _render_png(page, tmp_path)
+        assert re.fullmatch(rf"border-map_clean_{STAMP}\.png", name), name
+        clean = _decode(clean_png)
+        (SCREENSHOT_DIR / "snapshot_as_shown_clean.png").write_bytes(clean_png)
+        assert (clean[12:68, 12:38] >= 250).all(axis=-1).sum() < 50
+        assert _near(clean, COVERED_COLOR) > 150 and _near(clean, PIN_COLOR, 12) > 150
 
         # the relief: the same exports with the hillshade switched off are far plainer
         page.locator('[data-testid="stSidebar"]').get_by_text("Hillshade (relief)").click()
         settled_map(page)
+        assert page.get_by_role("button", name="Download PNG").count() == 0  # not the PNG with relief
         _, flat_png = _render_png(page, tmp_path)
         _, flat_print = _download(page, "Download print map (PNG)", tmp_path)
         flat_seen, flat_printed = _decode(flat_png), _decode(flat_print)
