@@ -287,10 +287,11 @@ def test_html_snapshot_carries_the_page_layers_title_date_sources_and_legend(sce
         group.add_to(page)
     html = snapshot_html(scene_data, SceneOptions(basemap=OFFLINE, overlays=("border",)),
                          extra_base_overlays=[relief], extra_bundles=[cover, pin_layer(37.3, 69.5)],
-                         relief_source="hillshade: test DEM", title="Khatlon <watch>", today=date(2026, 2, 3))
+                         relief_source="hillshade: test DEM", title="Khatlon <watch> {{ 7*7 }}",
+                         today=date(2026, 2, 3))
     assert relief._parent is page and all(g._parent is page for g in cover.groups)
     assert f"{page.get_name()}" in page.get_root().render()
-    assert "<title>Khatlon &lt;watch&gt;</title>" in html
+    assert "<title>Khatlon &lt;watch&gt; &#123;&#123; 7*7 &#125;&#125;</title>" in html  # text, never a template
     assert "id='bm-caption'" in html and "Snapshot of 2026-02-03" in html
     assert "hillshade: test DEM" in html and "coverage and gaps: the analyst" in html
     assert "L.imageOverlay(" in html and COVERED_COLOR in html
