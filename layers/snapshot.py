@@ -164,8 +164,10 @@ def detached(bundles: Sequence[LayerBundle]) -> list[LayerBundle]:
 
 def _detached(element: _L) -> _L:
     parent = getattr(element, "_parent", None)
+    if parent is None:  # on no map yet (built for this snapshot): nothing to copy
+        return element
     # the parent (a map) is not copied: the copy starts with none
-    clone = copy.deepcopy(element, {id(parent): None} if parent is not None else {})
+    clone = copy.deepcopy(element, {id(parent): None})
     # a rendered layer keeps an "add me to my map" child naming the map it was drawn on (and the
     # page's renderer renames elements as it draws them): drop those, each render adds its own
     stack: list[Element] = [clone]

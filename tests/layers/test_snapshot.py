@@ -303,10 +303,16 @@ def test_detached_copies_keep_shapes_and_legend(border):
     from geo.assets import Asset
     from layers.coverage import assets_layer
 
+    import folium
+
     bundle = assets_layer([Asset(id="a", name="A", kind="drone", lon=70.0, lat=37.5, radius_km=5)])
+    assert detached([bundle])[0].groups[0] is bundle.groups[0]  # on no map yet: used as it is
+    page = folium.Map()
+    for group in bundle.groups:
+        group.add_to(page)
     copy = detached([bundle])[0]
     assert copy.legend == bundle.legend and copy.shapes == bundle.shapes and copy.source == bundle.source
-    assert all(c is not g for c, g in zip(copy.groups, bundle.groups, strict=True))
+    assert all(c is not g and c._parent is None for c, g in zip(copy.groups, bundle.groups, strict=True))
 
 
 def test_layers_drawn_on_the_page_first_are_drawn_right_in_the_snapshot(scene_data, border):
