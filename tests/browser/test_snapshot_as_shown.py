@@ -113,15 +113,30 @@ def test_html_png_and_print_map_hold_relief_coverage_and_zone(browser, shipped_d
         page.locator(COORDS).fill("37.30, 69.50")
         page.locator(COORDS).press("Enter")
         assert _map_count(page, ".bm-pin-icon", 1) == 1
-        settled_map(page)
+        frame = settled_map(page)
         save_screenshot(page, "snapshot_as_shown_page")
-        page.locator('[data-testid="stSidebar"]').get_by_text("Snapshot of the map").click()
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        sidebar.get_by_text("Snapshot of the map").click()
+        # the current view: zoom the page's map in (no script runs; the map writes its view into
+        # the address), then let a run read it
+        before = page.evaluate("() => new URLSearchParams(location.search).get('view')")
+        frame.locator(".leaflet-control-zoom-in").click()
+        page.wait_for_function(f"() => {{ const v = new URLSearchParams(location.search).get('view'); "
+                               f"return v && v !== {json.dumps(before)}; }}", timeout=30_000)
+        lat, lon, zoom = (float(v) for v in page.evaluate(
+            "() => new URLSearchParams(location.search).get('view')").split(","))
+        sidebar.get_by_role("button", name="Use the map's current view").click()
+        sidebar.get_by_text(f"zoom {int(zoom)})").first.wait_for(timeout=60_000)
+        settled_map(page)
 
         # the HTML: its own title, date, sources and legend, and the three layers as elements
         name, data = _download(page, "Download HTML (interactive, works offline)", tmp_path)
         assert re.fullmatch(rf"border-map_interactive_{STAMP}\.html", name), name
         html = data.decode("utf-8")
         assert "<title>Border Map" in html and "GMTED2010" in html and "hillshade: hillshade" not in html
+        centre = re.search(r"center: \[([-\d.]+), ([-\d.]+)\]", html)
+        assert centre and abs(float(centre[1]) - lat) < 1e-4 and abs(float(centre[2]) - lon) < 1e-4
+        assert f'"zoom": {int(zoom)},' in html  # at the page's view
         viewer = context.new_page()
         viewer.goto((tmp_path / name).as_uri())
         viewer.locator(".leaflet-container").wait_for(timeout=30_000)

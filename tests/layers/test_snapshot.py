@@ -300,10 +300,10 @@ def test_html_snapshot_carries_the_page_layers_title_date_sources_and_legend(sce
 
 
 def test_detached_copies_keep_shapes_and_legend(border):
+    import folium
+
     from geo.assets import Asset
     from layers.coverage import assets_layer
-
-    import folium
 
     bundle = assets_layer([Asset(id="a", name="A", kind="drone", lon=70.0, lat=37.5, radius_km=5)])
     assert detached([bundle])[0].groups[0] is bundle.groups[0]  # on no map yet: used as it is
