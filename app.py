@@ -74,8 +74,9 @@ def main() -> None:
     highlight = (*trigger_ids, *((page.selected,) if page.selected else ()))
     # the exports get every layer the map gets (relief, coverage, zones, highlights, the pin)
     exports.render(replace(data, incidents=shown), options, page.event.view, page.event.bbox,
-                   exports.OnScreen(tuple(relief), terrain_choice, (*relief_legend, *coverage_bundles), point,
-                                    highlight, view.style))
+                   exports.OnScreen(relief=tuple(relief), terrain=terrain_choice,
+                                    bundles=(*relief_legend, *coverage_bundles), pin=point,
+                                    highlight_ids=highlight, incident_style=view.style))
     live = []
     if "incidents" in options.overlays:  # drawn from the store, filtered, not from the shipped data
         live.append(inc.incidents_bundle(shown, options.show_precision, view.style, highlight, view.flt))

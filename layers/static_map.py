@@ -1,8 +1,10 @@
 """A print-quality static map drawn with matplotlib from our own layers (no browser, no tiles).
 
 The same overlays the page shows (:class:`layers.scene.SceneOptions`), in the page's
-colours, on the offline basemap's country fills, with hillshade from a DEM when one is
-given, plus what a printed map needs: title, extent and CRS, legend, scale bar (km,
+colours, on the offline basemap's country fills, with hillshade and/or slope classes from a
+DEM when one is given, the page's analysis layers (coverage and gaps, assets, zones, the pin:
+the :class:`layers.shapes.Shape` values of their bundles) and highlighted incidents, plus
+what a printed map needs: title, extent and CRS, legend, scale bar (km,
 geodesic at the map's central latitude), north arrow, graticule with degree labels,
 sources (from the layers' provenance) and the date of the data.
 

@@ -39,6 +39,7 @@ def test_html_snapshot(tmp_path, capsys, monkeypatch):
     assert doc["incidents"] == 10 and doc["incidents_from"] == "store incidents.gpkg"
     html = out.read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>") and "L.map(" in html
+    assert "<title>Border Map" in html and "id='bm-caption'" in html and "incidents: 10 from" in html
     assert doc["bytes"] == len(out.read_bytes())
 
 
