@@ -167,6 +167,8 @@ def test_html_png_and_print_map_hold_relief_coverage_and_zone(browser, shipped_d
         legend = viewer.locator("#bm-legend").inner_text()
         assert "Analyst-drawn zone (hypothesis)" in legend and "Border covered" in legend
         save_screenshot(viewer, "snapshot_as_shown_html")
+        viewer.get_by_role("button", name="Hide this caption").click()  # it can be put away
+        assert not viewer.locator("#bm-caption").is_visible()
         assert viewer_errors == []  # every layer's script ran (none names the page's map)
         viewer.close()
 
