@@ -13,6 +13,7 @@ slow browser PNG), so an ordinary rerun of the page costs nothing here.
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -32,6 +33,8 @@ from layers.scene import SceneOptions
 from layers.snapshot import MAX_PX, MIN_PX, BBox, export_filename, snapshot_html, snapshot_png
 from layers.static_map import static_bytes, static_map
 from ui import terrain as terrain_ui
+
+logger = logging.getLogger(__name__)
 
 _PNG_KEY = "snapshot_png"
 
@@ -108,7 +111,12 @@ def _png(data: SceneData, options: SceneOptions, view: MapView, screen: OnScreen
 
 def _static(data: SceneData, options: SceneOptions, fmt: str, bbox: BBox | None, screen: OnScreen) -> bytes:
     t = screen.terrain
-    dem = terrain_ui.load_dem(t.source) if t is not None and t.source and (t.hillshade or t.slope) else None
+    dem = None
+    if t is not None and t.source and (t.hillshade or t.slope):
+        try:
+            dem = terrain_ui.load_dem(t.source)
+        except BorderMapError as exc:  # the page drew it a moment ago; if it is gone, print without relief
+            logger.warning("print map without relief: %s", exc)
     extras: Sequence[LayerBundle] = [*screen.bundles, *((pin_layer(*screen.pin),) if screen.pin else ())]
     fig = static_map(data, options, bbox=bbox, dem=dem, hillshade=bool(t and t.hillshade),
                      slope=bool(t and t.slope), extras=extras, highlight_ids=screen.highlight_ids,

@@ -53,3 +53,13 @@ def test_relief_is_named_for_the_sources_line(tmp_path):
     assert exports.OnScreen(terrain=TerrainChoice(dem, False, False)).relief_source() is None
     shipped = str(datasets.shipped_dem_path())
     assert exports.OnScreen(terrain=TerrainChoice(shipped, True, False)).dem_name() == datasets.SHIPPED_DEM_LABEL
+
+
+def test_print_map_without_its_dem_is_drawn_without_relief(scene_data, tmp_path, caplog):
+    """The DEM the page used has gone (deleted): the print map still comes, without relief."""
+    from tests.layers.test_static_map import _png_array
+
+    screen = exports.OnScreen(terrain=TerrainChoice(str(tmp_path / "gone.tif"), True, False))
+    png = exports._static(scene_data, SceneOptions(basemap=OFFLINE, overlays=("border",)), "png", None, screen)
+    assert _png_array(png).shape[:2] == (1200, 1800)
+    assert any("without relief" in r.message for r in caplog.records)
