@@ -64,16 +64,21 @@ def main() -> None:
     kinds = set(data.places["kind"])
     available = {k for k in OVERLAYS if k not in PLACE_STYLES or k in kinds}
     options = sidebar.scene_options(available)
-    relief, relief_legend = terrain_ui.map_layers(terrain_ui.sidebar_choice(page.dem))
+    terrain_choice = terrain_ui.sidebar_choice(page.dem)
+    relief, relief_legend = terrain_ui.map_layers(terrain_choice)
     view = incident_sidebar.sidebar_view(records)
     shown = filter_incidents(records, view.flt)
     map_area, panel = layout.work_area()
     with panel:
         point, coverage_bundles, trigger_ids = _panel(page, data, records, shown)
-    exports.render(replace(data, incidents=shown), options, page.event.view, page.event.bbox)
+    highlight = (*trigger_ids, *((page.selected,) if page.selected else ()))
+    # the exports get every layer the map gets (relief, coverage, zones, highlights, the pin)
+    exports.render(replace(data, incidents=shown), options, page.event.view, page.event.bbox,
+                   exports.OnScreen(relief=tuple(relief), terrain=terrain_choice,
+                                    bundles=(*relief_legend, *coverage_bundles), pin=point,
+                                    highlight_ids=highlight, incident_style=view.style))
     live = []
     if "incidents" in options.overlays:  # drawn from the store, filtered, not from the shipped data
-        highlight = (*trigger_ids, *((page.selected,) if page.selected else ()))
         live.append(inc.incidents_bundle(shown, options.show_precision, view.style, highlight, view.flt))
     if point is not None:
         live.append(pin_layer(*point))

@@ -142,6 +142,8 @@ def run_snapshot(args: argparse.Namespace) -> int:
     renderer = args.renderer or ("static" if fmt == "pdf" else "browser")
     if fmt == "pdf" and renderer != "static":
         raise InvalidInputError("--out .pdf is drawn by the static renderer; drop --renderer browser")
+    if args.clean and (fmt != "png" or renderer != "browser"):
+        raise InvalidInputError("--clean is for the browser PNG (.png, --renderer browser); the print map has no controls")
     if fmt == "html" and args.renderer == "static":
         raise InvalidInputError("--renderer static writes .png or .pdf; an .html snapshot is the interactive map")
     bbox = parse_bbox(args.bbox) if args.bbox else None
@@ -166,7 +168,7 @@ def run_snapshot(args: argparse.Namespace) -> int:
 
         payload = snapshot_png(data, options, bbox=bbox, width=width, height=height,
                                browser_path=args.browser, timeout_s=args.timeout,
-                               allow_network=not args.no_network)
+                               allow_network=not args.no_network, clean=args.clean)
     else:
         from layers.static_map import DEFAULT_TITLE, static_bytes, static_map
 
@@ -204,6 +206,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--dpi", type=int, default=150, help="static map resolution (50–600)")
     p.add_argument("--browser", help="Chromium/Chrome executable (default: $BORDERMAP_CHROMIUM, PATH, Playwright)")
     p.add_argument("--timeout", type=float, default=20.0, help="longest wait for the browser render, seconds")
+    p.add_argument("--clean", action="store_true",
+                   help="browser renderer: leave out the zoom, full-screen and other map controls")
     p.add_argument("--no-network", action="store_true",
                    help="browser renderer: fetch nothing from the network (offline basemap replaces tiles)")
     p.add_argument("--json", action="store_true", help="print one JSON document describing the file written")

@@ -15,6 +15,7 @@ import folium
 import pandas as pd
 
 from geo.sanitize import escape_html
+from layers.shapes import Shape
 
 #: Dash pattern that marks an approximate location on the map.
 APPROXIMATE_DASH = "6 6"
@@ -40,10 +41,14 @@ MAX_DRAWN_PRECISION_KM = 100.0
 
 @dataclass
 class LayerBundle:
-    """What a layer module returns: feature groups to add and their legend entries."""
+    """What a layer module returns: feature groups to add and their legend entries; for the print
+    map, the same features as plain :class:`layers.shapes.Shape` values, and a ``source`` phrase
+    naming where the layer comes from (for the sources line of snapshots)."""
 
     groups: list[folium.FeatureGroup]
     legend: list[LegendEntry] = field(default_factory=list)
+    shapes: list[Shape] = field(default_factory=list)
+    source: str = ""
 
 
 def is_missing(value: Any) -> bool:

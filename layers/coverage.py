@@ -33,6 +33,7 @@ from geo.sanitize import escape_html
 from layers.base import LayerBundle, LegendEntry, format_value, popup_html, tooltip_text
 from layers.places import PLACE_STYLES
 from layers.points import PointSymbol, points_group
+from layers.shapes import Shape, dash_of, geodesic_circle
 
 COVERED_COLOR = "#35978f"
 GAP_COLOR = "#1a1a1a"
@@ -139,12 +140,15 @@ def coverage_layer(result: CoverageResult, ranked_gaps: pd.DataFrame | None = No
     model = _MODEL_NAMES.get(result.params.model, result.params.model)
     names = asset_names or {}
     covered = folium.FeatureGroup(name=f"Coverage: covered ({model})")
+    shapes: list[Shape] = []
     for run in covered_runs(result).itertuples(index=False):
         who = [names.get(a, a) for a in run.asset_ids]
         shown = ", ".join(who[:6]) + (f" and {len(who) - 6} more" if len(who) > 6 else "")
         tip = tooltip_text(f"Covered: km {run.from_km:,.1f}–{run.to_km:,.1f}",
                            f"{run.length_km:,.1f} km", f"by {shown}")
-        for coords in _latlon(_run_line(result, run.first_segment, run.last_segment)):
+        line = _run_line(result, run.first_segment, run.last_segment)
+        shapes.append(Shape(line, COVERED_COLOR, width_px=6, opacity=0.85))
+        for coords in _latlon(line):
             folium.PolyLine(coords, color=COVERED_COLOR, weight=6, opacity=0.85,
                             tooltip=folium.Tooltip(tip)).add_to(covered)
     gaps_group = folium.FeatureGroup(name="Coverage: gaps")
@@ -174,6 +178,7 @@ def coverage_layer(result: CoverageResult, ranked_gaps: pd.DataFrame | None = No
             tip = tooltip_text(title, f"km {gap['from_km']:,.1f}–{gap['to_km']:,.1f}",
                                f"{gap['length_km']:,.1f} km uncovered")
             popup = popup_html(title, rows)
+            shapes.append(Shape(line, GAP_COLOR, width_px=7, opacity=0.9, dash=dash_of(GAP_DASH)))
             for coords in _latlon(line):
                 folium.PolyLine(coords, color=GAP_COLOR, weight=7, opacity=0.9, dash_array=GAP_DASH,
                                 tooltip=folium.Tooltip(tip),
@@ -181,7 +186,7 @@ def coverage_layer(result: CoverageResult, ranked_gaps: pd.DataFrame | None = No
     return LayerBundle([covered, gaps_group], [
         LegendEntry(f"Border covered ({model})", COVERED_COLOR, "line"),
         LegendEntry("Coverage gap (not covered)", GAP_COLOR, "dashed"),
-    ])
+    ], shapes, f"coverage and gaps: the analyst's scenario under the {model} model, not observed patrols")
 
 
 def _asset_rows(a: Asset) -> list[tuple[str, Any]]:
@@ -217,17 +222,23 @@ def assets_layer(assets: Sequence[Asset], model: str = "radius") -> LayerBundle:
     """
     points = []
     reach = folium.FeatureGroup(name="Asset reach")
+    dots: list[Shape] = []
+    circles: list[Shape] = []
     for a in assets:
         title, color = ASSET_STYLES.get(a.kind, (a.kind, "#555555"))
         points.append(PointSymbol(lat=a.lat, lon=a.lon, color=color, radius_px=7,
                                   popup=popup_html(a.name, _asset_rows(a)),
                                   tooltip=tooltip_text(a.name, title), name=escape_html(a.name)))
+        dots.append(Shape(shapely.Point(a.lon, a.lat), "#222222", width_px=1, fill=color, fill_opacity=1.0,
+                          radius_px=7))
         radius_km, dash = None, None
         if model == "radius" or (model == "travel" and a.kind == "drone"):
             radius_km = a.radius_km
         elif model == "sight":
             radius_km, dash = a.range_km, "4 6"
         if radius_km is not None:
+            circles.append(Shape(geodesic_circle(a.lon, a.lat, radius_km), color, width_px=1.5,
+                                 dash=dash_of(dash), fill=color, fill_opacity=0.07))
             folium.Circle(location=(a.lat, a.lon), radius=radius_km * 1000.0, color=color, weight=1.5,
                           dash_array=dash, fill=True, fill_opacity=0.07, interactive=False).add_to(reach)
     legend = [LegendEntry(ASSET_STYLES[k][0], ASSET_STYLES[k][1], "circle")
@@ -236,7 +247,8 @@ def assets_layer(assets: Sequence[Asset], model: str = "radius") -> LayerBundle:
         legend.append(LegendEntry("Patrol radius (radius model)", "#888888", "hollow"))
     elif assets and model == "sight":
         legend.append(LegendEntry("Sight range, upper bound (terrain hides parts)", "#888888", "hollow"))
-    return LayerBundle([points_group("Patrol assets", points), reach], legend)
+    return LayerBundle([points_group("Patrol assets", points), reach], legend, [*circles, *dots],
+                       "patrol assets: the analyst's hypotheses and shipped anchors (real posts are not public)")
 
 
 def _features(doc: Mapping[str, Any] | gpd.GeoDataFrame) -> list[tuple[dict[str, Any], Any]]:
@@ -278,6 +290,7 @@ def deployment_layer(zones: Mapping[str, Any] | gpd.GeoDataFrame) -> LayerBundle
     group = folium.FeatureGroup(name="201st deployment zones (hypotheses)")
     feats = _features(zones)
     n = max(len(feats), 1)
+    shapes: list[Shape] = []
     for i, (props, geom) in enumerate(feats):
         rank = props.get("rank", i + 1)
         opacity = float(np.interp(i, [0, n], [0.5, 0.15]))
@@ -286,11 +299,13 @@ def deployment_layer(zones: Mapping[str, Any] | gpd.GeoDataFrame) -> LayerBundle
         rows.append(("Status", props.get("status") or DEPLOYMENT_STATUS))
         poly = _polygon(geom, {"color": ZONE_COLOR, "weight": 2, "fillColor": ZONE_COLOR,
                                "fillOpacity": opacity}, f"zone {rank}")
+        shapes.append(Shape(geom, ZONE_COLOR, width_px=2, fill=ZONE_COLOR, fill_opacity=opacity))
         folium.Popup(popup_html(title, rows), max_width=380).add_to(poly)
         folium.Tooltip(tooltip_text(f"Candidate zone #{format_value(rank)}", HYPOTHESIS_LABEL)).add_to(poly)
         poly.add_to(group)
     return LayerBundle([group], [LegendEntry(f"201st deployment zone — {HYPOTHESIS_LABEL.lower()}",
-                                             ZONE_COLOR, "fill")])
+                                             ZONE_COLOR, "fill")], shapes,
+                       "candidate deployment zones: the suitability model's output, an analytical hypothesis")
 
 
 def drawn_zones_layer(zones: gpd.GeoDataFrame | Mapping[str, Any]) -> LayerBundle:
@@ -302,13 +317,17 @@ def drawn_zones_layer(zones: gpd.GeoDataFrame | Mapping[str, Any]) -> LayerBundl
         One group; popups give name, notes, area (km²) and the status (a hypothesis).
     """
     group = folium.FeatureGroup(name="Analyst-drawn zones (hypotheses)")
+    shapes: list[Shape] = []
     for props, geom in _features(zones):
         name = props.get("name") or props.get("id") or "zone"
         rows = [("Notes", props.get("notes")), ("Area (km²)", props.get("area_km2")),
                 ("Status", props.get("status") or "analyst-drawn zone (hypothesis, not a report)")]
         poly = _polygon(geom, {"color": DRAWN_ZONE_COLOR, "weight": 2.5, "dashArray": "8 6",
                                "fillColor": DRAWN_ZONE_COLOR, "fillOpacity": 0.12}, "analyst zone")
+        shapes.append(Shape(geom, DRAWN_ZONE_COLOR, width_px=2.5, dash=(8, 6), fill=DRAWN_ZONE_COLOR,
+                            fill_opacity=0.12))
         folium.Popup(popup_html(name, rows), max_width=380).add_to(poly)
         folium.Tooltip(tooltip_text(name, "analyst-drawn, hypothesis")).add_to(poly)
         poly.add_to(group)
-    return LayerBundle([group], [LegendEntry("Analyst-drawn zone (hypothesis)", DRAWN_ZONE_COLOR, "dashed")])
+    return LayerBundle([group], [LegendEntry("Analyst-drawn zone (hypothesis)", DRAWN_ZONE_COLOR, "dashed")],
+                       shapes, "analyst-drawn zones: hypotheses, not reports")

@@ -7,8 +7,10 @@ analyst sees where the typed or clicked point falls. Coordinates are degrees, EP
 from __future__ import annotations
 
 import folium
+from shapely.geometry import Point
 
 from layers.base import APPROXIMATE_DASH, MAX_DRAWN_PRECISION_KM, LayerBundle, LegendEntry
+from layers.shapes import Shape
 
 #: Colour of the pin (not used by any incident type, place kind or zone).
 PIN_COLOR = "#e6007e"
@@ -40,4 +42,6 @@ def pin_layer(lat: float, lon: float, precision_km: float = 0.0) -> LayerBundle:
         # a town or an incident must not hide it); the legend and the panel name the pin
         interactive=False,
     ).add_to(group)
-    return LayerBundle([group], [LegendEntry(PIN_LABEL, PIN_COLOR, "circle")])
+    return LayerBundle([group], [LegendEntry(PIN_LABEL, PIN_COLOR, "circle")],
+                       [Shape(Point(lon, lat), "#ffffff", width_px=2, fill=PIN_COLOR, fill_opacity=1.0,
+                              radius_px=13, marker="pin", top=True)])

@@ -15,29 +15,36 @@ the ``PATH``, then Playwright's own download. The static renderer
 
 from __future__ import annotations
 
+import copy
 import logging
 import os
 import re
 import shutil
 import tempfile
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TypeVar
 
 import folium
-from branca.element import MacroElement, Template
+from branca.element import Element, MacroElement, Template
+from folium.elements import ElementAddToElement
 
 from geo.bbox import BBox as GeoBBox
 from geo.bbox import require_in_region
 from geo.errors import BrowserNotFoundError, InvalidInputError, RenderError
+from geo.sanitize import escape_html
 from geo.scene_data import SceneData
 from geo.settings import CHROMIUM_ENV, read_settings
 from layers.assets import standalone_html
+from layers.base import LayerBundle
 from layers.basemaps import OFFLINE
 from layers.border import BORDER_COLOR
 from layers.map import MapView
+from layers.provenance import data_as_of, source_parts
+from layers.raw import RawText
 from layers.scene import SceneOptions, build_scene_map
 
 logger = logging.getLogger(__name__)
@@ -67,6 +74,17 @@ INSTALL_ADVICE = (
 )
 
 BBox = tuple[float, float, float, float]
+_L = TypeVar("_L", bound=Element)
+
+#: Title of the HTML snapshot (its ``<title>`` and the caption over the map).
+HTML_TITLE = "Border Map — Tajikistan–Afghanistan border"
+#: What each kind of export is called in its file name (:func:`export_filename`).
+EXPORT_KINDS = {"view": "png", "clean": "png", "print": ("png", "pdf"), "interactive": "html"}
+#: The map's controls a clean PNG leaves out (zoom, full screen, measure, mouse position, layer
+#: switcher, draw toolbar); the legend, the scale bar and the attribution stay.
+CLEAN_CSS = ("<style>.leaflet-control-zoom, .leaflet-control-fullscreen, .leaflet-control-measure,"
+             " .leaflet-control-mouseposition, .leaflet-control-layers, .leaflet-draw"
+             " {display: none !important}</style>")
 
 
 def validate_bbox(bbox: BBox) -> BBox:
@@ -115,24 +133,110 @@ def snapshot_filename(ext: str, day: date | None = None, label: str = "border-ma
     return f"{slug}_{(day or date.today()).isoformat()}.{ext}"
 
 
+def export_filename(kind: str, ext: str, when: datetime | None = None) -> str:
+    """The download name of an export: ``border-map_{kind}_{YYYY-MM-DD_HHMM}Z.{ext}`` (UTC).
+
+    ``kind``: ``view`` (PNG as seen), ``clean`` (PNG without controls), ``print`` (the static
+    print map, PNG or PDF) or ``interactive`` (the HTML map).
+
+    >>> export_filename("view", "png", datetime(2026, 1, 5, 9, 7, tzinfo=UTC))
+    'border-map_view_2026-01-05_0907Z.png'
+    >>> export_filename("print", "PDF", datetime(2026, 1, 5, 9, 7, tzinfo=UTC))
+    'border-map_print_2026-01-05_0907Z.pdf'
+    """
+    ext = ext.lower().lstrip(".")
+    allowed = EXPORT_KINDS.get(kind)
+    if allowed is None:
+        raise InvalidInputError(f"kind must be one of {', '.join(EXPORT_KINDS)}, got {kind!r}")
+    if ext not in (allowed if isinstance(allowed, tuple) else (allowed,)):
+        raise InvalidInputError(f"a {kind} export is {' or '.join(allowed) if isinstance(allowed, tuple) else allowed}, "
+                                f"not {ext!r}")
+    stamp = (when or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%d_%H%MZ")
+    return f"border-map_{kind}_{stamp}.{ext}"
+
+
+def detached(bundles: Sequence[LayerBundle]) -> list[LayerBundle]:
+    """Copies of ``bundles`` not attached to any map, so one set of layers can be drawn on the
+    page's map and on a snapshot's map (folium keeps one parent per element)."""
+    return [LayerBundle([_detached(g) for g in b.groups], list(b.legend), list(b.shapes), b.source)
+            for b in bundles]
+
+
+def _detached(element: _L) -> _L:
+    parent = getattr(element, "_parent", None)
+    if parent is None:  # on no map yet (built for this snapshot): nothing to copy
+        return element
+    # the parent (a map) is not copied: the copy starts with none
+    clone = copy.deepcopy(element, {id(parent): None})
+    # a rendered layer keeps an "add me to my map" child naming the map it was drawn on (and the
+    # page's renderer renames elements as it draws them): drop those, each render adds its own
+    stack: list[Element] = [clone]
+    while stack:
+        elem = stack.pop()
+        kids = getattr(elem, "_children", None)
+        if kids:
+            for key in [k for k, child in kids.items() if isinstance(child, ElementAddToElement)]:
+                del kids[key]
+            stack.extend(kids.values())
+    return clone
+
+
 def snapshot_map(data: SceneData, options: SceneOptions, view: MapView | None = None,
-                 bbox: BBox | None = None) -> folium.Map:
-    """The page's map for ``options`` (centred on ``view``, or fitted to ``bbox`` W,S,E,N degrees)."""
-    m = build_scene_map(data, options, view)
+                 bbox: BBox | None = None, *, extra_base_overlays: Sequence[folium.map.Layer] = (),
+                 extra_bundles: Sequence[LayerBundle] = ()) -> folium.Map:
+    """The page's map for ``options`` (centred on ``view``, or fitted to ``bbox`` W,S,E,N degrees)
+    with the page's relief images (``extra_base_overlays``) and analysis layers
+    (``extra_bundles``: coverage, zones, the incidents as highlighted, the pin), drawn on
+    copies so the page's own layers are left as they are."""
+    overlays = [_detached(o) for o in extra_base_overlays]
+    m = build_scene_map(data, options, view, overlays, detached(extra_bundles))
     if bbox is not None:
         w, s, e, n = validate_bbox(bbox)
         m.fit_bounds([[s, w], [n, e]])
     return m
 
 
+def caption_html(title: str, day: date, sources: Sequence[str], as_of: str | None = None) -> str:
+    """The HTML snapshot's caption over the map: title, date (and the data's date), sources.
+
+    Every text is escaped (:func:`geo.sanitize.escape_html`: HTML, script and template
+    characters), so it is shown as text.
+    """
+    dated = f"Snapshot of {day.isoformat()}" + (f" · data as of {as_of}" if as_of else "")
+    return ("<div id='bm-caption' class='bm-caption' style='position:absolute;z-index:1000;left:50%;"
+            "bottom:24px;transform:translateX(-50%);max-width:min(760px,70%);background:rgba(255,255,255,.92);"
+            "padding:5px 10px;border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3);font:12px/1.35 sans-serif;"
+            "color:#222;pointer-events:auto'>"
+            "<button type='button' class='bm-caption-hide' title='Hide this caption' aria-label='Hide this caption' "
+            "onclick='this.parentNode.style.display=\"none\"' style='float:right;border:none;background:none;"
+            "font-size:14px;line-height:1;cursor:pointer;padding:0 0 0 8px'>×</button>"
+            f"<div class='bm-caption-title' style='font-weight:bold;font-size:14px'>{escape_html(title)}</div>"
+            f"<div class='bm-caption-date'>{escape_html(dated)}</div>"
+            "<div class='bm-caption-sources' style='font-size:11px;color:#444'>Sources: "
+            f"{escape_html('; '.join(sources))}.</div></div>")
+
+
 def snapshot_html(data: SceneData, options: SceneOptions, view: MapView | None = None,
-                  bbox: BBox | None = None) -> str:
-    """The current map as one self-contained HTML document (opens offline; tiles need a network).
+                  bbox: BBox | None = None, *, extra_base_overlays: Sequence[folium.map.Layer] = (),
+                  extra_bundles: Sequence[LayerBundle] = (), relief_source: str | None = None,
+                  title: str = HTML_TITLE, today: date | None = None,
+                  sources_options: SceneOptions | None = None) -> str:
+    """The current map as one self-contained HTML document (opens offline; tiles need a network),
+    with a title (the document's and a caption's), the date, the sources of every layer drawn
+    (``relief_source`` names the relief's DEM; ``sources_options``: the overlays to credit when
+    some are drawn by ``extra_bundles``, default ``options``) and the map's legend.
 
     Every text of the data reaches the page escaped (:func:`geo.sanitize.escape_html` in the
     layers), Leaflet and its plugins are inlined from ``static/vendor``.
     """
-    return standalone_html(snapshot_map(data, options, view, bbox))
+    m = snapshot_map(data, options, view, bbox, extra_base_overlays=extra_base_overlays,
+                     extra_bundles=extra_bundles)
+    root = m.get_root()
+    sources = source_parts(data, sources_options or options, relief_source, extra_bundles)
+    root.header.add_child(RawText(f"<title>{escape_html(title)}</title>"), name="bm_title")  # type: ignore[attr-defined]
+    root.html.add_child(RawText(caption_html(title, today or date.today(), sources, data_as_of(data))),  # type: ignore[attr-defined]
+                        name="bm_caption")
+    return standalone_html(m)
 
 
 # --------------------------------------------------------------------------- browser discovery
@@ -249,7 +353,8 @@ def _offline_group(m: folium.Map) -> folium.FeatureGroup:
 def snapshot_png(data: SceneData, options: SceneOptions, view: MapView | None = None,
                  bbox: BBox | None = None, width: int = 1200, height: int = 800,
                  browser_path: str | None = None, timeout_s: float = 20.0,
-                 allow_network: bool = True) -> bytes:
+                 allow_network: bool = True, *, extra_base_overlays: Sequence[folium.map.Layer] = (),
+                 extra_bundles: Sequence[LayerBundle] = (), clean: bool = False) -> bytes:
     """The map as headless Chromium draws it, as PNG bytes of ``width`` × ``height`` pixels.
 
     Parameters
@@ -269,6 +374,11 @@ def snapshot_png(data: SceneData, options: SceneOptions, view: MapView | None = 
     allow_network : bool
         False makes every request outside the file fail at once (as on a machine without internet):
         host names do not resolve and direct addresses go to a closed local port.
+    extra_base_overlays, extra_bundles : sequences
+        The page's relief images and analysis layers (see :func:`snapshot_map`).
+    clean : bool
+        Leave out the map's controls (zoom, full screen, measure, mouse position, layer switcher;
+        see :data:`CLEAN_CSS`); the legend, scale bar and attribution stay.
 
     Raises
     ------
@@ -286,7 +396,9 @@ def snapshot_png(data: SceneData, options: SceneOptions, view: MapView | None = 
         raise BrowserNotFoundError(f"the browser {browser_path!r} is not a file; {INSTALL_ADVICE}")
     browser_path = browser_path or find_browser()
     # fitted without animation by the watcher, so the screenshot never catches a zoom in flight
-    m = snapshot_map(data, options, view)
+    m = snapshot_map(data, options, view, extra_base_overlays=extra_base_overlays, extra_bundles=extra_bundles)
+    if clean:
+        m.get_root().header.add_child(RawText(CLEAN_CSS), name="bm_clean")  # type: ignore[attr-defined]
     _SnapshotWatch(_offline_group(m).get_name(), validate_bbox(bbox) if bbox is not None else None).add_to(m)
     html = standalone_html(m)
     try:

@@ -1,8 +1,10 @@
 """A print-quality static map drawn with matplotlib from our own layers (no browser, no tiles).
 
 The same overlays the page shows (:class:`layers.scene.SceneOptions`), in the page's
-colours, on the offline basemap's country fills, with hillshade from a DEM when one is
-given, plus what a printed map needs: title, extent and CRS, legend, scale bar (km,
+colours, on the offline basemap's country fills, with hillshade and/or slope classes from a
+DEM when one is given, the page's analysis layers (coverage and gaps, assets, zones, the pin:
+the :class:`layers.shapes.Shape` values of their bundles) and highlighted incidents, plus
+what a printed map needs: title, extent and CRS, legend, scale bar (km,
 geodesic at the map's central latitude), north arrow, graticule with degree labels,
 sources (from the layers' provenance) and the date of the data.
 
@@ -18,7 +20,7 @@ import io
 import logging
 import math
 import textwrap
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -28,7 +30,8 @@ from affine import Affine
 from matplotlib import patheffects
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch, Rectangle
+from matplotlib.patches import Patch, PathPatch, Rectangle
+from matplotlib.path import Path as MplPath
 from pyproj import CRS
 from shapely.geometry import box
 
@@ -37,14 +40,24 @@ from geo.crs import GEOD
 from geo.dem import Dem
 from geo.errors import InvalidInputError
 from geo.scene_data import SceneData
-from layers.base import APPROXIMATE_LEGEND, MAX_DRAWN_PRECISION_KM, LegendEntry, is_approximate
+from layers.base import (
+    APPROXIMATE_LEGEND,
+    MAX_DRAWN_PRECISION_KM,
+    LayerBundle,
+    LegendEntry,
+    is_approximate,
+    legend_for,
+)
 from layers.basemaps import COUNTRY_FILLS as BASE_FILLS  # the offline basemap's fills
 from layers.border import BORDER_COLOR, REFERENCE_COLOR
 from layers.countries import SIDE_COLORS
 from layers.incidents import EVENT_TYPE_COLORS, OTHER_COLOR
 from layers.places import PLACE_STYLES
+from layers.provenance import data_as_of, source_parts
 from layers.scene import SceneOptions
+from layers.shapes import Shape
 from layers.snapshot import BBox, validate_bbox
+from layers.terrain import SLOPE_CLASSES
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +67,10 @@ STATIC_FORMATS = ("png", "pdf")
 #: Map axes inside the figure (left, bottom, width, height as figure fractions).
 _AX_RECT = (0.055, 0.135, 0.67, 0.725)
 _HALO = [patheffects.withStroke(linewidth=2.5, foreground="white")]
+#: Opacity of the slope classes, as the page's slope overlay (ui.terrain).
+SLOPE_OPACITY = 0.6
+#: Legend line of a highlighted incident (as the page's incidents layer).
+HIGHLIGHT_LEGEND = LegendEntry("Highlighted incident (thick black outline)", "#000000")
 
 
 def plain_text(value: object) -> str:
@@ -86,17 +103,6 @@ def nice_length(target: float) -> float:
     return 10.0**exp
 
 
-def data_as_of(data: SceneData) -> str | None:
-    """The latest source/event date (YYYY-MM-DD) among the places and incidents shown."""
-    dates: list[str] = []
-    for frame, cols in ((data.places, ("source_date",)), (data.incidents, ("event_date", "source_date"))):
-        for col in cols:
-            if col in frame:
-                dates += [str(v)[:10] for v in frame[col].dropna() if len(str(v)) >= 10]
-    valid = [d for d in dates if _is_iso_date(d)]
-    return max(valid) if valid else None
-
-
 def _count(value: object) -> float:
     """A non-negative finite number for marker sizing; 0 for blank (None, NaN, ``pd.NA``) or text.
 
@@ -110,31 +116,13 @@ def _count(value: object) -> float:
     return number if math.isfinite(number) and number > 0 else 0.0
 
 
-def _is_iso_date(text: str) -> bool:
-    try:
-        date.fromisoformat(text)
-    except ValueError:
-        return False
-    return True
-
-
-def sources_line(data: SceneData, options: SceneOptions, dem: Dem | None = None) -> str:
-    """One paragraph naming the source (and licence) of every layer drawn."""
-    meta = data.countries.attrs.get("metadata", {})
-    parts = [f"Border and countries: {meta.get('source') or data.border.source}"
-             + (f" ({meta['licence']})" if meta.get("licence") else "")]
-    if "reference_border" in options.overlays and len(data.reference_border):
-        parts.append(f"comparison line: {data.reference_border['source'].iloc[0]}")
-    kinds = [k for k in PLACE_STYLES if k in options.overlays]
-    shown = data.places[data.places["kind"].isin(kinds)] if "kind" in data.places else data.places.iloc[0:0]
-    if len(shown):
-        parts.append(f"places: {len(shown)} features from {shown['source'].nunique()} public sources, "
-                     "each with its date and precision (data/PLACES.md)")
-    if "incidents" in options.overlays and len(data.incidents):
-        n_src = data.incidents["source"].nunique() if "source" in data.incidents else 0
-        parts.append(f"incidents: {len(data.incidents)} from {n_src} sources")
-    if dem is not None:
-        parts.append(f"hillshade: {dem.source or 'user DEM'}")
+def sources_line(data: SceneData, options: SceneOptions, dem: Dem | None = None,
+                 extras: Sequence[LayerBundle] = (), relief: str | None = None) -> str:
+    """One paragraph naming the source (and licence) of every layer drawn (``relief``: the relief
+    layers' phrase; by default "hillshade: <the DEM's source>" when ``dem`` is given)."""
+    if relief is None and dem is not None:
+        relief = f"hillshade: {dem.source or 'user DEM'}"
+    parts = source_parts(data, options, relief, extras)
     return "Sources — " + "; ".join(plain_text(p) for p in parts) + "."
 
 
@@ -201,6 +189,8 @@ def _legend_handles(entries: Iterable[LegendEntry]) -> list[object]:
                                   linestyle="--" if e.shape == "dashed" else "-", label=label))
         elif e.shape == "fill":
             handles.append(Patch(facecolor=e.color, alpha=0.5, edgecolor="#555555", label=label))
+        elif e.shape in ("square", "ramp"):
+            handles.append(Patch(facecolor=e.color, edgecolor="#555555", label=label))
         elif e.shape == "hollow":
             handles.append(Line2D([], [], marker="o", linestyle="none", markersize=8,
                                   markerfacecolor="none", markeredgecolor=e.color, label=label))
@@ -210,9 +200,10 @@ def _legend_handles(entries: Iterable[LegendEntry]) -> list[object]:
     return handles
 
 
-def _draw_hillshade(ax, dem: Dem, extent: BBox, max_cells: int) -> None:  # type: ignore[no-untyped-def]
-    """Hillshade of the DEM window covering ``extent``, as a grey underlay (EPSG:4326 only;
-    a projected DEM is warped to EPSG:4326 first)."""
+def _dem_window(dem: Dem, extent: BBox, max_cells: int) -> tuple[Dem, tuple[float, float, float, float]] | None:
+    """The DEM cells covering ``extent`` (EPSG:4326; a projected DEM is warped to it first),
+    thinned to at most about ``max_cells`` cells, and the image extent (W, E, S, N) of that
+    window; None when the DEM does not cover the map."""
     elevation, transform = dem.elevation, dem.transform
     if not dem.crs.is_geographic:
         elevation, transform = _warp_to_geographic(dem)
@@ -225,21 +216,111 @@ def _draw_hillshade(ax, dem: Dem, extent: BBox, max_cells: int) -> None:  # type
     r0 = max(0, math.floor((n - y0) / e))
     r1 = min(rows, math.ceil((s - y0) / e))
     if c1 - c0 < 2 or r1 - r0 < 2:
-        logger.info("static map: the DEM does not cover the map extent; no hillshade")
-        return
+        logger.info("static map: the DEM does not cover the map extent; no relief")
+        return None
     step = max(1, math.ceil(math.sqrt((c1 - c0) * (r1 - r0) / max_cells)))
     window = elevation[r0:r1:step, c0:c1:step]
     if min(window.shape) < 3:
-        return
-    # the project's hillshade (Horn, metres per cell from the latitude of each row)
+        return None
     window_dem = Dem(np.asarray(window, dtype=np.float32),
                      Affine(a * step, 0.0, x0 + a * c0, 0.0, e * step, y0 + e * r0), CRS.from_epsg(4326))
-    grey = terrain.hillshade(window_dem).astype(np.float32)
-    shade = np.where(grey > 0, grey / 255.0, np.nan)  # 0 = no data (edges, holes): left transparent
     img_extent = (x0 + a * c0, x0 + a * (c0 + window.shape[1] * step),
                   y0 + e * (r0 + window.shape[0] * step), y0 + e * r0)
+    return window_dem, img_extent
+
+
+def _draw_hillshade(ax, dem: Dem, extent: BBox, max_cells: int) -> None:  # type: ignore[no-untyped-def]
+    """Hillshade of the DEM window covering ``extent``, as a grey underlay (the project's Horn
+    hillshade, metres per cell from the latitude of each row)."""
+    found = _dem_window(dem, extent, max_cells)
+    if found is None:
+        return
+    window_dem, img_extent = found
+    grey = terrain.hillshade(window_dem).astype(np.float32)
+    shade = np.where(grey > 0, grey / 255.0, np.nan)  # 0 = no data (edges, holes): left transparent
     ax.imshow(shade, cmap="gray", vmin=0, vmax=1, extent=img_extent, origin="upper", alpha=0.38,
               interpolation="bilinear", zorder=2, aspect="auto")
+
+
+def slope_rgba(slope_deg: np.ndarray) -> np.ndarray:
+    """Slope (degrees) classed into the page's colours (:data:`layers.terrain.SLOPE_CLASSES`) as an
+    RGBA float image (h, w, 4) in 0–1; the flat class and no-data cells are transparent."""
+    rgba = np.zeros((*slope_deg.shape, 4), dtype=np.float32)
+    for lo, hi, _, colour in SLOPE_CLASSES:
+        rgba[(slope_deg >= lo) & (slope_deg < hi)] = np.array(colour, dtype=np.float32) / 255.0
+    return rgba
+
+
+def _draw_slope(ax, dem: Dem, extent: BBox, max_cells: int) -> None:  # type: ignore[no-untyped-def]
+    """Slope classes of the DEM window covering ``extent``, in the page's colours and opacity."""
+    found = _dem_window(dem, extent, max_cells)
+    if found is None:
+        return
+    window_dem, img_extent = found
+    ax.imshow(slope_rgba(terrain.slope_degrees(window_dem)), extent=img_extent, origin="upper",
+              alpha=SLOPE_OPACITY, interpolation="nearest", zorder=2.5, aspect="auto")
+
+
+def _draw_shapes(ax, shapes: Sequence[Shape], k: float) -> None:  # type: ignore[no-untyped-def]
+    """The page's analysis layers (coverage, gaps, assets, zones, the pin) as matplotlib artists,
+    in their page colours; widths in CSS px (0.75 pt each), scaled by ``k`` like the rest."""
+    for i, sh in enumerate(shapes):
+        z = (11.8 if sh.top else 8.0) + i * 1e-4  # above the border, below places and incidents
+        dashes = tuple(d * 0.75 * k for d in sh.dash) if sh.dash else None
+        width = sh.width_px * 0.75 * k
+        for part in getattr(sh.geometry, "geoms", [sh.geometry]):
+            if part.is_empty:
+                continue
+            kind = part.geom_type
+            if kind == "Point" and sh.marker == "pin":
+                # the marker path spans half its size upwards from the tip; the page's pin is 3 radii tall
+                size = (2 * 3 * sh.radius_px * 0.75 * k) ** 2
+                ax.scatter([part.x], [part.y], s=size, marker=_PIN_MARKER, facecolor=sh.fill or sh.color,
+                           edgecolor=sh.color, linewidth=width, zorder=z)
+            elif kind == "Point":
+                ax.scatter([part.x], [part.y], s=_marker_area(sh.radius_px * k), facecolor=sh.fill or sh.color,
+                           edgecolor=sh.color, linewidth=width, alpha=sh.opacity, zorder=z)
+            elif kind in ("LineString", "LinearRing"):
+                xs, ys = part.xy
+                line = ax.plot(xs, ys, color=sh.color, linewidth=width, alpha=sh.opacity, zorder=z,
+                               solid_capstyle="round")[0]
+                if dashes:
+                    line.set_dashes(dashes)
+            elif kind == "Polygon":
+                if sh.fill and sh.fill_opacity > 0:
+                    ax.add_patch(PathPatch(_polygon_path(part), facecolor=sh.fill, alpha=sh.fill_opacity,
+                                           edgecolor="none", zorder=z))
+                outline = PathPatch(_polygon_path(part), facecolor="none", edgecolor=sh.color,
+                                    linewidth=width, alpha=sh.opacity, zorder=z)
+                if dashes:
+                    outline.set_linestyle((0, dashes))
+                ax.add_patch(outline)
+
+
+def _pin_marker() -> MplPath:
+    """A map pin whose tip is the marker's origin (the point itself), with a hole at its head."""
+    angles = np.radians(np.linspace(-35.0, 215.0, 40))
+    head = np.column_stack([np.cos(angles), 2.4 + np.sin(angles)])
+    outline = np.vstack([[0.0, 0.0], head, [0.0, 0.0]])
+    hole_angles = np.radians(np.linspace(360.0, 0.0, 24))
+    hole = np.column_stack([0.38 * np.cos(hole_angles), 2.4 + 0.38 * np.sin(hole_angles)])
+    codes = [MplPath.MOVETO, *[MplPath.LINETO] * (len(outline) - 2), MplPath.CLOSEPOLY,
+             MplPath.MOVETO, *[MplPath.LINETO] * (len(hole) - 2), MplPath.CLOSEPOLY]
+    return MplPath(np.vstack([outline, hole]), codes)
+
+
+_PIN_MARKER = _pin_marker()
+
+
+def _polygon_path(poly) -> MplPath:  # type: ignore[no-untyped-def]
+    """A polygon with its holes as one matplotlib path (even-odd: holes stay open)."""
+    rings = [np.asarray(poly.exterior.coords)[:, :2], *(np.asarray(r.coords)[:, :2] for r in poly.interiors)]
+    codes = []
+    for ring in rings:
+        c = np.full(len(ring), MplPath.LINETO, dtype=np.uint8)
+        c[0], c[-1] = MplPath.MOVETO, MplPath.CLOSEPOLY
+        codes.append(c)
+    return MplPath(np.concatenate(rings), np.concatenate(codes))
 
 
 def _warp_to_geographic(dem: Dem) -> tuple[np.ndarray, Affine]:
@@ -311,7 +392,9 @@ def _draw_graticule(ax, extent: BBox, k: float) -> None:  # type: ignore[no-unty
 
 def static_map(data: SceneData, options: SceneOptions, bbox: BBox | None = None, dem: Dem | None = None,
                title: str = DEFAULT_TITLE, size_px: tuple[int, int] = (1800, 1200), dpi: int = 150,
-               today: date | None = None) -> Figure:
+               today: date | None = None, *, hillshade: bool = True, slope: bool = False,
+               extras: Sequence[LayerBundle] = (), highlight_ids: Iterable[str] = (),
+               relief_source: str | None = None) -> Figure:
     """The print map of ``options`` over ``bbox`` (W, S, E, N degrees; default: the whole border).
 
     Parameters
@@ -321,13 +404,23 @@ def static_map(data: SceneData, options: SceneOptions, bbox: BBox | None = None,
     bbox : (west, south, east, north), optional
         Degrees, EPSG:4326; grown to fill the map frame. Validated against the region.
     dem : Dem, optional
-        Elevation for a hillshade underlay (geographic or projected CRS).
+        Elevation for the relief underlays (geographic or projected CRS).
+    hillshade, slope : bool
+        Which relief to draw from ``dem``: the hillshade (default) and/or the slope classes in
+        the page's colours.
     title : str
         Shown literally (no markup).
     size_px, dpi : (int, int), int
         Figure size in pixels at ``dpi`` (a PDF is vector; the size sets its page).
     today : date, optional
         Date printed as the render date (default: today).
+    extras : sequence of LayerBundle
+        The page's analysis layers (coverage and gaps, assets, zones, the pin), drawn from their
+        :attr:`~layers.base.LayerBundle.shapes`; their legend lines and sources are added.
+    highlight_ids : iterable of str
+        Incident ids drawn with a thick black outline on top (e.g. those behind a trigger).
+    relief_source : str, optional
+        Names the DEM in the sources line ("hillshade and slope: <it>"; default: the DEM's source).
 
     Returns
     -------
@@ -355,8 +448,14 @@ def static_map(data: SceneData, options: SceneOptions, bbox: BBox | None = None,
     countries = countries.assign(geometry=countries.geometry.simplify(0.005, preserve_topology=True))
     countries.plot(ax=ax, color=[BASE_FILLS.get(i, "#eeeeee") for i in countries["iso3"]],
                    edgecolor="none", zorder=1)
-    if dem is not None:
-        _draw_hillshade(ax, dem, extent, max_cells=int(rect_in[0] * rect_in[1] * dpi * dpi / 4))
+    max_cells = int(rect_in[0] * rect_in[1] * dpi * dpi / 4)
+    relief: list[str] = []
+    if dem is not None and hillshade:
+        _draw_hillshade(ax, dem, extent, max_cells)
+        relief.append("hillshade")
+    if dem is not None and slope:
+        _draw_slope(ax, dem, extent, max_cells)
+        relief.append("slope")
     entries: list[LegendEntry] = []
     if "countries" in options.overlays:
         tinted = countries[countries["iso3"].isin(list(SIDE_COLORS))]
@@ -411,8 +510,20 @@ def static_map(data: SceneData, options: SceneOptions, bbox: BBox | None = None,
                                    show_precision=options.show_precision, zorder=10)
         for t in dict.fromkeys(t for t in types if t):
             entries.append(LegendEntry(f"Incident: {t}", EVENT_TYPE_COLORS.get(t, OTHER_COLOR)))
+        wanted = {str(i) for i in highlight_ids}
+        if wanted and "id" in incidents:
+            marked = incidents[incidents["id"].astype(str).isin(wanted) & incidents.geometry.notna()]
+            if len(marked):
+                ax.scatter(marked.geometry.x, marked.geometry.y, s=_marker_area(11 * k), facecolor="none",
+                           edgecolor="#000000", linewidth=2.6 * k, zorder=10.5)
+                entries.append(HIGHLIGHT_LEGEND)
+    shapes = [sh for bundle in extras for sh in bundle.shapes]
+    _draw_shapes(ax, [sh for sh in shapes if not sh.top], k)
+    _draw_shapes(ax, [sh for sh in shapes if sh.top], k)
+    entries += [entry for bundle in extras for entry in bundle.legend]
     if any_approx:
         entries.append(APPROXIMATE_LEGEND)
+    entries = legend_for(entries)
     ax.set_xlim(w, e)
     ax.set_ylim(s, n)
     ax.set_xlabel("")
@@ -433,7 +544,10 @@ def static_map(data: SceneData, options: SceneOptions, bbox: BBox | None = None,
     rendered = (today or date.today()).isoformat()
     footer = (f"Data as of {as_of} (latest source date shown) · " if as_of else "") + \
         f"Rendered {rendered} by Border Map · Approximate locations are estimates, not surveyed positions."
-    fig.text(_AX_RECT[0], 0.012, textwrap.fill(sources_line(data, options, dem), int(0.9 * width_px / dpi * 72 / (6.5 * k * 0.55))) + "\n" + plain_text(footer),
+    relief_text = (f"{' and '.join(relief)}: {relief_source or dem.source or 'user DEM'}"
+                   if relief and dem is not None else "")
+    sources = sources_line(data, options, extras=extras, relief=relief_text)
+    fig.text(_AX_RECT[0], 0.012, textwrap.fill(sources, int(0.9 * width_px / dpi * 72 / (6.5 * k * 0.55))) + "\n" + plain_text(footer),
              fontsize=6.5 * k, color="#333333", va="bottom", linespacing=1.5)
     logger.info("static map %d×%d px over %.2f,%.2f,%.2f,%.2f with %d legend entries", width_px, height_px,
                 w, s, e, n, len(entries))

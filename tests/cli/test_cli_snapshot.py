@@ -39,6 +39,7 @@ def test_html_snapshot(tmp_path, capsys, monkeypatch):
     assert doc["incidents"] == 10 and doc["incidents_from"] == "store incidents.gpkg"
     html = out.read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>") and "L.map(" in html
+    assert "<title>Border Map" in html and "id='bm-caption'" in html and "incidents: 10 from" in html
     assert doc["bytes"] == len(out.read_bytes())
 
 
@@ -89,6 +90,8 @@ def test_incidents_from_a_geopackage_store(tmp_path, capsys):
     (["--renderer", "browser", "--out-pdf"], "drawn by the static renderer"),
     (["--renderer", "static", "--out-html"], "static writes .png or .pdf"),
     (["--db", "missing.gpkg"], "does not exist"),
+    (["--clean", "--out-pdf"], "--clean is for the browser PNG"),
+    (["--clean", "--renderer", "static"], "--clean is for the browser PNG"),
 ])
 def test_bad_input_exits_2(tmp_path, capsys, args, message):
     out = tmp_path / "map.png"
@@ -136,3 +139,18 @@ def test_browser_png_end_to_end(tmp_path, chromium_path):
     img = _image(out)
     assert img.shape == (500, 800, 3)
     assert _red_pixels(img) > 300
+
+
+@pytest.mark.browser
+def test_clean_browser_png_has_no_controls(tmp_path, chromium_path, capsys):
+    """--clean: the same map without the zoom and other controls (the top-left corner shows the map)."""
+    out = {}
+    for name, extra in (("seen", []), ("clean", ["--clean"])):
+        path = tmp_path / f"{name}.png"
+        assert main(["snapshot", "--out", str(path), "--width", "600", "--height", "400", "--no-network",
+                     "--browser", chromium_path, "--json", *extra]) == 0
+        assert json.loads(capsys.readouterr().out)["out"] == str(path)
+        out[name] = _image(path)
+    # the zoom control's white buttons sit at (10–40, 10–70) px; clean, the basemap shows there
+    white = [int((img[12:68, 12:38] >= 250).all(axis=-1).sum()) for img in (out["seen"], out["clean"])]
+    assert white[0] > 600 and white[1] < 50

@@ -19,6 +19,8 @@ from layers.scene import SceneOptions
 from layers.snapshot import (
     CHROMIUM_ARGS,
     clamp_size,
+    detached,
+    export_filename,
     find_browser,
     snapshot_filename,
     snapshot_html,
@@ -240,3 +242,101 @@ def test_chromium_args_match_the_test_harness():
     from tests.browser.conftest import CHROMIUM_ARGS as HARNESS
 
     assert set(CHROMIUM_ARGS) == set(HARNESS)
+
+
+# ----------------------------------------------------------------------------- as shown
+
+
+def test_export_names_say_what_they_are():
+    from datetime import datetime, timedelta, timezone
+
+    at = datetime(2026, 3, 4, 17, 5, tzinfo=timezone(timedelta(hours=5)))  # Dushanbe time
+    assert export_filename("view", "png", at) == "border-map_view_2026-03-04_1205Z.png"
+    assert export_filename("clean", "png", at) == "border-map_clean_2026-03-04_1205Z.png"
+    assert export_filename("print", "pdf", at) == "border-map_print_2026-03-04_1205Z.pdf"
+    assert export_filename("interactive", "html", at) == "border-map_interactive_2026-03-04_1205Z.html"
+    with pytest.raises(InvalidInputError, match="kind must be"):
+        export_filename("../x", "png", at)
+    with pytest.raises(InvalidInputError, match="not 'pdf'"):
+        export_filename("view", "pdf", at)
+
+
+def test_html_snapshot_carries_the_page_layers_title_date_sources_and_legend(scene_data, border):
+    from datetime import date
+
+    import folium
+    from affine import Affine
+    from pyproj import CRS
+
+    from geo.assets import Asset
+    from geo.coverage import CoverageParams, compute_coverage
+    from geo.dem import Dem
+    from layers.coverage import COVERED_COLOR, coverage_layer
+    from layers.pin import PIN_LABEL, pin_layer
+    from layers.terrain import hillshade_overlay
+
+    rows, cols = np.indices((40, 60), dtype=np.float32)
+    dem = Dem((rows + cols) * 50.0, Affine(0.02, 0, 70.0, 0, -0.02, 38.2), CRS.from_epsg(4326), source="test DEM")
+    relief = hillshade_overlay(dem)
+    cover = coverage_layer(compute_coverage(border, [Asset(id="a", name="Post <b>", kind="border_post", lon=69.4,
+                                                           lat=37.17, radius_km=20)], CoverageParams()))
+    # the page's map holds the same layers: the snapshot draws copies and leaves them on the page's map
+    page = folium.Map()
+    relief.add_to(page)
+    for group in cover.groups:
+        group.add_to(page)
+    html = snapshot_html(scene_data, SceneOptions(basemap=OFFLINE, overlays=("border",)),
+                         extra_base_overlays=[relief], extra_bundles=[cover, pin_layer(37.3, 69.5)],
+                         relief_source="hillshade: test DEM", title="Khatlon <watch> {{ 7*7 }}",
+                         today=date(2026, 2, 3))
+    assert relief._parent is page and all(g._parent is page for g in cover.groups)
+    assert f"{page.get_name()}" in page.get_root().render()
+    assert "<title>Khatlon &lt;watch&gt; &#123;&#123; 7*7 &#125;&#125;</title>" in html  # text, never a template
+    assert "id='bm-caption'" in html and "Snapshot of 2026-02-03" in html
+    assert "hillshade: test DEM" in html and "coverage and gaps: the analyst" in html
+    assert "L.imageOverlay(" in html and COVERED_COLOR in html
+    assert "bm-legend" in html and "Border covered" in html and PIN_LABEL in html
+    assert "Post <b>" not in html  # text stays escaped
+
+
+def test_detached_copies_keep_shapes_and_legend(border):
+    import folium
+
+    from geo.assets import Asset
+    from layers.coverage import assets_layer
+
+    bundle = assets_layer([Asset(id="a", name="A", kind="drone", lon=70.0, lat=37.5, radius_km=5)])
+    assert detached([bundle])[0].groups[0] is bundle.groups[0]  # on no map yet: used as it is
+    page = folium.Map()
+    for group in bundle.groups:
+        group.add_to(page)
+    copy = detached([bundle])[0]
+    assert copy.legend == bundle.legend and copy.shapes == bundle.shapes and copy.source == bundle.source
+    assert all(c is not g and c._parent is None for c, g in zip(copy.groups, bundle.groups, strict=True))
+
+
+def test_layers_drawn_on_the_page_first_are_drawn_right_in_the_snapshot(scene_data, border):
+    """The page's renderer (streamlit-folium) renames the elements it draws and a drawn layer keeps
+    an "add to map" line naming the page's map: the snapshot's copies must not carry them."""
+    import re
+
+    from affine import Affine
+    from pyproj import CRS
+    from streamlit_folium import _generate_leaflet_string
+
+    from geo.dem import Dem
+    from layers.scene import build_scene_map
+    from layers.terrain import hillshade_overlay
+
+    rows, cols = np.indices((20, 30), dtype=np.float32)
+    relief = hillshade_overlay(Dem((rows + cols) * 50.0, Affine(0.05, 0, 70.0, 0, -0.05, 38.2), CRS.from_epsg(4326)))
+    page = build_scene_map(scene_data, SceneOptions(basemap=OFFLINE, overlays=("border",)), None, [relief],
+                           live=True)
+    page.get_root().render()
+    _generate_leaflet_string(page, base_id="div")  # as st_folium draws the page's map
+    html = snapshot_html(scene_data, SceneOptions(basemap=OFFLINE, overlays=("border",)),
+                         extra_base_overlays=[relief])
+    declared = set(re.findall(r"var (image_overlay_\w+) = L\.imageOverlay", html))
+    used = set(re.findall(r"(image_overlay_\w+)\.addTo\(", html))
+    assert len(declared) == 1 and used <= declared
+    assert page.get_name() not in html

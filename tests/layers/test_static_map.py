@@ -170,3 +170,104 @@ def test_default_overlays_are_all_drawn(scene_with_incidents):
     for label in ("Tajikistan", "Afghanistan", "Russian 201st Military Base", "Chinese project and security sites",
                   "Approximate location"):
         assert label in text, label
+
+
+# --------------------------------------------------------------------------- the page's layers
+
+
+def _hex_rgb(color: str) -> tuple[int, int, int]:
+    return tuple(int(color[i:i + 2], 16) for i in (1, 3, 5))  # type: ignore[return-value]
+
+
+def _pixel(fig, lon: float, lat: float) -> tuple[int, int]:
+    """(row, col) of the PNG pixel where (lon, lat) lands in ``fig``'s map axes."""
+    fig.canvas.draw()
+    x, y = fig.axes[0].transData.transform((lon, lat))
+    return int(np.rint(fig.bbox.height - y)), int(np.rint(x))
+
+
+def _near_in(img: np.ndarray, rgb: tuple[int, int, int], row: int, col: int, half: int, tol: int = 30) -> int:
+    return _near(img[max(0, row - half):row + half, max(0, col - half):col + half], rgb, tol)
+
+
+@pytest.fixture(scope="module")
+def page_layers(border, scene_data):
+    """What the coverage tab and the entry form put on the page's map: coverage of two assets,
+    an analyst zone (70.0–70.6 E, 37.6–38.0 N), a candidate zone and the pin at (37.3, 69.5)."""
+    from geo.assets import Asset
+    from geo.coverage import CoverageParams, compute_coverage
+    from geo.deployment import zones_from_geojson
+    from layers.coverage import assets_layer, coverage_layer, deployment_layer, drawn_zones_layer
+    from layers.pin import pin_layer
+
+    assets = [Asset(id="a1", name="Post 1", kind="border_post", lon=69.4, lat=37.17, radius_km=20),
+              Asset(id="a2", name="Post 2", kind="border_post", lon=71.5, lat=37.5, radius_km=20)]
+    result = compute_coverage(border, assets, CoverageParams(model="radius"))
+    zone = zones_from_geojson('{"type":"FeatureCollection","features":[{"type":"Feature","properties":'
+                              '{"name":"Z"},"geometry":{"type":"Polygon","coordinates":[[[70.0,37.6],'
+                              '[70.6,37.6],[70.6,38.0],[70.0,38.0],[70.0,37.6]]]}}]}')
+    candidate = {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"rank": 1},
+                 "geometry": {"type": "Polygon", "coordinates": [[[68.6, 37.6], [69.0, 37.6], [69.0, 37.9],
+                                                                  [68.6, 37.9], [68.6, 37.6]]]}}]}
+    return [coverage_layer(result), assets_layer(assets), drawn_zones_layer(zone), deployment_layer(candidate),
+            pin_layer(37.3, 69.5)]
+
+
+def test_print_map_draws_coverage_zones_and_the_pin(scene_data, page_layers):
+    from layers.coverage import COVERED_COLOR, DRAWN_ZONE_COLOR, GAP_COLOR, ZONE_COLOR
+    from layers.pin import PIN_COLOR, PIN_LABEL
+
+    opts = SceneOptions(basemap=OFFLINE, overlays=("border",))
+    kwargs = {"bbox": (68.3, 36.9, 71.9, 38.4), "size_px": (1200, 800), "dpi": 100}
+    bare = static_map(scene_data, opts, **kwargs)
+    fig = static_map(scene_data, opts, extras=page_layers, **kwargs)
+    img, before = _png_array(static_bytes(fig, "png")), _png_array(static_bytes(bare, "png"))
+    assert _near(img, _hex_rgb(COVERED_COLOR)) > 200 and _near(before, _hex_rgb(COVERED_COLOR)) < 20
+    assert _near(img, _hex_rgb(GAP_COLOR), 25) > 2 * _near(before, _hex_rgb(GAP_COLOR), 25) + 200
+    # the analyst zone's dashed outline on its west edge; the candidate zone's fill inside it
+    (top, col), (bottom, _) = _pixel(fig, 70.0, 37.95), _pixel(fig, 70.0, 37.65)
+    edge = (slice(top, bottom), slice(col - 4, col + 4))
+    assert _near(img[edge], _hex_rgb(DRAWN_ZONE_COLOR)) > 40
+    assert _near(before[edge], _hex_rgb(DRAWN_ZONE_COLOR)) == 0
+    row, col = _pixel(fig, 68.8, 37.75)
+    tinted = img[row - 3:row + 3, col - 3:col + 3].astype(int)
+    plain = before[row - 3:row + 3, col - 3:col + 3].astype(int)
+    assert (tinted - plain).any() and tinted[..., 1].mean() < plain[..., 1].mean()  # magenta takes green away
+    # the pin stands on its point: its colour just above the point, none below it
+    row, col = _pixel(fig, 69.5, 37.3)
+    assert _near(img[row - 30:row - 4, col - 8:col + 8], _hex_rgb(PIN_COLOR)) > 40
+    assert _near(img[row + 3:row + 20, col - 8:col + 8], _hex_rgb(PIN_COLOR)) == 0
+    legend = _texts(fig)
+    assert PIN_LABEL in legend and "Analyst-drawn zone" in legend and "Border covered" in legend
+    assert "201st deployment zone" in legend and ZONE_COLOR
+    assert "analyst-drawn zones: hypotheses" in legend.replace("\n", " ")  # the sources line
+
+
+def test_print_map_draws_slope_classes_and_highlights(scene_with_incidents, region_dem):
+    from geo import dem_io
+    from layers.static_map import HIGHLIGHT_LEGEND, slope_rgba
+    from layers.terrain import SLOPE_CLASSES
+
+    dem = dem_io.read_dem(str(region_dem))
+    one = scene_with_incidents.incidents.iloc[[0]]
+    lon, lat = float(one.geometry.x.iloc[0]), float(one.geometry.y.iloc[0])
+    fig = static_map(scene_with_incidents, SceneOptions(basemap=OFFLINE, overlays=("incidents",)),
+                     bbox=(lon - 1, lat - 0.7, lon + 1, lat + 0.7), dem=dem, hillshade=False, slope=True,
+                     highlight_ids=[str(one["id"].iloc[0])], size_px=(900, 600), dpi=100)
+    images = [a for a in fig.axes[0].get_children() if isinstance(a, AxesImage)]
+    assert len(images) == 1  # slope only, no hillshade
+    rgba = np.asarray(images[0].get_array())
+    assert rgba.shape[-1] == 4 and (rgba[..., 3] > 0).any()
+    page_colours = {tuple(np.array(c[3][:3]) / 255.0) for c in SLOPE_CLASSES}
+    drawn = {tuple(px[:3]) for px in rgba.reshape(-1, 4)[rgba.reshape(-1, 4)[:, 3] > 0]}
+    assert drawn and all(any(np.allclose(d, p, atol=1e-6) for p in page_colours) for d in drawn)
+    texts = _texts(fig)
+    assert "slope: " in texts and HIGHLIGHT_LEGEND.label in texts.replace("\n", " ")
+    img = _png_array(static_bytes(fig, "png"))
+    row, col = _pixel(fig, lon, lat)
+    assert _near_in(img, (0, 0, 0), row, col, 14, tol=40) > 20  # the thick black ring
+    # the class limits are the page's: 10° is "gentle", 50° "cliffs", 2° transparent
+    out = slope_rgba(np.array([[2.0, 10.0, 50.0, np.nan]]))
+    assert out[0, 0, 3] == 0 and out[0, 3, 3] == 0
+    assert np.allclose(out[0, 1] * 255, SLOPE_CLASSES[1][3], atol=0.5)
+    assert np.allclose(out[0, 2] * 255, SLOPE_CLASSES[5][3], atol=0.5)
