@@ -360,6 +360,15 @@ def test_unknown_status_is_named():
     (lambda d: d["triggers"][2].update(id=1), "duplicate ids"),
     (lambda d: d["triggers"][0]["criteria"]["target"].update(fields=["victim"]), "fields"),
     (lambda d: d["confidence"].update(missing_as="unknown"), "missing_as"),
+    (lambda d: d["triggers"][0]["thresholds"]["min_attribution"].update(value="unattributed"), "min_attribution"),
+    (lambda d: d["triggers"][0]["thresholds"]["min_attribution"].update(allowed=["official", "unattributed"]),
+     "min_attribution"),
+    (lambda d: d["triggers"][0]["thresholds"].pop("campaign_window_days"), "campaign_window_days is missing"),
+    (lambda d: d["triggers"][0]["thresholds"]["campaign_window_days"].update(value=0), "campaign_window_days"),
+    (lambda d: d["triggers"][0]["criteria"]["origin"].update(country="Afghanistan"), "origin.country"),
+    (lambda d: d["triggers"][1]["criteria"]["lapse"].update({"from": "nato-invoked"}), "lapse.from"),
+    (lambda d: d["triggers"][1]["criteria"]["lapse"].update(answers=[]), "lapse.answers"),
+    (lambda d: d["triggers"][1]["thresholds"].pop("lapse_days"), "lapse_days"),
 ])
 def test_invalid_rules_raise_naming_the_field(edit, field):
     doc = copy.deepcopy(_doc())
@@ -448,3 +457,46 @@ def test_cached_facts_give_the_same_results_and_only_a_changed_chunk_is_examined
     strict = with_thresholds(rules, min_fatalities=100)
     _same(evaluate_triggers(edited, strict, border, cache), evaluate_triggers(edited, strict, border))
     assert cache.misses == 2 * chunks_used + 1
+
+
+def test_scenarios_file_is_validated(tmp_path):
+    doc = json.loads((datasets.DATA_DIR / "scenarios.json").read_text(encoding="utf-8"))
+    path = tmp_path / "scenarios.json"
+    for edit, words in [(lambda d: d["scenarios"][1]["evidence_markers"].update({"Bad Tag": "x"}), "lower-case"),
+                        (lambda d: d["evidence_stale_after_days"].update(value=0), "evidence_stale_after_days"),
+                        (lambda d: d["scenarios"][0].update(evidence_markers=["a"]), "evidence_markers")]:
+        bad = copy.deepcopy(doc)
+        edit(bad)
+        path.write_text(json.dumps(bad), encoding="utf-8")
+        with pytest.raises(InvalidInputError, match=words):
+            load_scenarios(path)
+    limited = {s.id: s for s in load_scenarios()}["russia-limited-deployment"]
+    assert dict(limited.evidence_markers).keys() == {"russia-responded-symbolic", "russia-limited-deployment"}
+    assert limited.stale_after_days == 90
+
+
+def test_symbolic_deployment_is_the_scenarios_evidence_not_the_triggers_condition(rules):
+    """Trigger 2's red line is invocation then refusal (or a lapse); a token deployment answers the request
+    (so it stops the clock) and shows on the limited-deployment scenario."""
+    from geo.scenario_evidence import scenario_evidence
+
+    t2 = rules.trigger(2)
+    assert isinstance(t2, DevelopmentTrigger)
+    assert t2.met_sequence == (("csto-invoked",), ("russia-refused",))
+    assert "russia-responded-symbolic" in t2.lapse_answers
+    inv = _development("inv", "2025-12-02", "csto-invoked")
+    sym = _development("sym", "2025-12-06", "russia-responded-symbolic")
+    gdf = frame(inv, sym)
+    results = evaluate_triggers(gdf, rules, None, as_of=dt.date(2026, 2, 1))
+    assert results[1].status == "partly met"
+    ev = {e.scenario_id: e for e in scenario_evidence(load_scenarios(), results, gdf, as_of=dt.date(2026, 2, 1))}
+    limited, large = ev["russia-limited-deployment"], ev["russia-large-operation"]
+    assert limited.newest == "2025-12-06" and limited.days_old == 57 and not limited.stale
+    assert limited.via == ("marker russia-responded-symbolic", "trigger 2")
+    assert large.newest is None  # triggers 2 and 3 do not raise the large-scale operation
+    stale = scenario_evidence(load_scenarios(), results, gdf, as_of=dt.date(2026, 2, 1), stale_after_days=30)
+    assert {e.scenario_id for e in stale if e.stale} == {"russia-limited-deployment"}
+    rejected = frame(inv, _development("sym", "2025-12-06", "russia-responded-symbolic", verification="rejected"))
+    ev = {e.scenario_id: e for e in scenario_evidence(load_scenarios(), evaluate_triggers(
+        rejected, rules, None, as_of=dt.date(2026, 2, 1)), rejected, as_of=dt.date(2026, 2, 1))}
+    assert ev["russia-limited-deployment"].via == ("trigger 2",) and ev["russia-limited-deployment"].newest == "2025-12-02"
