@@ -78,12 +78,12 @@ def _current_rules() -> TriggerRules:
 def _scenarios_table(scenarios: tuple[Scenario, ...], evidence: list[ScenarioEvidence]) -> None:
     st.markdown("**Scenarios and their estimates**")
     by_id = {e.scenario_id: e for e in evidence}
-    table = pd.DataFrame([{"actor": s.actor, "scenario": s.name, "estimate": s.estimate,
+    table = pd.DataFrame([{"actor": s.actor, "newest evidence": by_id[s.id].newest or "none on record",
+                           "stale": "⚠ stale" if by_id[s.id].stale else "",
+                           "scenario": s.name, "estimate": s.estimate,
+                           "days old": by_id[s.id].days_old,
                            "in short": s.description,
                            "raised by triggers": ", ".join(map(str, s.shifted_by_triggers)) or "—",
-                           "newest evidence": by_id[s.id].newest or "none on record",
-                           "days old": by_id[s.id].days_old,
-                           "stale": "⚠ stale" if by_id[s.id].stale else "",
                            "response markers": ", ".join(t for t, _ in s.evidence_markers) or "—",
                            "source": s.source, "date": s.date} for s in scenarios])
     st.dataframe(table, hide_index=True, width="stretch",
@@ -91,8 +91,9 @@ def _scenarios_table(scenarios: tuple[Scenario, ...], evidence: list[ScenarioEvi
     stale = [s for s in scenarios if by_id[s.id].stale]
     limit = evidence[0].stale_after_days if evidence else 0
     if stale:
-        st.warning("Stale evidence (older than " + f"{limit} days): "
-                   + "; ".join(f"{s.name} — {by_id[s.id].summary()}" for s in stale) + ".")
+        st.warning(f"Stale evidence (older than {limit} days): "
+                   + "; ".join(f"{s.name} — newest {by_id[s.id].newest}, {by_id[s.id].days_old} days ago"
+                               for s in stale) + ".")
     st.caption(f"Evidence: the records behind the triggers that raise a scenario (while partly met or met) and "
                f"developments carrying the scenario's response markers (e.g. a token Russian deployment for the "
                f"limited deployment: Moscow's answer, not a trigger). Stale: newest evidence older than {limit} "
@@ -113,7 +114,7 @@ def _threshold_controls(rules: TriggerRules, scenarios: tuple[Scenario, ...]) ->
     conf = rules.triggers[0].threshold("min_confidence")
     c3.selectbox("Weakest confidence that counts", conf.allowed, index=conf.allowed.index(str(conf.value)),
                  key="trg_min_confidence", help=f"{conf.description} {rules.confidence.description}")
-    c1, c2, c3, c4 = st.columns(4)
+    c1, c2 = st.columns(2)
     if attack is not None:
         attr = attack.threshold("min_attribution")
         win = attack.threshold("campaign_window_days")
@@ -121,6 +122,7 @@ def _threshold_controls(rules: TriggerRules, scenarios: tuple[Scenario, ...]) ->
                      key="trg_min_attribution", help=attr.description)
         c2.number_input("Campaign window (days)", min_value=1, max_value=3650, step=1, value=int(win.value),
                         key="trg_campaign_days", help=win.description)
+    c3, c4 = st.columns(2)
     lapse = next((t for t in rules.triggers if isinstance(t, DevelopmentTrigger) and t.lapse_days), None)
     if lapse is not None:
         th = lapse.threshold("lapse_days")
