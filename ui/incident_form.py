@@ -34,7 +34,7 @@ TEXT_FIELDS: dict[str, str] = {
     "event_date": "Event date (YYYY-MM-DD or 15 March 2025)",
     "actor1": "Actor 1", "actor2": "Actor 2",
     "fatalities": "Fatalities (blank = unknown)", "injured": "Injured (blank = unknown)",
-    "nationals": "Nationals affected (ISO codes, e.g. TJ;CN)", "origin": "Attributed origin (text: place, who said so)",
+    "nationals": "Nationals affected (ISO codes, e.g. TJ;CN)", "origin": "Attributed origin",
     "origin_country": "Origin country (ISO code, e.g. AF)",
     "source": "Source (e.g. Asia-Plus)", "source_url": "Source URL (http/https)",
     "source_date": "Source date", "precision_km": "Location precision (± km)",
