@@ -262,16 +262,13 @@ def _best_window(rows: np.ndarray, day: np.ndarray, fatalities: np.ndarray, wind
     if not len(rows):
         return 0.0, rows
     rows = rows[np.argsort(day[rows], kind="stable")]
-    d, f = day[rows], np.nan_to_num(fatalities[rows], nan=0.0)
-    best, best_span = -1.0, (0, 0)
-    start = 0
-    for end in range(len(rows)):
-        while d[end] - d[start] > window_days - 1:
-            start += 1
-        total = float(f[start:end + 1].sum())
-        if total >= best:
-            best, best_span = total, (start, end + 1)
-    return best, rows[best_span[0]:best_span[1]]
+    d = day[rows]
+    running = np.concatenate(([0.0], np.cumsum(np.nan_to_num(fatalities[rows], nan=0.0))))
+    # for each attack as the window's last, the first attack no more than window_days - 1 days before it
+    starts = np.searchsorted(d, d - (window_days - 1), side="left")
+    totals = running[np.arange(1, len(rows) + 1)] - running[starts]
+    end = len(totals) - 1 - int(np.argmax(totals[::-1]))  # the latest of the largest
+    return float(totals[end]), rows[starts[end]:end + 1]
 
 
 def _evaluate_attack(trig: AttackTrigger, facts: Facts, ids: list[str]) -> TriggerResult:

@@ -500,3 +500,26 @@ def test_symbolic_deployment_is_the_scenarios_evidence_not_the_triggers_conditio
     ev = {e.scenario_id: e for e in scenario_evidence(load_scenarios(), evaluate_triggers(
         rejected, rules, None, as_of=dt.date(2026, 2, 1)), rejected, as_of=dt.date(2026, 2, 1))}
     assert ev["russia-limited-deployment"].via == ("trigger 2",) and ev["russia-limited-deployment"].newest == "2025-12-02"
+
+
+def test_best_window_matches_a_brute_force_count():
+    """The campaign's busiest window, against summing every window by hand (random days and figures)."""
+    import numpy as np
+
+    from geo.triggers import _best_window
+
+    rng = np.random.default_rng(3)
+    for _ in range(200):
+        n = int(rng.integers(1, 25))
+        day = rng.integers(0, 120, n).astype(float)
+        day[rng.random(n) < 0.1] = np.nan
+        killed = rng.integers(0, 9, n).astype(float)
+        killed[rng.random(n) < 0.2] = np.nan
+        window = int(rng.integers(1, 40))
+        total, span = _best_window(np.arange(n), day, killed, window)
+        brute = max((np.nansum(killed[(day >= s) & (day <= s + window - 1)]) for s in day[np.isfinite(day)]),
+                    default=0.0)
+        assert total == brute
+        if len(span):
+            assert np.nanmax(day[span]) - np.nanmin(day[span]) <= window - 1
+            assert np.nansum(killed[span]) == total
