@@ -110,6 +110,8 @@ POPUP_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("injured", "Injured", "int"),
     ("nationals", "Nationals affected", "str"),
     ("origin", "Attributed origin", "str"),
+    ("origin_country", "Origin country (structured)", "str"),
+    ("origin_attribution", "Origin attributed by", "str"),
     ("record_kind", "Record kind", "str"),
     ("confidence", "Confidence", "str"),
     ("verification", "Verification", "str"),

@@ -134,3 +134,15 @@ def test_store_copy_carries_the_origin_both_ways(tmp_path: Path, pg_cluster: Loc
         copy_store(pg, back)
         assert (back.get(rid)["origin_country"], back.get(rid)["origin_attribution"]) == ("AF", "official")
         assert back.history(rid)[-1]["record"]["origin_attribution"] == "official"
+
+
+def test_map_popups_carry_the_structured_origin(tmp_path: Path) -> None:
+    from layers.incidents import incident_columns
+
+    store = IncidentStore(tmp_path / "a.gpkg", seed_path=None)
+    store.add(rec(origin_country="AF", origin_attribution="official"), "ana")
+    cols = {c["key"]: c for c in incident_columns(store.list())["cols"]}
+    for key, label, value in [("origin_country", "Origin country (structured)", "AF"),
+                              ("origin_attribution", "Origin attributed by", "official")]:
+        assert cols[key]["label"] == label
+        assert cols[key]["table"][cols[key]["v"][0]] == value
