@@ -150,3 +150,24 @@ def test_origin_attribution_is_edited_in_the_incident_form(app_env):
     got = store.get(rid)
     assert (got["origin_country"], got["origin_attribution"]) == ("AF", "official")
     assert store.history(rid)[-1]["by"] == "test analyst"
+
+
+def test_lapse_clock_counts_to_today_and_its_threshold_is_adjustable(app_env):
+    import datetime as dt
+
+    store = IncidentStore(app_env / "incidents.gpkg", create=True)
+    day = (dt.datetime.now(dt.UTC).date() - dt.timedelta(days=10)).isoformat()
+    store.add({"event_date": day, "event_type": "Other", "latitude": 38.56, "longitude": 68.78,
+               "country": "Tajikistan", "confidence": "assessed", "tags": "csto-invoked",
+               "notes": "Dushanbe invokes the collective-defence article."}, "tester")
+    at = _run()
+    clock = [plain(c.value) for c in at.caption if "Lapse clock" in c.value]
+    assert clock == [f"Lapse clock: invoked {day}, 10 day(s) without an answer by "
+                     f"{dt.datetime.now(dt.UTC).date().isoformat()} (lapses after 30)."]
+    assert not any(plain(e.value).startswith("**MET**") for e in at.error)
+    at.number_input(key="trg_lapse_days").set_value(10).run()
+    assert not at.exception
+    assert any("— lapsed" in plain(c.value) for c in at.caption)
+    heading = [m.value for m in at.markdown if m.value.startswith("#### Trigger 2")]
+    assert heading and any(plain(e.value).startswith("**MET**") and "without an answer" in plain(e.value)
+                           for e in at.error)
