@@ -110,7 +110,7 @@ def _panel(page: page_state.PageState, data: SceneData, records: gpd.GeoDataFram
         # gaps are ranked by the incidents in the store (not the shipped seeds alone)
         coverage_bundles = coverage_tab.render(replace(data, incidents=records), page.dem, page.event, page.user)
     with t_triggers:
-        trigger_ids = triggers_tab.render(records, data)
+        trigger_ids = triggers_tab.render(records, data, shown)
     with t_terrain:
         terrain_ui.render_tab(page.dem)
     with t_border:

@@ -34,7 +34,8 @@ def _run_add(args: argparse.Namespace) -> int:
                 "geo_precision": args.precision, "nationals": args.nationals, "origin": args.origin,
                 "confidence": args.confidence, "actor1": args.actor1, "actor2": args.actor2,
                 "country": args.country, "admin1": args.admin1, "location": args.location,
-                "source_url": args.source_url, "injured": args.injured, "precision_km": args.precision_km}
+                "source_url": args.source_url, "injured": args.injured, "precision_km": args.precision_km,
+                "origin_country": args.origin_country, "origin_attribution": args.origin_attribution}
     fields.update({k: v for k, v in optional.items() if v is not None})
     new_id = _store(args).add(fields, _who(args))
     emit({"id": new_id}, args.json, f"added incident {new_id}")
@@ -167,7 +168,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add.add_argument("--precision", help="ACLED geo_precision: 1 exact, 2 near, 3 region")
     add.add_argument("--precision-km", dest="precision_km", help="uncertainty radius, km")
     add.add_argument("--nationals", help="nationalities involved, ISO 3166 two-letter codes: CN,RU")
-    add.add_argument("--origin", help="where the actors came from")
+    add.add_argument("--origin", help="where the actors came from (free text, with who said so)")
+    add.add_argument("--origin-country", dest="origin_country",
+                     help="attributed origin as an ISO 3166 two-letter code, e.g. AF (needs --origin-attribution)")
+    add.add_argument("--origin-attribution", dest="origin_attribution",
+                     choices=("official", "claimed", "unattributed"),
+                     help="who attributed the origin: official (a government body), claimed (others), unattributed")
     add.add_argument("--confidence", choices=("assessed", "claimed"), help="assessed or claimed")
     add.add_argument("--actor1", help="ACLED actor1")
     add.add_argument("--actor2", help="ACLED actor2")

@@ -51,7 +51,7 @@ ACLED_COLUMNS: tuple[str, ...] = (
 EXTRA_COLUMNS: tuple[str, ...] = (
     "fatalities_low", "fatalities_best", "fatalities_high", "injured", "nationals", "origin",
     "confidence", "verification", "record_kind", "source_url", "source_date", "precision_km",
-    "claims",
+    "origin_country", "origin_attribution", "claims",
 )
 #: Every field a user or an import supplies.
 CONTENT_FIELDS: tuple[str, ...] = ACLED_COLUMNS + EXTRA_COLUMNS
@@ -80,6 +80,15 @@ EARLIEST_DATE = dt.date(1900, 1, 1)
 
 VERIFICATION_VALUES = ("unverified", "verified", "rejected")
 RECORD_KINDS = ("incident", "development")
+#: Who attributed the attackers' origin (``origin_attribution``), strongest first: a government
+#: body said so on the record (``official``: e.g. the Tajik Border Troops or a ministry); someone
+#: else asserted it (``claimed``: a media outlet's own report, anonymous officials, a group's own
+#: claim); or no one has (``unattributed``: attackers not identified). Blank: not recorded yet.
+ORIGIN_ATTRIBUTIONS = ("official", "claimed", "unattributed")
+#: Fields added after the first stores were made (schema 3: the structured origin and the sourced
+#: claims): an older store gains them on opening, and a record that leaves them blank keeps the
+#: dedup key it had before, so re-importing an old file adds nothing.
+LATER_FIELDS: tuple[str, ...] = ("origin_country", "origin_attribution", "claims")
 
 #: ACLED's event types and their sub-event types (ACLED codebook, 2023 onwards).
 EVENT_TAXONOMY: dict[str, tuple[str, ...]] = {
@@ -261,6 +270,23 @@ def _nationals(value: Any) -> str | None:
     return ",".join(codes) or None
 
 
+def _origin(country: Any, attribution: Any) -> tuple[str | None, str | None]:
+    """``origin_country`` (one ISO2 code, upper case) and ``origin_attribution`` (one of
+    :data:`ORIGIN_ATTRIBUTIONS`), checked together: an unattributed origin names no country."""
+    code = clean_text(country, "origin_country")
+    if code is not None:
+        code = code.upper()
+        if not _ISO2_RE.match(code):
+            raise InvalidInputError(f"origin_country must be one ISO 3166 two-letter code (e.g. AF); got {shown(country)}")
+    by = _choice(attribution, "origin_attribution", ORIGIN_ATTRIBUTIONS)
+    if by == "unattributed" and code is not None:
+        raise InvalidInputError(f"origin_attribution is unattributed but origin_country is {code}; clear the "
+                                "country or say who attributed it (official or claimed)")
+    if code is not None and by is None:
+        raise InvalidInputError(f"origin_country {code} needs origin_attribution: official or claimed (who said so)")
+    return code, by
+
+
 def _url(value: Any) -> str | None:
     text = clean_text(value, "source_url")
     if text is None:
@@ -375,6 +401,8 @@ def validate_incident(fields: Mapping[str, Any], *, today: dt.date | None = None
         raise InvalidInputError(f"fatalities_low ({low}) is above fatalities_high ({high})")
 
     out["nationals"] = _nationals(fields.get("nationals"))
+    out["origin_country"], out["origin_attribution"] = _origin(fields.get("origin_country"),
+                                                               fields.get("origin_attribution"))
     out["confidence"] = _choice(fields.get("confidence"), "confidence", CONFIDENCE_VALUES)
     out["verification"] = _choice(fields.get("verification"), "verification",
                                   VERIFICATION_VALUES) or "unverified"
@@ -400,8 +428,10 @@ def dedup_key(record: Mapping[str, Any]) -> str:
     event_id = record.get("event_id_cnty")
     if event_id:
         return f"acled:{event_id}"
-    payload = json.dumps([record.get(f) for f in CONTENT_FIELDS if f not in _JSON_FIELDS], ensure_ascii=False,
-                         default=str)  # claims left out: keys of records without claims stay as they were
+    # claims left out, and the later fields while blank: keys of older records stay as they were
+    values = [record.get(f) for f in CONTENT_FIELDS
+              if f not in _JSON_FIELDS and (f not in LATER_FIELDS or record.get(f) is not None)]
+    payload = json.dumps(values, ensure_ascii=False, default=str)
     return "sha1:" + hashlib.sha1(payload.encode("utf-8"), usedforsecurity=False).hexdigest()
 
 

@@ -60,6 +60,7 @@ from geo.incidents import (
     BOOKKEEPING_FIELDS,
     CONTENT_FIELDS,
     FIELD_TYPES,
+    LATER_FIELDS,
     ImportReport,
     Rejection,
     dedup_key,
@@ -375,8 +376,9 @@ INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, descript
 """  # noqa: S608
 #: Schema 1 → 2: a version per record (conflict-safe edits), the zone table made with the store.
 _MIGRATE_1_2 = f'ALTER TABLE "{LAYER}" ADD COLUMN version INTEGER NOT NULL DEFAULT 1;' + _EXTRA_DDL
-#: Schema 2 → 3: sourced claims per record (JSON text, see :mod:`geo.claims`).
-_MIGRATE_2_3 = f'ALTER TABLE "{LAYER}" ADD COLUMN claims TEXT'
+#: Schema 2 → 3: the structured origin (who attributed it, and the country) and the sourced claims
+#: (JSON text, see :mod:`geo.claims`), blank on old records.
+_SCHEMA_3_COLUMNS = LATER_FIELDS
 
 _INSERT_SQL = (f'INSERT INTO "{LAYER}" (geom, {", ".join(STORE_COLUMNS)}) '  # noqa: S608
                f'VALUES (?, {", ".join("?" * len(STORE_COLUMNS))})')
@@ -506,21 +508,27 @@ class IncidentStore:
             self._migrate(conn)
 
     def _migrate(self, conn: sqlite3.Connection) -> None:
-        """Bring a schema-1 or -2 store to the current schema (one transaction; concurrent
-        openers queue): 1 → 2 adds versions and the zone table, 2 → 3 the claims column."""
+        """Bring an older store to :data:`SCHEMA_VERSION` step by step (one transaction;
+        concurrent openers queue): 1 → 2 adds versions and the zone table, 2 → 3 the
+        structured origin and claims columns (blank on the records already there)."""
         conn.execute("BEGIN IMMEDIATE")
         try:
             row = conn.execute(f'SELECT value FROM "{META_TABLE}" WHERE key = ?',  # noqa: S608
                                ("schema_version",)).fetchone()
-            found = int(row[0])
-            if found < SCHEMA_VERSION:
-                steps = ([_MIGRATE_1_2] if found == 1 else []) + [_MIGRATE_2_3]
-                for statement in ";".join(steps).split(";"):
+            version = int(row[0])
+            if version == 1:
+                for statement in _MIGRATE_1_2.split(";"):
                     if statement.strip():
                         conn.execute(statement)
+            if version < 3:
+                have = {r[1] for r in conn.execute(f'PRAGMA table_info("{LAYER}")')}
+                for column in _SCHEMA_3_COLUMNS:
+                    if column not in have:
+                        conn.execute(f'ALTER TABLE "{LAYER}" ADD COLUMN {column} TEXT')
+            if version < SCHEMA_VERSION:
                 conn.execute(f'UPDATE "{META_TABLE}" SET value = ? WHERE key = ?',  # noqa: S608
                              (str(SCHEMA_VERSION), "schema_version"))
-                logger.info("store %s upgraded to schema %d", self.path, SCHEMA_VERSION)
+                logger.info("store %s upgraded from schema %d to %d", self.path, version, SCHEMA_VERSION)
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")

@@ -17,13 +17,17 @@ Every write — through Border Map, QGIS or plain SQL — goes through the trigg
 
 from __future__ import annotations
 
-from geo.incidents import CONTENT_FIELDS, FIELD_TYPES
+from geo.incidents import CONTENT_FIELDS, FIELD_TYPES, LATER_FIELDS
 
-#: Incremented when the schema below changes incompatibly.
+#: Incremented when the schema below changes: 3 added the structured origin columns
+#: (``origin_country``, ``origin_attribution``) and the claims, which an older database gains on opening.
 SCHEMA_VERSION = 3
 
 _SQL_TYPES = {"text": "text", "date": "text", "int": "bigint", "real": "double precision"}
 _CONTENT_DDL = ",\n    ".join(f"{c} {_SQL_TYPES[FIELD_TYPES[c]]}" for c in CONTENT_FIELDS)
+#: Columns a table made by an older schema lacks (``CREATE TABLE IF NOT EXISTS`` leaves it as it was).
+_ADDED_DDL = "\n".join(f"ALTER TABLE incidents ADD COLUMN IF NOT EXISTS {c} {_SQL_TYPES[FIELD_TYPES[c]]};"
+                        for c in LATER_FIELDS)
 
 SCHEMA_SQL = f"""
 CREATE TABLE IF NOT EXISTS bordermap_meta (key text PRIMARY KEY, value text);
@@ -46,8 +50,7 @@ CREATE TABLE IF NOT EXISTS incidents (
     dedup_key text,
     geom geometry(Point, 4326)
 );
--- schema 2 → 3: sourced claims per record (JSON text, see geo.claims)
-ALTER TABLE incidents ADD COLUMN IF NOT EXISTS claims text;
+{_ADDED_DDL}
 CREATE INDEX IF NOT EXISTS incidents_geom_gist ON incidents USING gist (geom);
 CREATE INDEX IF NOT EXISTS incidents_dedup_idx ON incidents (dedup_key);
 

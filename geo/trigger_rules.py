@@ -21,7 +21,7 @@ from typing import Any
 
 from geo import datasets
 from geo.errors import DataFileError, InvalidInputError
-from geo.incidents import CONTENT_FIELDS, EVENT_TAXONOMY, RECORD_KINDS
+from geo.incidents import CONTENT_FIELDS, EVENT_TAXONOMY, ORIGIN_ATTRIBUTIONS, RECORD_KINDS
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +35,10 @@ TRIGGER_KINDS = ("attack", "development")
 FATALITY_ESTIMATES = {"low": "fatalities_low", "best": "fatalities_best", "high": "fatalities_high"}
 #: Criteria of the attack trigger, in display order.
 ATTACK_CRITERIA: tuple[str, ...] = ("inside_tajikistan", "targets_chinese", "afghan_origin",
-                                    "min_fatalities", "min_confidence")
+                                    "origin_attribution", "min_fatalities", "min_confidence")
+#: How strongly an origin is attributed (``origin_attribution``), weakest first; a blank one ranks
+#: with ``unattributed``: it never counts as an origin.
+ATTRIBUTION_ORDER: tuple[str, ...] = tuple(reversed(ORIGIN_ATTRIBUTIONS))
 
 _TAG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _ISO2_RE = re.compile(r"^[A-Z]{2}$")
@@ -103,6 +106,23 @@ class TextMatch:
         if not self.words:
             return None
         return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in self.words) + r")\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class OriginRule:
+    """How trigger 1 reads the attackers' origin: the structured fields, never free text.
+
+    A record has this origin when ``origin_country`` is :attr:`country` and
+    ``origin_attribution`` is ``official`` or ``claimed`` (who said so); the threshold
+    ``min_attribution`` decides which of the two counts toward ``met``.
+    """
+
+    country: str
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        _need(bool(_ISO2_RE.match(self.country)), "criterion origin.country",
+              f"must be an ISO 3166 two-letter code (e.g. AF), got {self.country!r}")
 
 
 @dataclass(frozen=True)
@@ -191,13 +211,28 @@ class AttackTrigger(_TriggerBase):
     inside_side: str = "TJK"
     inside_description: str = ""
     target: TextMatch = field(default_factory=lambda: TextMatch((), (), nationals=("CN",)))
-    origin: TextMatch = field(default_factory=lambda: TextMatch(("origin",), ("afghanistan",)))
+    origin: OriginRule = field(default_factory=lambda: OriginRule("AF"))
 
     def __post_init__(self) -> None:
-        self._check_base(("min_fatalities", "fatality_estimate", "min_confidence"))
+        self._check_base(("min_fatalities", "fatality_estimate", "min_confidence", "min_attribution",
+                          "campaign_window_days"))
         est = self.threshold("fatality_estimate").value
         _need(est in FATALITY_ESTIMATES, f"trigger {self.id} thresholds.fatality_estimate",
               f"is {est!r}; use one of {', '.join(FATALITY_ESTIMATES)}")
+        attr = self.threshold("min_attribution")
+        bad = [a for a in (attr.allowed or (attr.value,)) if a not in ATTRIBUTION_ORDER[1:]]
+        _need(not bad, f"trigger {self.id} thresholds.min_attribution",
+              f"has {bad}; an origin counts only when attributed: use official or claimed")
+
+    @property
+    def min_attribution(self) -> str:
+        """Weakest attribution of the origin that counts toward ``met``: ``official`` or ``claimed``."""
+        return str(self.threshold("min_attribution").value)
+
+    @property
+    def campaign_window_days(self) -> int:
+        """Length of the rolling window over which the campaign test sums attacks (days)."""
+        return int(self.threshold("campaign_window_days").value)
         _need(not isinstance(self.threshold("min_fatalities").value, str),
               f"trigger {self.id} thresholds.min_fatalities", "must be a number of people killed")
         _need(self.inside_side in ("TJK", "AFG"), f"trigger {self.id} criteria.inside.side",
@@ -220,11 +255,16 @@ class DevelopmentTrigger(_TriggerBase):
 
     ``met_sequence`` is a list of steps; each step is a set of markers, one of which a
     counting development must carry, dated no earlier than the previous step's.
+    ``lapse_from`` (optional) starts a clock: a development carrying it that no development
+    carrying one of ``lapse_answers`` follows (same day or later) for ``lapse_days`` days
+    stands in for the sequence's last step (the request was left to lapse).
     """
 
     event_type: str = "Strategic developments"
     markers: tuple[tuple[str, str], ...] = ()
     met_sequence: tuple[tuple[str, ...], ...] = ()
+    lapse_from: str | None = None
+    lapse_answers: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         self._check_base(("min_confidence",))
@@ -241,6 +281,18 @@ class DevelopmentTrigger(_TriggerBase):
         for step in self.met_sequence:
             for tag in step:
                 _need(tag in known, f"{where}.met_sequence", f"names {tag!r}, which is not in markers")
+        if self.lapse_from is not None:
+            _need(self.lapse_from in known, f"{where}.lapse.from", f"names {self.lapse_from!r}, which is not in markers")
+            _need(bool(self.lapse_answers), f"{where}.lapse.answers", "must list the markers that answer it")
+            for tag in self.lapse_answers:
+                _need(tag in known, f"{where}.lapse.answers", f"names {tag!r}, which is not in markers")
+            _need("lapse_days" in [t.name for t in self.thresholds], f"trigger {self.id!r} thresholds.lapse_days",
+                  "is missing (the lapse clock needs it)")
+
+    @property
+    def lapse_days(self) -> int | None:
+        """Days without an answer after which an invocation counts as left to lapse (None: no clock)."""
+        return int(self.threshold("lapse_days").value) if self.lapse_from is not None else None
 
     @property
     def marker_tags(self) -> tuple[str, ...]:
@@ -296,9 +348,19 @@ class Scenario:
     probability_pct: tuple[float, float] | None = None
     shifted_by_triggers: tuple[int, ...] = ()
     source_url: str | None = None
+    #: Markers (tag → meaning) of developments that show the scenario itself under way, e.g. a
+    #: token Russian deployment for the limited-deployment scenario (the response, not a trigger).
+    evidence_markers: tuple[tuple[str, str], ...] = ()
+    #: Days after which the newest supporting evidence counts as stale (the page warns).
+    stale_after_days: int = 90
 
     def __post_init__(self) -> None:
         where = f"scenario {self.id!r}"
+        for tag, text in self.evidence_markers:
+            _need(bool(_TAG_RE.match(tag)), f"{where} evidence_markers[{tag!r}]", "must be lower-case-with-dashes")
+            _need(bool(text.strip()), f"{where} evidence_markers[{tag!r}]", "needs a description")
+        _need(isinstance(self.stale_after_days, int) and self.stale_after_days >= 1, f"{where} stale_after_days",
+              f"must be a whole number of days ≥ 1, got {self.stale_after_days!r}")
         for name in ("id", "actor", "name", "estimate", "description", "source", "date"):
             value = getattr(self, name)
             _need(isinstance(value, str) and bool(value.strip()), f"{where} {name}", "is missing or empty")
@@ -329,6 +391,8 @@ class TriggerResult:
         the sequence plus ``min_confidence``).
     record_criteria : dict
         Incident id → criterion → bool, for the listed records.
+    notes : tuple of str
+        Further sentences: the campaign test's best window, the lapse clock.
     """
 
     id: int
@@ -338,6 +402,8 @@ class TriggerResult:
     explanation: str
     criteria_met: dict[str, bool]
     record_criteria: dict[str, dict[str, bool]] = field(default_factory=dict)
+    #: Further lines for the reader: the campaign window's sum (trigger 1), the lapse clock (trigger 2).
+    notes: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         _need(self.status in STATUSES, "status", f"is {self.status!r}; use one of {', '.join(STATUSES)}")
@@ -393,6 +459,11 @@ def _text_match(raw: Any, where: str) -> TextMatch:
         raise InvalidInputError(f"{where}: {exc}") from None
 
 
+def _origin_rule(raw: Any, where: str) -> OriginRule:
+    _need(isinstance(raw, Mapping), where, "must be an object with country (ISO2) and description")
+    return OriginRule(country=str(_get(raw, "country", where)).upper(), description=str(raw.get("description", "")))
+
+
 def _trigger(raw: Any, where: str) -> Trigger:
     _need(isinstance(raw, Mapping), where, "must be an object")
     kind = _get(raw, "kind", where)
@@ -413,15 +484,21 @@ def _trigger(raw: Any, where: str) -> Trigger:
                                  inside_description=str(inside.get("description", "")),
                                  target=_text_match(_get(crit, "target", f"{where}.criteria"),
                                                     f"{where}.criteria.target"),
-                                 origin=_text_match(_get(crit, "origin", f"{where}.criteria"),
-                                                    f"{where}.criteria.origin"))
+                                 origin=_origin_rule(_get(crit, "origin", f"{where}.criteria"),
+                                                     f"{where}.criteria.origin"))
         markers = _get(crit, "markers", f"{where}.criteria")
         _need(isinstance(markers, Mapping), f"{where}.criteria.markers", "must map each marker to its meaning")
         seq = _get(crit, "met_sequence", f"{where}.criteria")
         _need(isinstance(seq, list), f"{where}.criteria.met_sequence", "must be a list of marker lists")
+        lapse = crit.get("lapse")
+        _need(lapse is None or isinstance(lapse, Mapping), f"{where}.criteria.lapse",
+              "must be an object with from and answers")
         return DevelopmentTrigger(**common, event_type=str(_get(crit, "event_type", f"{where}.criteria")),
                                   markers=tuple((str(k), str(v)) for k, v in markers.items()),
-                                  met_sequence=tuple(_strs(s, f"{where}.criteria.met_sequence") for s in seq))
+                                  met_sequence=tuple(_strs(s, f"{where}.criteria.met_sequence") for s in seq),
+                                  lapse_from=str(_get(lapse, "from", f"{where}.criteria.lapse")) if lapse else None,
+                                  lapse_answers=_strs(lapse.get("answers"), f"{where}.criteria.lapse.answers")
+                                  if lapse else ())
     except InvalidInputError as exc:
         msg, own = str(exc), f"trigger {common['id']!r} "
         if msg.startswith(where):
@@ -489,6 +566,12 @@ def load_scenarios(path: str | Path | None = None) -> tuple[Scenario, ...]:
     doc = _read_json(path)
     try:
         raw = _get(doc, "scenarios", "scenarios file")
+        stale_spec = doc.get("evidence_stale_after_days") or {"value": 90}
+        _need(isinstance(stale_spec, Mapping), "evidence_stale_after_days", "must be an object with value and unit")
+        stale = stale_spec.get("value")
+        _need(isinstance(stale, int) and not isinstance(stale, bool) and stale >= 1,
+              "evidence_stale_after_days.value", f"must be a whole number of days ≥ 1, got {stale!r}")
+        assert isinstance(stale, int)
         _need(isinstance(raw, list) and bool(raw), "scenarios", "must be a non-empty list")
         out = []
         for i, s in enumerate(raw):
@@ -496,27 +579,37 @@ def load_scenarios(path: str | Path | None = None) -> tuple[Scenario, ...]:
             pct = s.get("probability_pct") if isinstance(s, Mapping) else None
             _need(pct is None or (isinstance(pct, list) and len(pct) == 2), f"{w}.probability_pct",
                   f"must be null or [low, high], got {pct!r}")
+            ev = s.get("evidence_markers") or {}
+            _need(isinstance(ev, Mapping), f"{w}.evidence_markers", "must map each marker to its meaning")
             out.append(Scenario(
                 id=str(_get(s, "id", w)), actor=str(_get(s, "actor", w)), name=str(_get(s, "name", w)),
                 estimate=str(_get(s, "estimate", w)), description=str(_get(s, "description", w)),
                 source=str(_get(s, "source", w)), date=str(_get(s, "date", w)),
                 probability_pct=(float(pct[0]), float(pct[1])) if pct else None,
                 shifted_by_triggers=tuple(int(x) for x in s.get("shifted_by_triggers") or ()),
-                source_url=s.get("source_url")))
+                source_url=s.get("source_url"),
+                evidence_markers=tuple((str(k), str(v)) for k, v in ev.items()),
+                stale_after_days=stale))
     except InvalidInputError as exc:
         raise InvalidInputError(f"{path.name}: {exc}") from None
     return tuple(out)
 
 
 def with_thresholds(rules: TriggerRules, *, min_fatalities: int | None = None,
-                    min_confidence: str | None = None, fatality_estimate: str | None = None) -> TriggerRules:
+                    min_confidence: str | None = None, fatality_estimate: str | None = None,
+                    min_attribution: str | None = None, campaign_window_days: int | None = None,
+                    lapse_days: int | None = None) -> TriggerRules:
     """A copy of ``rules`` with thresholds overridden (``None`` keeps the file's value).
 
-    ``min_fatalities`` and ``fatality_estimate`` apply to attack triggers;
-    ``min_confidence`` applies to every trigger. Values are validated as in the file.
+    ``min_fatalities``, ``fatality_estimate``, ``min_attribution`` and ``campaign_window_days``
+    apply to attack triggers, ``lapse_days`` to a trigger with a lapse clock; ``min_confidence``
+    applies to every trigger. Values are validated as in the file.
     """
     changes: dict[str, int | str | None] = {"min_fatalities": min_fatalities, "min_confidence": min_confidence,
-                                             "fatality_estimate": fatality_estimate}
+                                             "fatality_estimate": fatality_estimate,
+                                             "min_attribution": min_attribution,
+                                             "campaign_window_days": campaign_window_days,
+                                             "lapse_days": lapse_days}
     new = []
     for trig in rules.triggers:
         ths = []

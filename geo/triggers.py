@@ -10,12 +10,15 @@ columns of :meth:`geo.store.IncidentStore.list`, EPSG:4326) and returns one
 
 Statuses
 --------
-``"met"``: some evidence satisfies every criterion at the chosen thresholds.
+``"met"``: some evidence satisfies every criterion at the chosen thresholds. Trigger 1 has two
+tests: one attack at the mass-casualty threshold, or a campaign (two or more qualifying attacks
+within ``campaign_window_days`` that together reach it). Trigger 2's refusal may be a lapse:
+a formal invocation left ``lapse_days`` without an answer by ``as_of``.
 ``"partly met"``: events of the right kind exist but fall short, exactly:
 
-* attack trigger (1): no record is met, but at least one record is inside Tajikistan,
-  targets Chinese nationals or infrastructure and has an Afghan origin, failing only
-  the fatality threshold and/or the confidence bar;
+* attack trigger (1): not met, but some record inside Tajikistan has an attributed Afghan
+  origin (``origin_country`` AF, ``origin_attribution`` official or claimed) — an attack on
+  Chinese targets short of a threshold, or an Afghan-origin attack on other targets;
 * development triggers (2, 3): the met sequence of markers is not complete at the
   confidence bar, but some development carries any of the trigger's markers (at any
   confidence).
@@ -33,6 +36,7 @@ Example
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 from collections.abc import Sequence
@@ -50,6 +54,7 @@ from geo.incidents import UNCLASSIFIED
 from geo.record_chunks import ChunkCache, chunks
 from geo.trigger_rules import (
     ATTACK_CRITERIA,
+    ATTRIBUTION_ORDER,
     FATALITY_ESTIMATES,
     REJECTED,
     RULES_FILE,
@@ -58,6 +63,7 @@ from geo.trigger_rules import (
     AttackTrigger,
     ConfidencePolicy,
     DevelopmentTrigger,
+    OriginRule,
     Scenario,
     TextMatch,
     Threshold,
@@ -71,7 +77,7 @@ from geo.trigger_rules import (
 )
 
 __all__ = ["ATTACK_CRITERIA", "RULES_FILE", "SCENARIOS_FILE", "STATUSES", "AttackTrigger", "ConfidencePolicy",
-           "DevelopmentTrigger", "Scenario", "TextMatch", "Threshold", "Trigger", "TriggerResult", "TriggerRules",
+           "DevelopmentTrigger", "OriginRule", "Scenario", "TextMatch", "Threshold", "Trigger", "TriggerResult", "TriggerRules",
            "cached_record_markers", "evaluate_triggers", "load_rules", "load_scenarios", "record_markers",
            "rules_from_dict", "with_thresholds"]
 
@@ -221,29 +227,65 @@ def _ids(gdf: pd.DataFrame) -> list[str]:
 Facts = dict[str, np.ndarray]
 
 
+def _origin(gdf: pd.DataFrame, rule: OriginRule) -> tuple[np.ndarray, np.ndarray]:
+    """Per row: whether the structured origin is ``rule.country`` attributed by someone (official or
+    claimed), and the rank of that attribution in :data:`ATTRIBUTION_ORDER` (0: none)."""
+    country = _text(gdf, "origin_country").str.strip().str.upper().fillna("")
+    by = _text(gdf, "origin_attribution").str.strip().str.lower().fillna("")
+    ranks = by.map({a: i for i, a in enumerate(ATTRIBUTION_ORDER)}).fillna(0).to_numpy(dtype=int)
+    return ((country == rule.country).to_numpy(dtype=bool) & (ranks > 0)), ranks
+
+
 def _attack_facts(gdf: gpd.GeoDataFrame, trig: AttackTrigger, policy: ConfidencePolicy,
                   border: Border | None, markers: list[frozenset[str]]) -> Facts:
     eligible = _eligible(gdf, trig.record_kinds)
     target = _matches(gdf, trig.target, markers) & eligible
-    origin = _matches(gdf, trig.origin, markers) & eligible
+    origin, ranks = _origin(gdf, trig.origin)
+    origin &= eligible
     # locate only the records that could count (the geometry test is the costly part)
-    candidates = np.flatnonzero(target & origin)
+    candidates = np.flatnonzero(origin)
     inside = np.zeros(len(gdf), dtype=bool)
     inside[candidates] = _inside(gdf, candidates, trig, border)
+    days = pd.to_datetime(_text(gdf, "event_date").str.slice(0, 10), errors="coerce", format="%Y-%m-%d")
     return {"eligible": eligible, "target": target, "origin": origin, "inside": inside,
+            "attributed": ranks >= ATTRIBUTION_ORDER.index(trig.min_attribution),
             "fatalities": _fatalities(gdf, trig.fatality_estimate),
-            "confident": _confident(gdf, policy, trig.min_confidence)}
+            "confident": _confident(gdf, policy, trig.min_confidence),
+            "day": (days - pd.Timestamp("1970-01-01")).dt.days.to_numpy(dtype=float, na_value=np.nan)}
+
+
+def _best_window(rows: np.ndarray, day: np.ndarray, fatalities: np.ndarray, window_days: int
+                 ) -> tuple[float, np.ndarray]:
+    """The ``window_days``-long span of dates holding the most fatalities among ``rows``: (total, rows
+    in it). Unknown figures add 0; rows without a date are left out; a tie goes to the later span."""
+    rows = rows[np.isfinite(day[rows])]
+    if not len(rows):
+        return 0.0, rows
+    rows = rows[np.argsort(day[rows], kind="stable")]
+    d = day[rows]
+    running = np.concatenate(([0.0], np.cumsum(np.nan_to_num(fatalities[rows], nan=0.0))))
+    # for each attack as the window's last, the first attack no more than window_days - 1 days before it
+    starts = np.searchsorted(d, d - (window_days - 1), side="left")
+    totals = running[np.arange(1, len(rows) + 1)] - running[starts]
+    end = len(totals) - 1 - int(np.argmax(totals[::-1]))  # the latest of the largest
+    return float(totals[end]), rows[starts[end]:end + 1]
 
 
 def _evaluate_attack(trig: AttackTrigger, facts: Facts, ids: list[str]) -> TriggerResult:
     eligible, target, origin, inside = facts["eligible"], facts["target"], facts["origin"], facts["inside"]
-    fatalities, confident = facts["fatalities"], facts["confident"]
+    attributed, fatalities, confident = facts["attributed"], facts["fatalities"], facts["confident"]
     enough = np.nan_to_num(fatalities, nan=-1.0) >= trig.min_fatalities
 
     table = {"inside_tajikistan": inside, "targets_chinese": target, "afghan_origin": origin,
-             "min_fatalities": enough & eligible, "min_confidence": confident & eligible}
+             "origin_attribution": attributed & origin, "min_fatalities": enough & eligible,
+             "min_confidence": confident & eligible}
     kind_ok = inside & target & origin
-    met = kind_ok & enough & confident
+    qualifying = kind_ok & attributed & confident  # all but the fatality criterion
+    single = qualifying & enough
+    window = trig.campaign_window_days
+    total, span = _best_window(np.flatnonzero(qualifying), facts["day"], fatalities, window)
+    campaign = len(span) >= 2 and total >= trig.min_fatalities
+    afghan_inside = inside & origin
 
     def crit(i: int) -> dict[str, bool]:
         return {k: bool(v[i]) for k, v in table.items()}
@@ -255,32 +297,56 @@ def _evaluate_attack(trig: AttackTrigger, facts: Facts, ids: list[str]) -> Trigg
         order = np.lexsort((np.nan_to_num(fatalities, nan=0.0), score))
         return crit(int([i for i in order if eligible[i]][-1]))
 
-    thr = (f"{trig.min_fatalities} killed by the {trig.fatality_estimate} estimate, at confidence "
-           f"≥ {trig.min_confidence}")
-    if met.any():
-        rows = np.flatnonzero(met)
+    bars = (f"origin attributed {'officially' if trig.min_attribution == 'official' else 'at least as a claim'}, "
+            f"confidence ≥ {trig.min_confidence}")
+    thr = f"{trig.min_fatalities} killed by the {trig.fatality_estimate} estimate"
+    campaign_note = (f"Campaign test: the most killed in qualifying attacks within any {window} days is "
+                     f"{total:g} in {len(span)} attack(s)"
+                     + (f" ({_day_text(facts['day'][span[0]])} to {_day_text(facts['day'][span[-1]])})"
+                        if len(span) else "") + f"; the red line is {trig.min_fatalities} in at least two.")
+    notes = (campaign_note,)
+    if single.any():  # the single-attack test; the campaign note still shows the busiest window
+        rows = np.flatnonzero(single)
         status = "met"
-        explanation = (f"{len(rows)} record(s) inside Tajikistan hit Chinese targets from Afghan territory "
-                       f"with at least {thr}.")
+        explanation = (f"{len(rows)} attack(s) inside Tajikistan hit Chinese targets from Afghan territory with at "
+                       f"least {thr} ({bars}).")
         criteria = dict.fromkeys(ATTACK_CRITERIA, True)
-    elif kind_ok.any():
-        rows = np.flatnonzero(kind_ok)
+    elif campaign:
+        rows = np.sort(span)
+        status = "met"
+        explanation = (f"Met as a campaign: {len(span)} attacks inside Tajikistan on Chinese targets from Afghan "
+                       f"territory within {window} days, {total:g} killed in all (≥ {thr}; none alone reaches it; "
+                       f"{bars}).")
+        criteria = {k: k != "min_fatalities" for k in ATTACK_CRITERIA}
+    elif afghan_inside.any():
+        rows = np.flatnonzero(afghan_inside)
         status = "partly met"
-        top = int(np.nan_to_num(fatalities[rows], nan=0.0).max())
-        short_conf = int((~confident[rows]).sum())
-        explanation = (f"{len(rows)} attack(s) inside Tajikistan on Chinese targets with an Afghan origin, "
-                       f"but none reaches the red line (≥ {thr}); most killed in one: {top}"
+        chinese = np.flatnonzero(kind_ok)
+        others = len(rows) - len(chinese)
+        parts = [f"{len(chinese)} on Chinese targets", f"{others} on other targets"]
+        top = int(np.nan_to_num(fatalities[chinese], nan=0.0).max()) if len(chinese) else 0
+        short_conf = int((~confident[chinese]).sum())
+        short_attr = int((~attributed[chinese]).sum())
+        explanation = (f"{len(rows)} attack(s) inside Tajikistan with an attributed Afghan origin "
+                       f"({', '.join(parts)}), but none reaches the red line (≥ {thr}, {bars}, alone or "
+                       f"summed within {window} days); most killed in one on Chinese targets: {top}"
+                       + (f"; {short_attr} attributed below the bar" if short_attr else "")
                        + (f"; {short_conf} below the confidence bar" if short_conf else "") + ".")
         criteria = closest()
     else:
         rows = np.array([], dtype=int)
         status = "not met"
-        explanation = ("No record inside Tajikistan combines a Chinese target with an Afghan origin "
-                       "(rejected records are not counted).")
+        explanation = ("No record inside Tajikistan has an attributed Afghan origin (origin_country AF with "
+                       "origin_attribution official or claimed; rejected records are not counted).")
         criteria = closest()
     return TriggerResult(id=trig.id, name=trig.name, status=status, incident_ids=tuple(ids[i] for i in rows),
                          explanation=explanation, criteria_met=criteria,
-                         record_criteria={ids[i]: crit(int(i)) for i in rows})
+                         record_criteria={ids[i]: crit(int(i)) for i in rows}, notes=notes)
+
+
+def _day_text(day: float) -> str:
+    """A day number (days since 1970-01-01) as ``YYYY-MM-DD``."""
+    return (dt.date(1970, 1, 1) + dt.timedelta(days=int(day))).isoformat()
 
 
 def _development_facts(gdf: pd.DataFrame, trig: DevelopmentTrigger, policy: ConfidencePolicy,
@@ -295,7 +361,36 @@ def _development_facts(gdf: pd.DataFrame, trig: DevelopmentTrigger, policy: Conf
             "confident": _confident(gdf, policy, trig.min_confidence)}
 
 
-def _evaluate_development(trig: DevelopmentTrigger, facts: Facts, ids: list[str]) -> TriggerResult:
+def _lapse_clock(trig: DevelopmentTrigger, markers: dict[int, frozenset[str]], facts: Facts,
+                 as_of: dt.date) -> tuple[list[int], str]:
+    """The rows of confident invocations left unanswered for ``lapse_days`` or more on ``as_of``,
+    and one sentence on the clock (the latest invocation's days without an answer)."""
+    dates, confident = facts["dates"], facts["confident"]
+    limit = trig.lapse_days
+    assert limit is not None and trig.lapse_from is not None
+    answers = set(trig.lapse_answers)
+    answer_dates = sorted(dates[j] for j, m in markers.items() if m & answers and dates[j])
+    starts = sorted((dates[i], i) for i, m in markers.items() if trig.lapse_from in m and confident[i] and dates[i])
+    if not starts:
+        return [], (f"Lapse clock: not running — no {trig.lapse_from} record at confidence ≥ "
+                    f"{trig.min_confidence}; it would count as lapsed after {limit} days without an answer.")
+    lapsed: list[int] = []
+    lines: list[str] = []
+    for day, i in starts:
+        answered = next((a for a in answer_dates if a >= day), None)
+        if answered is not None:
+            lines.append(f"invoked {day}, answered {answered}")
+            continue
+        waited = (as_of - dt.date.fromisoformat(day)).days
+        if waited >= limit:
+            lapsed.append(i)
+        lines.append(f"invoked {day}, {waited} day(s) without an answer by {as_of.isoformat()}"
+                     + (" — lapsed" if waited >= limit else f" (lapses after {limit})"))
+    return lapsed, "Lapse clock: " + "; ".join(lines[-3:]) + "."
+
+
+def _evaluate_development(trig: DevelopmentTrigger, facts: Facts, ids: list[str],
+                          as_of: dt.date | None = None) -> TriggerResult:
     markers = {int(i): facts["markers"][i] for i in np.flatnonzero(facts["eligible"]) if facts["markers"][i]}
     marked = list(markers)
     dates, confident = facts["dates"], facts["confident"]
@@ -315,17 +410,33 @@ def _evaluate_development(trig: DevelopmentTrigger, facts: Facts, ids: list[str]
         else:
             complete = False
     is_met = all(steps.values())
-    criteria = {**steps, "min_confidence": bool(any(confident[i] for i in marked))}
+    criteria = {**steps}
+    notes: tuple[str, ...] = ()
+    lapse_key = ""
+    if trig.lapse_from is not None:
+        lapsed, clock = _lapse_clock(trig, markers, facts, as_of or dt.datetime.now(dt.UTC).date())
+        notes = (clock,)
+        lapse_key = f"no answer within {trig.lapse_days} days"
+        criteria[lapse_key] = bool(lapsed)
+        if lapsed and not is_met:  # a lapse stands in for the last step (the refusal)
+            is_met = True
+            chain = [*lapsed]
+    criteria["min_confidence"] = bool(any(confident[i] for i in marked))
+    step_tags = {" or ".join(step): set(step) for step in trig.met_sequence}
 
     def crit(i: int) -> dict[str, bool]:
-        return {**{k: bool(markers[i] & set(k.split(" or "))) for k in steps},
-                "min_confidence": bool(confident[i])}
+        out = {k: bool(markers[i] & tags) for k, tags in step_tags.items()}
+        if lapse_key:
+            out[lapse_key] = bool(criteria[lapse_key] and trig.lapse_from in markers[i])
+        return {**out, "min_confidence": bool(confident[i])}
 
     if is_met:
         rows = sorted(set(chain), key=lambda i: (dates[i], i))
         status = "met"
         explanation = (f"{len(rows)} development(s) at confidence ≥ {trig.min_confidence} complete the "
-                       f"sequence {' → '.join(steps)}.")
+                       f"sequence {' → '.join(steps)}"
+                       + (f" (or the invocation went {trig.lapse_days} days without an answer)" if lapse_key else "")
+                       + ".")
     elif marked:
         rows = sorted(marked, key=lambda i: (dates[i], i))
         status = "partly met"
@@ -340,11 +451,12 @@ def _evaluate_development(trig: DevelopmentTrigger, facts: Facts, ids: list[str]
                        f"({', '.join(trig.marker_tags)}).")
     return TriggerResult(id=trig.id, name=trig.name, status=status, incident_ids=tuple(ids[i] for i in rows),
                          explanation=explanation, criteria_met=criteria,
-                         record_criteria={ids[i]: crit(i) for i in rows})
+                         record_criteria={ids[i]: crit(i) for i in rows}, notes=notes)
 
 
 def evaluate_triggers(incidents_gdf: pd.DataFrame, rules: TriggerRules,
-                      border: Border | None, cache: ChunkCache | None = None) -> list[TriggerResult]:
+                      border: Border | None, cache: ChunkCache | None = None, *,
+                      as_of: dt.date | None = None) -> list[TriggerResult]:
     """Evaluate every trigger of ``rules`` over the incident record.
 
     Parameters
@@ -361,6 +473,8 @@ def evaluate_triggers(incidents_gdf: pd.DataFrame, rules: TriggerRules,
     cache : ChunkCache, optional
         Keeps the per-record facts chunk by chunk (:mod:`geo.record_chunks`), so after one
         record is added or edited only its chunk is examined again.
+    as_of : datetime.date, optional
+        The day the lapse clock runs to (default: today, UTC).
 
     Returns
     -------
@@ -371,7 +485,7 @@ def evaluate_triggers(incidents_gdf: pd.DataFrame, rules: TriggerRules,
     ids = _ids(gdf)
     facts = _facts(gdf, rules, border) if cache is None else _cached_facts(gdf, rules, border, cache)
     out = [_evaluate_attack(trig, f, ids) if isinstance(trig, AttackTrigger) else
-           _evaluate_development(trig, f, ids) for trig, f in zip(rules.triggers, facts, strict=True)]
+           _evaluate_development(trig, f, ids, as_of) for trig, f in zip(rules.triggers, facts, strict=True)]
     logger.info("triggers over %d records: %s", len(gdf), ", ".join(f"{r.id}={r.status}" for r in out))
     return out
 
@@ -385,7 +499,7 @@ def _facts(gdf: gpd.GeoDataFrame, rules: TriggerRules, border: Border | None) ->
 
 #: Record columns the facts read (what a frame without ids and versions is keyed on).
 _FACT_COLUMNS = ("id", "verification", "record_kind", "deleted", "event_type", "sub_event_type", "confidence",
-                 "nationals", "origin", "notes", "tags", "actor1", "actor2", "location", "country", "admin1",
+                 "nationals", "origin", "origin_country", "origin_attribution", "notes", "tags", "actor1", "actor2", "location", "country", "admin1",
                  "fatalities", "fatalities_low", "fatalities_high", "precision_km", "event_date", "side")
 
 

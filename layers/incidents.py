@@ -114,6 +114,8 @@ POPUP_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("claims", "Sources' claims", "str"),  # summarised (geo.claims.claims_summary_text)
     ("nationals", "Nationals affected", "str"),
     ("origin", "Attributed origin", "str"),
+    ("origin_country", "Origin country (structured)", "str"),
+    ("origin_attribution", "Origin attributed by", "str"),
     ("record_kind", "Record kind", "str"),
     ("confidence", "Confidence", "str"),
     ("verification", "Verification", "str"),

@@ -18,7 +18,7 @@ import streamlit as st
 from geo.coords import PointCheck, check_point, parse_coordinates
 from geo.datasets import CONFIDENCE_VALUES
 from geo.errors import BorderMapError, InvalidCoordinateError, InvalidInputError
-from geo.incidents import EVENT_TAXONOMY, UNCLASSIFIED, VERIFICATION_VALUES
+from geo.incidents import EVENT_TAXONOMY, ORIGIN_ATTRIBUTIONS, UNCLASSIFIED, VERIFICATION_VALUES
 from geo.precision import SIDE_UNCERTAIN, range_text
 from geo.scene_data import SceneData
 from geo.stated_place import far_from_stated_place
@@ -37,12 +37,14 @@ TEXT_FIELDS: dict[str, str] = {
     "actor1": "Actor 1", "actor2": "Actor 2",
     "fatalities": "Fatalities (blank = unknown)", "injured": "Injured (blank = unknown)",
     "nationals": "Nationals affected (ISO codes, e.g. TJ;CN)", "origin": "Attributed origin",
+    "origin_country": "Origin country (ISO code, e.g. AF)",
     "source": "Source (e.g. Asia-Plus)", "source_url": "Source URL (http/https)",
     "source_date": "Source date", "precision_km": "Location precision (± km)",
 }
 _ADD = "inc_f_"
 _ADD_KEYS = ("inc_coords", "inc_location", "inc_precision", *(f"{_ADD}{k}" for k in
-                                             (*TEXT_FIELDS, "event", "confidence", "verification", "notes")))
+                                             (*TEXT_FIELDS, "event", "confidence", "verification", "notes",
+                                              "origin_attribution")))
 
 
 def _event_label(choice: tuple[str, str | None]) -> str:
@@ -94,6 +96,13 @@ def detail_fields(prefix: str, defaults: Mapping[str, Any], with_location: bool 
     text("nationals", TEXT_FIELDS["nationals"], c1)
     text("origin", TEXT_FIELDS["origin"], c2)
     c1, c2 = st.columns(2)
+    text("origin_country", TEXT_FIELDS["origin_country"], c1)
+    c2.selectbox("Origin attributed by", ["", *ORIGIN_ATTRIBUTIONS],
+                 key=init("origin_attribution", defaults.get("origin_attribution") or ""),
+                 format_func=lambda v: v or "— not recorded —",
+                 help="official: a government body gave the origin on the record; claimed: only others asserted "
+                      "it; unattributed: no one has. Trigger 1 reads this, not the text.")
+    c1, c2 = st.columns(2)
     c1.selectbox("Confidence", ["", *CONFIDENCE_VALUES], key=init("confidence", defaults.get("confidence") or ""),
                  format_func=lambda v: v or "— not stated —")
     c2.selectbox("Verification", VERIFICATION_VALUES,
@@ -118,6 +127,7 @@ def collect_fields(prefix: str, with_location: bool = False) -> dict[str, Any]:
     out.update(event_type=et, sub_event_type=sub,
                record_kind="development" if et == "Strategic developments" else "incident",
                confidence=ss[prefix + "confidence"] or None, verification=ss[prefix + "verification"],
+               origin_attribution=ss[prefix + "origin_attribution"] or None,
                notes=_blank_to_none(ss[prefix + "notes"]))
     if with_location:
         out["location"] = _blank_to_none(ss[prefix + "location"])

@@ -8,6 +8,7 @@ draws the map after the tabs, so the highlight applies in the same rerun).
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from pathlib import Path
 from typing import Any
@@ -18,10 +19,12 @@ import streamlit as st
 
 from geo.errors import BorderMapError
 from geo.record_chunks import CHUNK_COUNT, ChunkCache
+from geo.scenario_evidence import ScenarioEvidence, scenario_evidence
 from geo.scene_data import SceneData
 from geo.triggers import (
     ATTACK_CRITERIA,
     AttackTrigger,
+    DevelopmentTrigger,
     Scenario,
     TriggerResult,
     TriggerRules,
@@ -30,7 +33,7 @@ from geo.triggers import (
     load_scenarios,
     with_thresholds,
 )
-from ui import incidents_state, state
+from ui import incidents_state, judgement_panel, state
 from ui.timeline import plotted_records, timeline_points, timeline_spec
 
 logger = logging.getLogger(__name__)
@@ -39,8 +42,8 @@ logger = logging.getLogger(__name__)
 BADGES = {"met": ("error", "MET"), "partly met": ("warning", "PARTLY MET"), "not met": ("info", "NOT MET")}
 _NONE = "none"
 _CRITERIA_LABELS = {"inside_tajikistan": "inside Tajikistan", "targets_chinese": "Chinese target",
-                    "afghan_origin": "Afghan origin", "min_fatalities": "fatality threshold",
-                    "min_confidence": "confidence bar"}
+                    "afghan_origin": "Afghan origin", "origin_attribution": "attribution bar",
+                    "min_fatalities": "fatality threshold", "min_confidence": "confidence bar"}
 _LIST_COLUMNS = ("event_date", "location", "sub_event_type", "fatalities", "confidence", "verification",
                  "source", "source_url", "id")
 
@@ -66,19 +69,38 @@ def _current_rules() -> TriggerRules:
     ss = st.session_state
     return with_thresholds(rules, min_fatalities=ss.get("trg_min_fatalities"),
                            min_confidence=ss.get("trg_min_confidence"),
-                           fatality_estimate=ss.get("trg_fatality_estimate"))
+                           fatality_estimate=ss.get("trg_fatality_estimate"),
+                           min_attribution=ss.get("trg_min_attribution"),
+                           campaign_window_days=ss.get("trg_campaign_days"),
+                           lapse_days=ss.get("trg_lapse_days"))
 
 
-def _scenarios_table(scenarios: tuple[Scenario, ...]) -> None:
+def _scenarios_table(scenarios: tuple[Scenario, ...], evidence: list[ScenarioEvidence]) -> None:
     st.markdown("**Scenarios and their estimates**")
-    table = pd.DataFrame([{"actor": s.actor, "scenario": s.name, "estimate": s.estimate,
+    by_id = {e.scenario_id: e for e in evidence}
+    table = pd.DataFrame([{"actor": s.actor, "newest evidence": by_id[s.id].newest or "none on record",
+                           "stale": "⚠ stale" if by_id[s.id].stale else "",
+                           "scenario": s.name, "estimate": s.estimate,
+                           "days old": by_id[s.id].days_old,
                            "in short": s.description,
                            "raised by triggers": ", ".join(map(str, s.shifted_by_triggers)) or "—",
+                           "response markers": ", ".join(t for t, _ in s.evidence_markers) or "—",
                            "source": s.source, "date": s.date} for s in scenarios])
-    st.dataframe(table, hide_index=True, width="stretch")
+    st.dataframe(table, hide_index=True, width="stretch",
+                 column_config={"days old": st.column_config.NumberColumn("days old", format="%d")})
+    stale = [s for s in scenarios if by_id[s.id].stale]
+    limit = evidence[0].stale_after_days if evidence else 0
+    if stale:
+        st.warning(f"Stale evidence (older than {limit} days): "
+                   + "; ".join(f"{s.name} — newest {by_id[s.id].newest}, {by_id[s.id].days_old} days ago"
+                               for s in stale) + ".")
+    st.caption(f"Evidence: the records behind the triggers that raise a scenario (while partly met or met) and "
+               f"developments carrying the scenario's response markers (e.g. a token Russian deployment for the "
+               f"limited deployment: Moscow's answer, not a trigger). Stale: newest evidence older than {limit} "
+               "days, counted to today.")
 
 
-def _threshold_controls(rules: TriggerRules) -> None:
+def _threshold_controls(rules: TriggerRules, scenarios: tuple[Scenario, ...]) -> None:
     attack = next((t for t in rules.triggers if isinstance(t, AttackTrigger)), None)
     c1, c2, c3 = st.columns(3)
     if attack is not None:
@@ -92,6 +114,23 @@ def _threshold_controls(rules: TriggerRules) -> None:
     conf = rules.triggers[0].threshold("min_confidence")
     c3.selectbox("Weakest confidence that counts", conf.allowed, index=conf.allowed.index(str(conf.value)),
                  key="trg_min_confidence", help=f"{conf.description} {rules.confidence.description}")
+    c1, c2 = st.columns(2)
+    if attack is not None:
+        attr = attack.threshold("min_attribution")
+        win = attack.threshold("campaign_window_days")
+        c1.selectbox("Weakest origin attribution", attr.allowed, index=attr.allowed.index(str(attr.value)),
+                     key="trg_min_attribution", help=attr.description)
+        c2.number_input("Campaign window (days)", min_value=1, max_value=3650, step=1, value=int(win.value),
+                        key="trg_campaign_days", help=win.description)
+    c3, c4 = st.columns(2)
+    lapse = next((t for t in rules.triggers if isinstance(t, DevelopmentTrigger) and t.lapse_days), None)
+    if lapse is not None:
+        th = lapse.threshold("lapse_days")
+        c3.number_input(f"Lapse clock, trigger {lapse.id} (days)", min_value=1, max_value=3650, step=1,
+                        value=int(th.value), key="trg_lapse_days", help=th.description)
+    c4.number_input("Evidence stale after (days)", min_value=1, max_value=3650, step=1,
+                    value=scenarios[0].stale_after_days if scenarios else 90, key="trg_stale_days",
+                    help="A scenario whose newest supporting record is older than this is flagged stale.")
 
 
 def _records_table(incidents: gpd.GeoDataFrame, result: TriggerResult) -> None:
@@ -121,6 +160,8 @@ def _trigger_block(rules: TriggerRules, result: TriggerResult, incidents: gpd.Ge
         st.caption("Closest record: " + " · ".join(ticks))
     else:
         st.caption("Steps: " + " · ".join(("✔ " if v else "✘ ") + k for k, v in result.criteria_met.items()))
+    for note in result.notes:
+        st.caption(note)
     _records_table(incidents, result)
     with st.expander(f"Rules of trigger {result.id}"):
         for status in ("met", "partly met", "not met"):
@@ -138,11 +179,12 @@ def _facts_cache(path: str) -> ChunkCache:
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _evaluate(revision_key: tuple[str, int, str], rules: TriggerRules, _incidents: gpd.GeoDataFrame,
+def _evaluate(revision_key: tuple[str, int, str], rules: TriggerRules, as_of: dt.date, _incidents: gpd.GeoDataFrame,
               _border: Any) -> list[TriggerResult]:
-    """Trigger results, computed once per (store, record count, newest change) and rules; the
-    per-record facts are kept chunk by chunk, so after a write only one chunk is examined."""
-    return evaluate_triggers(_incidents, rules, _border, cache=_facts_cache(revision_key[0]))
+    """Trigger results, computed once per (store, record count, newest change), rules and day (the
+    lapse clock counts to it); the per-record facts are kept chunk by chunk, so after a write only one
+    chunk is examined."""
+    return evaluate_triggers(_incidents, rules, _border, cache=_facts_cache(revision_key[0]), as_of=as_of)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -154,8 +196,9 @@ def _timeline(revision_key: tuple[str, int, str], rules: TriggerRules, selected:
     return points, timeline_spec(points, rules), note
 
 
-def render(incidents_gdf: gpd.GeoDataFrame, data: SceneData) -> list[str]:
-    """Draw the tab; return the incident ids of the trigger chosen for highlighting (``[]``: none)."""
+def render(incidents_gdf: gpd.GeoDataFrame, data: SceneData, shown: gpd.GeoDataFrame | None = None) -> list[str]:
+    """Draw the tab over the live records ``incidents_gdf`` (``shown``: those the sidebar filters
+    keep, for the bulk edit); return the incident ids of the trigger chosen for highlighting (``[]``: none)."""
     try:
         scenarios = _scenarios(*_file_key("scenarios.json"))
         base_rules = _rules(*_file_key("triggers.json"))
@@ -165,18 +208,22 @@ def render(incidents_gdf: gpd.GeoDataFrame, data: SceneData) -> list[str]:
     st.caption(f"How close the incident record is to the red lines named in the {base_rules.source}. "
                "Rules and thresholds live in data/triggers.json; strategic developments are recorded like "
                "incidents (event type 'Strategic developments') with a marker in their tags or notes.")
-    _scenarios_table(scenarios)
+    judgement_panel.render(incidents_gdf, incidents_gdf if shown is None else shown)
     st.markdown("**Thresholds**")
-    _threshold_controls(base_rules)
+    _threshold_controls(base_rules, scenarios)
+    today = dt.datetime.now(dt.UTC).date()
     try:
         rules = _current_rules()
         # the version of the records themselves: every write stamps updated_at
         key = (incidents_state.target(), len(incidents_gdf),
                str(incidents_gdf["updated_at"].max()) if "updated_at" in incidents_gdf and len(incidents_gdf) else "")
-        results = _evaluate(key, rules, incidents_gdf, data.border)
+        results = _evaluate(key, rules, today, incidents_gdf, data.border)
     except BorderMapError as exc:
         st.error(f"The triggers could not be evaluated: {exc}")
         return []
+    evidence = scenario_evidence(scenarios, results, incidents_gdf, as_of=today,
+                                 stale_after_days=st.session_state.get("trg_stale_days"))
+    _scenarios_table(scenarios, evidence)
     for result in results:
         _trigger_block(rules, result, incidents_gdf)
     options = [_NONE, *[str(r.id) for r in results]]

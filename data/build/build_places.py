@@ -617,6 +617,7 @@ INCIDENTS: list[dict[str, Any]] = [
         "injured": 5,
         "nationals": "CN;TJ",
         "origin": "Unattributed: the attackers were not identified and no one claimed the attack (24.kg, 2024)",
+        "origin_attribution": "unattributed",
         "confidence": "assessed",
         "source": "24.kg citing Asia-Plus and the Chinese MFA, 2024; RFE/RL Tajik Service, 2025",
         "source_url": URL_24KG_2024,
@@ -658,6 +659,8 @@ INCIDENTS: list[dict[str, Any]] = [
         "injured": 1,
         "nationals": "CN",
         "origin": "Shahri Buzurg district, Badakhshan, Afghan territory (per Tajik authorities)",
+        "origin_country": "AF",
+        "origin_attribution": "official",
         "confidence": "assessed",
         "source": (
             "TRT World citing the Tajik MFA, 2025; Global Times citing the Chinese embassy, 2025; "
@@ -699,6 +702,8 @@ INCIDENTS: list[dict[str, Any]] = [
         "injured": 2,
         "nationals": "CN",
         "origin": "Ruzvayak village, Badakhshan province, Afghanistan (per the Tajik Border Troops, via Interfax)",
+        "origin_country": "AF",
+        "origin_attribution": "official",
         "confidence": "assessed",
         "source": "Gazeta.ru citing Tajik Border Troops via Interfax, 2025; AFP, 2025; Radio Ozodi, 2025",
         "source_url": URL_GAZETA_2025,
@@ -760,6 +765,8 @@ INCIDENTS += [
         "injured": 2,
         "nationals": "TJ",
         "origin": "Crossed from Afghanistan (per the Tajik Border Troops' statement, published by Khovar)",
+        "origin_country": "AF",
+        "origin_attribution": "official",
         "confidence": "assessed",
         "source": "Asia-Plus citing Khovar (Tajik Border Troops' statement), 2025; Dunya News citing Khovar, "
                   "2025; Radio Ozodi via Radio Svoboda, 2025 (injured)",
@@ -1078,6 +1085,14 @@ CORRECTIONS: list[dict[str, Any]] = [
 ]
 
 
+def _origin_cell(rec: dict[str, Any]) -> str:
+    """The structured origin of a seed record for PLACES.md: ``AF (official)``, ``unattributed`` or —."""
+    by = rec.get("origin_attribution")
+    if not by:
+        return "—"
+    return f"{rec['origin_country']} ({by})" if rec.get("origin_country") else by
+
+
 def _md_sources(rests_on: list[tuple[str, str, str, str]]) -> str:
     return "; ".join(f"{_md_cell(src)}, {when}, <{url}> — {_md_cell(what)}" for src, when, url, what in rests_on)
 
@@ -1144,9 +1159,14 @@ def places_markdown() -> str:
         "developments'; their `tags` carry the trigger markers). A new incident store starts "
         "with them.",
         "",
+        "`origin_country` and `origin_attribution` are the structured origin the triggers read: "
+        "*official* when a government body gave the origin on the record (the Tajik MFA or Border "
+        "Troops here), *claimed* when only others asserted it, *unattributed* when no one has; "
+        "developments leave them blank. The free-text `origin` keeps the place and who said it.",
+        "",
         "| id | kind | date | location | lat, lon | precision | geo_precision | killed / injured | "
-        "markers | confidence | source (date) | how the coordinate was obtained |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "origin (attributed) | markers | confidence | source (date) | how the coordinate was obtained |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     how = {
         "seed-2024-11-18-zarbuz": "District centre (Shuroobod); gorge not located.",
@@ -1159,7 +1179,7 @@ def places_markdown() -> str:
         lines.append(
             f"| {r['id']} | {r.get('record_kind', 'incident')} | {r['event_date']} | {_md_cell(r['location'])} | "
             f"{r['latitude']:.4f}, {r['longitude']:.4f} | {r['precision_km']:g} km | {r['geo_precision']} | "
-            f"{r['fatalities']} / {injured} | {r.get('tags') or '—'} | {r['confidence']} | "
+            f"{r['fatalities']} / {injured} | {_origin_cell(r)} | {r.get('tags') or '—'} | {r['confidence']} | "
             f"{_md_cell(r['source'])} ({r['source_date']}) <{r['source_url']}> | "
             f"{how.get(r['id'], NATIONAL_NOTE)} |"
         )
