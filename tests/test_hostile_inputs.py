@@ -18,9 +18,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shlex
 import sqlite3
 import struct
 import subprocess
+import sys
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -579,11 +581,12 @@ def test_disk_full_and_read_only_get_their_own_sentences(tmp_path):
         pytest.fail("this test needs unshare (util-linux) and user namespaces to mount a tiny tmpfs")
     mnt = tmp_path / "mnt"
     mnt.mkdir()
+    py = shlex.quote(sys.executable)  # the Python running the tests (a venv's is not on PATH)
     script = (f"mount -t tmpfs -o size=200k none {mnt} && head -c 190000 /dev/zero > {mnt}/pad; "
-              f"python -m geo incidents add --lat 37.2 --lon 68.6 --date 2025-03-01 --type Attack "
+              f"{py} -m geo incidents add --lat 37.2 --lon 68.6 --date 2025-03-01 --type Attack "
               f"--db {mnt}/s.gpkg; echo rc=$?; "
-              f"python -m geo incidents export --out {mnt}/x.csv --db {tmp_path}/other.gpkg; echo rc=$?; "
-              f"mount -o remount,ro {mnt} && python -m geo incidents add --lat 37.2 --lon 68.6 "
+              f"{py} -m geo incidents export --out {mnt}/x.csv --db {tmp_path}/other.gpkg; echo rc=$?; "
+              f"mount -o remount,ro {mnt} && {py} -m geo incidents add --lat 37.2 --lon 68.6 "
               f"--date 2025-03-01 --type Attack --db {mnt}/t.gpkg; echo rc=$?")
     proc = subprocess.run(["unshare", "-rm", "sh", "-c", script], capture_output=True, text=True,
                           cwd=Path(__file__).resolve().parents[1], timeout=120,

@@ -109,7 +109,7 @@ def test_concurrent_claims_are_all_kept(any_store: IncidentStoreProtocol,
 def test_triggers_read_the_derived_figures(any_store: IncidentStoreProtocol) -> None:
     """One attack on Chinese nationals with Afghan origin: 2 killed by one source, 6 by another.
     Trigger 1 (threshold 5 killed) is met on the high estimate and not on the low one."""
-    iid = any_store.add(rec(), "ana")
+    iid = any_store.add(rec(origin_country="AF", origin_attribution="official"), "ana")
     add_claim(any_store, iid, claim(2, "Tajik MFA"), "ana")
     add_claim(any_store, iid, claim(6, "Chinese embassy"), "ana")
     records = any_store.list()
