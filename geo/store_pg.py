@@ -31,11 +31,13 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 from geo import datasets
 from geo.errors import IncidentNotFoundError, InvalidInputError, StoreError
 from geo.incidents import CONTENT_FIELDS, ImportReport
+from geo.permissions import check_role, normalise_email
 from geo.store import (
     IMPORT_CHUNK,
     LOCK_TIMEOUT_S,
     PUBLIC_COLUMNS,
     STORE_COLUMNS,
+    USER_COLUMNS,
     ZONE_COLUMNS,
     RecordDicts,
     _who,
@@ -379,6 +381,41 @@ class PostgisStore:
             rows = conn.execute(f"SELECT ST_AsBinary(geom), {', '.join(ZONE_COLUMNS)} "  # noqa: S608
                                 f"FROM analyst_zones{where} ORDER BY fid").fetchall()
         return zone_frame([r[1:] for r in rows], [shapely.from_wkb(bytes(r[0])) for r in rows])
+
+    # ------------------------------------------------------------ users and roles
+    def set_user(self, email: str, role: str, by: str) -> bool:
+        """Give ``email`` the ``role`` (see :mod:`geo.permissions`); True when it was new."""
+        email, role, by = normalise_email(email), check_role(role), _who(by)
+        with self._tx(by, "users") as conn:
+            row = conn.execute("INSERT INTO bordermap_users (email, role, added_at, added_by) "
+                               "VALUES (%s, %s, bordermap_now(), %s) ON CONFLICT (email) DO UPDATE SET "
+                               "role = EXCLUDED.role, added_at = EXCLUDED.added_at, added_by = EXCLUDED.added_by "
+                               "RETURNING (xmax = 0)", (email, role, by)).fetchone()
+        return bool(row and row[0])
+
+    def remove_user(self, email: str) -> None:
+        """Take every role away from ``email`` (its records stay as they are)."""
+        email = normalise_email(email)
+        with self._tx(None, "users") as conn:
+            row = conn.execute("DELETE FROM bordermap_users WHERE email = %s RETURNING email", (email,)).fetchone()
+            if row is None:
+                raise InvalidInputError(f"{email} is not a user of this store")
+
+    def list_users(self) -> RecordDicts:
+        """The users (:data:`geo.store.USER_COLUMNS`), by e-mail address."""
+        with self._read() as conn:
+            rows = conn.execute(f"SELECT {', '.join(USER_COLUMNS)} FROM bordermap_users ORDER BY email").fetchall()  # noqa: S608
+        return [dict(zip(USER_COLUMNS, r, strict=True)) for r in rows]
+
+    def role_of(self, email: str) -> str | None:
+        """The role of ``email`` (any case), None when it has none."""
+        try:
+            email = normalise_email(email)
+        except InvalidInputError:
+            return None
+        with self._read() as conn:
+            row = conn.execute("SELECT role FROM bordermap_users WHERE email = %s", (email,)).fetchone()
+        return None if row is None else str(row[0])
 
     # ------------------------------------------------------------ coverage scenarios
     def put_scenario(self, name: str, doc: Mapping[str, Any], by: str, *, saved_at: str | None = None,

@@ -20,7 +20,7 @@ from __future__ import annotations
 from geo.incidents import CONTENT_FIELDS, FIELD_TYPES
 
 #: Incremented when the schema below changes incompatibly.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _SQL_TYPES = {"text": "text", "date": "text", "int": "bigint", "real": "double precision"}
 _CONTENT_DDL = ",\n    ".join(f"{c} {_SQL_TYPES[FIELD_TYPES[c]]}" for c in CONTENT_FIELDS)
@@ -84,6 +84,13 @@ CREATE TABLE IF NOT EXISTS coverage_scenarios (
     data jsonb NOT NULL,
     saved_at text NOT NULL,
     saved_by text
+);
+
+CREATE TABLE IF NOT EXISTS bordermap_users (
+    email text PRIMARY KEY CHECK (email = lower(email)),
+    role text NOT NULL CHECK (role IN ('viewer', 'editor', 'admin')),
+    added_at text NOT NULL,
+    added_by text
 );
 
 CREATE OR REPLACE FUNCTION bordermap_now() RETURNS text LANGUAGE sql VOLATILE AS

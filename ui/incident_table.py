@@ -58,6 +58,8 @@ _EVENT_FIELDS = ("event_type", "sub_event_type", "record_kind")
 #: Degrees under which a coordinate counts as unchanged (the form shows 6 decimals, ~0.1 m).
 _COORD_TOLERANCE_DEG = 5e-7
 #: What a refused change did not do, and its "overwrite" button.
+#: The permission each store change needs (:mod:`geo.permissions`).
+_ACTIONS = {"update": "edit", "delete": "delete", "undo": "undo"}
 _REFUSED = {"update": ("Not saved", "Overwrite with my values"),
             "delete": ("Not deleted", "Delete it anyway"),
             "undo": ("Not undone", "Undo its last change anyway")}
@@ -95,7 +97,8 @@ def history_table(incident_id: str) -> pd.DataFrame:
     rows, previous = [], None
     for item in incidents_state.store().history(incident_id):
         rows.append({"revision": item["revision"], "action": item["action"], "at": item["at"], "by": item["by"],
-                     "undone": item["undone"], "changes": _changes(previous, item["record"])})
+                     "via": item.get("channel"), "undone": item["undone"],
+                     "changes": _changes(previous, item["record"])})
         previous = item["record"]
     return pd.DataFrame(rows)
 
@@ -124,6 +127,7 @@ def _run_change(action: str, incident_id: str, changes: dict[str, Any] | None = 
                                "it is kept in the record's history.", revision)
         return
     try:
+        page_state.current_access().check(_ACTIONS[action], st_.get(incident_id).get("created_by"))
         if action == "update":
             version = st_.update(incident_id, changes or {}, by=by, expected_version=expected_version)
         elif action == "delete":
@@ -408,13 +412,20 @@ def _record_panel(incident_id: str) -> None:
         return
     _conflict_block(incident_id)
     version = rec.get("version")  # the version shown: delete and undo act only on it
+    access, owner = page_state.current_access(), rec.get("created_by")
+    if not access.may("edit", owner):
+        st.caption(f"Your role ({access.role}) does not let you change this record (created by "
+                   f"{escape_markdown(owner or 'unknown')}).")
     c1, c2 = st.columns(2)
     c1.button("🗑 Delete this record", key="inc_delete", on_click=_run_change,
-              args=("delete", incident_id, None, version), disabled=bool(rec.get("deleted")))
+              args=("delete", incident_id, None, version),
+              disabled=bool(rec.get("deleted")) or not access.may("delete", owner))
     c2.button("↶ Undo this record's last change", key="inc_undo_selected", on_click=_run_change,
-              args=("undo", incident_id, None, version))
+              args=("undo", incident_id, None, version), disabled=not access.may("undo", owner))
     if rec.get("deleted"):
         st.info("This record is deleted: undo its last change to restore it.")
+        _free_edit_widgets()
+    elif not access.may("edit", owner):
         _free_edit_widgets()
     else:
         conflict = ss.get(_CONFLICT) or {}
