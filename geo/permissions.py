@@ -123,7 +123,8 @@ def check(role: str | None, action: str, record_owner: str | None = None, user: 
         raise PermissionDeniedError(f"{who} has no role in this store; ask an admin to add it "
                                     "(python -m geo users add EMAIL --role viewer|editor|admin)")
     whose = f" (created by {record_owner})" if record_owner and action in OWN_ACTIONS else ""
-    raise PermissionDeniedError(f"{who} is a {role} and may not {_VERBS[action]}{whose}")
+    article = "an" if str(role)[:1] in "aeiou" else "a"
+    raise PermissionDeniedError(f"{who} is {article} {role} and may not {_VERBS[action]}{whose}")
 
 
 @dataclass(frozen=True)

@@ -29,15 +29,16 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture()
 def team(app_env, store_target, monkeypatch):  # noqa: F811
-    """A store of each backend with its seed records and four people; yields its target."""
+    """A store of each backend with its seed records and three people; yields the test's own
+    connection to it (as a colleague's page or the CLI would have)."""
     monkeypatch.setenv("BORDERMAP_DB", store_target)
     monkeypatch.delenv("BORDERMAP_USER")
     store = open_store(store_target, create=True)
     store.set_user("vera@example.org", "viewer", "setup")
     store.set_user("ed@example.org", "editor", "setup")
     store.set_user("ada@example.org", "admin", "setup")
+    yield store
     store.close()
-    yield store_target
 
 
 def _page(email: str | None, logged_in: bool = True) -> AppTest:
@@ -61,8 +62,8 @@ def _sidebar_text(at: AppTest) -> str:
     return " ".join(plain(m.value).replace("**", "") for m in at.sidebar.markdown)
 
 
-def _select_seed(at: AppTest) -> str:
-    seed = open_store().list().sort_values("event_date")["id"].iloc[0]
+def _select_seed(at: AppTest, store) -> str:
+    seed = store.list().sort_values("event_date")["id"].iloc[0]
     at.selectbox(key="inc_selected").set_value(seed)
     _run(at)
     return str(seed)
@@ -89,7 +90,7 @@ def test_a_viewer_reads_and_exports_but_sees_no_editing_control(team):
     assert "inc_save" not in keys and "inc_import_go" not in keys and "page_users_give" not in keys
     assert {"inc_export_csv", "inc_export_geojson"} <= keys  # export stays
     assert any("Your role (viewer) lets you read, filter and export, not add records" in i.value for i in at.info)
-    _select_seed(at)
+    _select_seed(at, team)
     assert at.button(key="inc_delete").disabled and at.button(key="inc_undo_selected").disabled
     assert not any(e.label == "Edit this record" for e in at.expander)
 
@@ -101,7 +102,7 @@ def test_an_editor_adds_and_changes_only_its_own_records(team):
     at.selectbox(key="inc_f_event").set_value(("Battles", "Armed clash"))
     at.button(key="inc_save").click()
     _run(at)
-    store = open_store()
+    store = team
     mine = store.list().sort_values("created_at")["id"].iloc[-1]
     hist = store.history(mine)
     assert [(h["by"], h["channel"]) for h in hist] == [("ed@example.org", "web")]
@@ -112,15 +113,15 @@ def test_an_editor_adds_and_changes_only_its_own_records(team):
     history = [d.value for d in at.dataframe if "via" in getattr(d.value, "columns", [])]
     assert list(history[0][["by", "via"]].itertuples(index=False, name=None)) == [("ed@example.org", "web")]
     # a seed record (someone else's): no edit form, delete and undo disabled
-    _select_seed(at)
+    _select_seed(at, team)
     assert at.button(key="inc_delete").disabled
     assert not any(e.label == "Edit this record" for e in at.expander)
 
 
 def test_the_callback_checks_the_role_the_store_keeps_now(team):
     at = _page("ed@example.org")  # drawn as an editor: the save button is there
-    before = open_store().count_live()
-    store = open_store()
+    store = team
+    before = store.count_live()
     store.set_user("ed@example.org", "viewer", "ada@example.org")  # an admin takes the role away meanwhile
     at.text_input(key="inc_coords").input("37.19, 68.61")
     at.selectbox(key="inc_f_event").set_value(("Battles", "Armed clash"))
@@ -132,11 +133,11 @@ def test_the_callback_checks_the_role_the_store_keeps_now(team):
 
 def test_an_admin_changes_anyones_record_and_gives_roles(team):
     at = _page("ada@example.org")
-    seed = _select_seed(at)
+    seed = _select_seed(at, team)
     assert not at.button(key="inc_delete").disabled
     at.button(key="inc_delete").click()
     _run(at)
-    store = open_store()
+    store = team
     assert store.get(seed)["deleted"] is True
     assert store.history(seed)[-1]["by"] == "ada@example.org"
     at.text_input(key="page_users_email").input("New@Example.org")
