@@ -59,6 +59,12 @@ logger = logging.getLogger(__name__)
 POOL_MAX = 8
 _COLS = ", ".join(STORE_COLUMNS)
 _PUBLIC = ", ".join(PUBLIC_COLUMNS)
+#: The transaction settings the history triggers read (who, what, how) and the lock timeout.
+_SETTINGS = ("set_config('bordermap.user', %s, true), set_config('bordermap.action', %s, true), "
+             "set_config('bordermap.channel', %s, true), set_config('lock_timeout', %s, true)")
+#: An add as one statement: the settings, then the row (the triggers see the settings).
+_ADD_SQL = (f"WITH s AS (SELECT {_SETTINGS}) INSERT INTO incidents (id, {', '.join(CONTENT_FIELDS)}, dedup_key) "  # noqa: S608
+            f"SELECT %s, {', '.join(['%s'] * len(CONTENT_FIELDS))}, %s FROM s")
 
 
 def safe_url(url: str) -> str:
@@ -100,8 +106,11 @@ class PostgisStore:
         self.channel = channel
         self.lock_timeout_s = lock_timeout_s
         created = self._prepare_schema()
+        # autocommit: a write of one statement (an add) is its own transaction, so the revision row it
+        # locks is held only while the server runs it, never across a round trip to a busy client;
+        # every other write opens its transaction explicitly (_tx)
         self._pool = ConnectionPool(url, min_size=1, max_size=max(1, pool_max), timeout=lock_timeout_s,
-                                    open=True, name="bordermap")
+                                    open=True, name="bordermap", kwargs={"autocommit": True})
         # the pool's worker threads must stop before the interpreter does
         atexit.register(_close_pool, weakref.ref(self._pool))
         if created and seed_path is not None and Path(seed_path).is_file():
@@ -164,15 +173,21 @@ class PostgisStore:
 
         In pipeline mode (not for ``COPY``) BEGIN, the settings and the first statements
         travel in one round trip."""
+        with self._connection() as conn, (conn.pipeline() if pipeline else contextlib.nullcontext()):
+            with conn.transaction():
+                conn.execute(f"SELECT {_SETTINGS}", self._settings(by, action))
+                yield conn
+
+    def _settings(self, by: str | None, action: str | None) -> tuple[str, str, str, str]:
+        """The values of :data:`_SETTINGS`: who, what, how (for the history triggers), lock timeout."""
+        return by or "", action or "", self.channel, f"{int(self.lock_timeout_s * 1000)}ms"
+
+    @contextlib.contextmanager
+    def _connection(self) -> Iterator[psycopg.Connection[Any]]:
+        """A pooled connection (autocommit); database errors become one :class:`StoreError` sentence."""
         try:
-            with self._pool.connection() as conn, (conn.pipeline() if pipeline else contextlib.nullcontext()):
-                with conn.transaction():
-                    conn.execute("SELECT set_config('bordermap.user', %s, true), "
-                                 "set_config('bordermap.action', %s, true), "
-                                 "set_config('bordermap.channel', %s, true), "
-                                 "set_config('lock_timeout', %s, true)",
-                                 (by or "", action or "", self.channel, f"{int(self.lock_timeout_s * 1000)}ms"))
-                    yield conn
+            with self._pool.connection() as conn:
+                yield conn
         except PoolTimeout as exc:
             raise StoreError(f"the PostGIS store {self.location} did not answer within "
                              f"{self.lock_timeout_s:g} s; try again") from exc
@@ -246,10 +261,9 @@ class PostgisStore:
         rec = validate_incident(fields)
         by = _who(by)
         new_id = str(uuid.uuid4())
-        with self._tx(by, "add") as conn:
-            conn.execute(f"INSERT INTO incidents (id, {', '.join(CONTENT_FIELDS)}, dedup_key) "  # noqa: S608
-                         f"VALUES (%s, {', '.join(['%s'] * len(CONTENT_FIELDS))}, %s)",
-                         (new_id, *(rec.get(c) for c in CONTENT_FIELDS), dedup_key(rec)))
+        with self._connection() as conn:  # one statement, one transaction (see __init__)
+            conn.execute(_ADD_SQL, (*self._settings(by, "add"), new_id, *(rec.get(c) for c in CONTENT_FIELDS),
+                                    dedup_key(rec)))
         logger.info("added incident %s", new_id)
         return new_id
 
