@@ -198,7 +198,9 @@ class PostgisStore:
             raise StoreError(f"the PostGIS store {self.location} refused the change: {_short(exc)}") from exc
 
     def _read(self) -> contextlib.AbstractContextManager[psycopg.Connection[Any]]:
-        return self._tx()
+        """A connection for reads: each of them is one statement, so autocommit gives it one
+        consistent snapshot in a single round trip (no BEGIN/COMMIT around it)."""
+        return self._connection()
 
     @staticmethod
     def _fetch(conn: psycopg.Connection[Any], incident_id: str, lock: bool = False) -> dict[str, Any]:

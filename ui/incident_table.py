@@ -57,9 +57,9 @@ _UNDO_ID, _UNDO_VERSION = "_inc_undo_id", "_inc_undo_version"
 _EVENT_FIELDS = ("event_type", "sub_event_type", "record_kind")
 #: Degrees under which a coordinate counts as unchanged (the form shows 6 decimals, ~0.1 m).
 _COORD_TOLERANCE_DEG = 5e-7
-#: What a refused change did not do, and its "overwrite" button.
 #: The permission each store change needs (:mod:`geo.permissions`).
 _ACTIONS = {"update": "edit", "delete": "delete", "undo": "undo"}
+#: What a refused change did not do, and its "overwrite" button.
 _REFUSED = {"update": ("Not saved", "Overwrite with my values"),
             "delete": ("Not deleted", "Delete it anyway"),
             "undo": ("Not undone", "Undo its last change anyway")}
