@@ -90,6 +90,8 @@ def test_a_viewer_reads_and_exports_but_sees_no_editing_control(team):
     assert "inc_save" not in keys and "inc_import_go" not in keys and "page_users_give" not in keys
     assert {"inc_export_csv", "inc_export_geojson"} <= keys  # export stays
     assert any("Your role (viewer) lets you read, filter and export, not add records" in i.value for i in at.info)
+    # zones and coverage scenarios: their save buttons are there, disabled
+    assert at.button(key="cov_zone_save").disabled and at.button(key="cov_zone_save_drawn").disabled
     _select_seed(at, team)
     assert at.button(key="inc_delete").disabled and at.button(key="inc_undo_selected").disabled
     assert not any(e.label == "Edit this record" for e in at.expander)
