@@ -19,6 +19,7 @@ from layers.pin import pin_layer
 from layers.places import PLACE_STYLES
 from layers.scene import OVERLAYS, SceneData
 from ui import (
+    access,
     coverage_tab,
     exports,
     incident_form,
@@ -50,6 +51,11 @@ def main() -> None:
     st.caption("Incidents, Chinese project sites, the Russian 201st Military Base and the terrain along "
                "the 1,344-km border. Click any feature for its source and location precision.")
     try:
+        who = access.gate()  # a team logs in; one analyst on this machine types a name
+    except BorderMapError as exc:
+        st.error(f"The incident store cannot be read: {escape_markdown(exc)}")
+        st.stop()
+    try:
         data = state.scene_data()
     except BorderMapError as exc:
         st.error(f"The app could not load its data: {exc}")
@@ -59,8 +65,8 @@ def main() -> None:
     except BorderMapError as exc:
         st.error(f"The incident store cannot be read: {escape_markdown(exc)}")
         st.stop()
-    page = page_state.read()
-    incident_sidebar.user_box()
+    page = page_state.read(who)
+    access.account_box(page.access)
     kinds = set(data.places["kind"])
     available = {k for k in OVERLAYS if k not in PLACE_STYLES or k in kinds}
     options = sidebar.scene_options(available)
@@ -100,12 +106,20 @@ def _panel(page: page_state.PageState, data: SceneData, records: gpd.GeoDataFram
                          "Escalation triggers", "Terrain", "Border figures", "Places and sources",
                          "About the data"])
     with t_add:
-        point = incident_form.entry_panel(data, page.event.click, page.dem.source)
+        point = None
+        if page.access.may("add"):
+            point = incident_form.entry_panel(data, page.event.click, page.dem.source)
+        else:  # a role taken away while the form was open: say why the save was refused
+            access.not_allowed(page.access, "add")
+            incident_form.show_error()
     with t_inc:
         incident_table.incidents_tab(shown, len(records), page.selected)
     with t_import:
-        incident_import.import_panel(page.user)
-        review.review_panel(records, page.user)
+        if page.access.may("import"):
+            incident_import.import_panel(page.user)
+            review.review_panel(records, page.user)
+        else:
+            access.not_allowed(page.access, "import")
     with t_coverage:
         # gaps are ranked by the incidents in the store (not the shipped seeds alone)
         coverage_bundles = coverage_tab.render(replace(data, incidents=records), page.dem, page.event, page.user)

@@ -35,6 +35,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "triggers": ("triggers_cmd", "status of the three escalation triggers over the incident store"),
     "snapshot": ("snapshot_cmd", "the map as standalone HTML, a PNG, or a print map (PNG/PDF)"),
     "store": ("store_cmd", "manage incident stores (GeoPackage or PostGIS)"),
+    "users": ("users_cmd", "who may use a team store through the page, and their role"),
 }
 #: Modules (in this package) that add commands, in the order they appear in --help.
 COMMAND_MODULES: tuple[str, ...] = tuple(dict.fromkeys(module for module, _ in COMMANDS.values()))

@@ -55,14 +55,15 @@ def _run_list(args: argparse.Namespace) -> int:
 
 
 def _run_add(args: argparse.Namespace) -> int:
-    from cli.incidents_cmd import _store, _who
+    from cli.incidents_cmd import _guard, _store
     from geo.claim_edits import add_claim
 
     fields = {"field": args.field, "value": args.value, "source": args.source, "source_url": args.url,
               "source_date": args.date, "claimant": args.claimant, "note": args.note, "chosen": args.chosen}
     store = _store(args)
     try:
-        claim, version = add_claim(store, args.id, {k: v for k, v in fields.items() if v is not None}, _who(args))
+        by = _guard(store, args, "edit", args.id)  # a claim edits its record: the role may forbid it
+        claim, version = add_claim(store, args.id, {k: v for k, v in fields.items() if v is not None}, by)
         rec = store.get(args.id)
     finally:
         store.close()
@@ -72,7 +73,7 @@ def _run_add(args: argparse.Namespace) -> int:
 
 
 def _run_choose(args: argparse.Namespace) -> int:
-    from cli.incidents_cmd import _store, _who
+    from cli.incidents_cmd import _guard, _store
     from geo.claim_edits import choose_claim
     from geo.errors import InvalidInputError
 
@@ -80,7 +81,8 @@ def _run_choose(args: argparse.Namespace) -> int:
         raise InvalidInputError("give a claim id to choose, or --none FIELD to choose none for that field")
     store = _store(args)
     try:
-        version = choose_claim(store, args.id, args.claim_id, _who(args), field=args.none)
+        by = _guard(store, args, "edit", args.id)
+        version = choose_claim(store, args.id, args.claim_id, by, field=args.none)
         rec = store.get(args.id)
     finally:
         store.close()
@@ -90,12 +92,13 @@ def _run_choose(args: argparse.Namespace) -> int:
 
 
 def _run_remove(args: argparse.Namespace) -> int:
-    from cli.incidents_cmd import _store, _who
+    from cli.incidents_cmd import _guard, _store
     from geo.claim_edits import remove_claim
 
     store = _store(args)
     try:
-        claim, version = remove_claim(store, args.id, args.claim_id, _who(args))
+        by = _guard(store, args, "edit", args.id)
+        claim, version = remove_claim(store, args.id, args.claim_id, by)
         rec = store.get(args.id)
     finally:
         store.close()

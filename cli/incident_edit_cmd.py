@@ -29,14 +29,15 @@ def _run_show(args: argparse.Namespace) -> int:
 
 
 def _run_edit(args: argparse.Namespace) -> int:
-    from cli.incidents_cmd import _parse_set, _store, _who
+    from cli.incidents_cmd import _guard, _parse_set, _store
 
     expected = args.expect_version
     if expected is not None and expected < 1:
         raise InvalidInputError(f"--expect-version must be a version number (1 or more), got {expected}")
     store = _store(args)
     try:
-        version = store.update(args.id, _parse_set(args.set), _who(args), expected_version=expected)
+        version = store.update(args.id, _parse_set(args.set), _guard(store, args, "edit", args.id),
+                               expected_version=expected)
     except EditConflictError as exc:
         print(f"conflict: {exc}", file=sys.stderr)
         return EXIT_CONFLICT

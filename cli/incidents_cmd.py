@@ -27,6 +27,20 @@ def _store(args: argparse.Namespace) -> IncidentStoreProtocol:
     return open_store(args.db, channel="cli")
 
 
+def _guard(store: IncidentStoreProtocol, args: argparse.Namespace, action: str, incident_id: str | None = None) -> str:
+    """Who acts, after :func:`geo.permissions.check`: in a store with users, an e-mail address named
+    by ``--by`` or ``BORDERMAP_USER`` is held to its role (another name is the store's operator,
+    who holds the file or the database login anyway)."""
+    from geo.permissions import check
+
+    by = _who(args)
+    if "@" not in by or not store.list_users():
+        return by
+    owner = str(store.get(incident_id).get("created_by") or "") if incident_id else None
+    check(store.role_of(by), action, record_owner=owner, user=by)
+    return by
+
+
 def _run_add(args: argparse.Namespace) -> int:
     fields: dict[str, Any] = {"latitude": args.lat, "longitude": args.lon, "event_date": args.date,
                               "event_type": args.type}
@@ -37,7 +51,8 @@ def _run_add(args: argparse.Namespace) -> int:
                 "source_url": args.source_url, "injured": args.injured, "precision_km": args.precision_km,
                 "origin_country": args.origin_country, "origin_attribution": args.origin_attribution}
     fields.update({k: v for k, v in optional.items() if v is not None})
-    new_id = _store(args).add(fields, _who(args))
+    store = _store(args)
+    new_id = store.add(fields, _guard(store, args, "add"))
     emit({"id": new_id}, args.json, f"added incident {new_id}")
     return 0
 
@@ -56,7 +71,8 @@ def _run_import(args: argparse.Namespace) -> int:
                                  f"({prev.unclassified_rows} without an event type, to come in unclassified), "
                                  f"{len(prev.rejected)} rejected; nothing written")
         return 0
-    report = import_file(_store(args), args.file, _who(args), layer=args.layer, defaults=defaults)
+    store = _store(args)
+    report = import_file(store, args.file, _guard(store, args, "import"), layer=args.layer, defaults=defaults)
     lines = [f"imported {report.imported} incidents, skipped {report.duplicates} already in the store, "
              f"rejected {len(report.rejected)}"]
     lines += [f"  row {r.row}: {r.reason}" for r in report.rejected[:50]]
@@ -114,20 +130,22 @@ def _parse_set(items: list[str]) -> dict[str, str]:
 
 
 def _run_update(args: argparse.Namespace) -> int:
-    _store(args).update(args.id, _parse_set(args.set), _who(args))
+    store = _store(args)
+    store.update(args.id, _parse_set(args.set), _guard(store, args, "edit", args.id))
     emit({"id": args.id}, args.json, f"updated incident {args.id}")
     return 0
 
 
 def _run_delete(args: argparse.Namespace) -> int:
-    _store(args).delete(args.id, _who(args))
+    store = _store(args)
+    store.delete(args.id, _guard(store, args, "delete", args.id))
     emit({"id": args.id}, args.json, f"deleted incident {args.id} (undo brings it back)")
     return 0
 
 
 def _run_undo(args: argparse.Namespace) -> int:
     store = _store(args)
-    store.undo(args.id, _who(args))
+    store.undo(args.id, _guard(store, args, "undo", args.id))
     rec = store.get(args.id)
     emit({"id": args.id, "deleted": rec["deleted"]}, args.json,
          f"undid the last change to incident {args.id}")

@@ -32,6 +32,7 @@ import pandas as pd
 
 from geo.errors import BorderMapError, EditConflictError, InvalidInputError
 from geo.incidents import UNCLASSIFIED, validate_incident
+from geo.permissions import Access
 from geo.store import IncidentStoreProtocol
 
 logger = logging.getLogger(__name__)
@@ -161,13 +162,20 @@ class BulkReport:
         return "; ".join(parts) + "."
 
 
-def apply_bulk_edit(store: IncidentStoreProtocol, plan: Iterable[PlannedChange], by: str) -> BulkReport:
-    """Write each planned change through ``store.update`` as ``by`` (one history entry, one version each)."""
+def apply_bulk_edit(store: IncidentStoreProtocol, plan: Iterable[PlannedChange], by: str,
+                    access: Access | None = None) -> BulkReport:
+    """Write each planned change through ``store.update`` as ``by`` (one history entry, one version each).
+
+    ``access``: who edits and their role; a record their role may not edit (e.g. an editor's on a
+    colleague's record) is refused, not written. ``None``: no role to check (the CLI's operator).
+    """
     changed: dict[str, int] = {}
     conflicts: list[str] = []
     refused: list[tuple[str, str]] = []
     for item in plan:
         try:
+            if access is not None:
+                access.check("edit", store.get(item.incident_id).get("created_by"))
             changed[item.incident_id] = store.update(item.incident_id, item.changes, by,
                                                      expected_version=item.version)
         except EditConflictError:
@@ -179,14 +187,18 @@ def apply_bulk_edit(store: IncidentStoreProtocol, plan: Iterable[PlannedChange],
     return report
 
 
-def undo_bulk_edit(store: IncidentStoreProtocol, versions: Mapping[str, int], by: str) -> BulkReport:
+def undo_bulk_edit(store: IncidentStoreProtocol, versions: Mapping[str, int], by: str,
+                   access: Access | None = None) -> BulkReport:
     """Undo each record's change of a bulk edit (``versions``: the versions it left), as ``by``; a
-    record changed again since is left alone (undo it from its own history)."""
+    record changed again since is left alone (undo it from its own history). ``access`` as for
+    :func:`apply_bulk_edit`."""
     changed: dict[str, int] = {}
     conflicts: list[str] = []
     refused: list[tuple[str, str]] = []
     for incident_id, version in versions.items():
         try:
+            if access is not None:
+                access.check("undo", store.get(incident_id).get("created_by"))
             changed[incident_id] = store.undo(incident_id, by, expected_version=version)
         except EditConflictError:
             conflicts.append(incident_id)

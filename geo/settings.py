@@ -16,6 +16,8 @@ Variables
 ``BORDERMAP_USER``       the analyst's name recorded in the history (no default: the page asks,
                          the CLI takes ``--by`` and otherwise records :data:`CLI_USER`)
 ``BORDERMAP_CHROMIUM``   Chromium/Chrome executable for PNG snapshots (default: searched)
+``BORDERMAP_ALLOW_OPEN`` ``1`` lets the page be served beyond this machine without a login
+                         (``[auth]``); it then warns on every page (default: refused)
 
 The user data dir is ``$XDG_DATA_HOME/border-map`` (see :func:`geo.paths.user_data_dir`).
 """
@@ -36,8 +38,9 @@ SCENARIOS_ENV = "BORDERMAP_SCENARIOS"
 USER_ENV = "BORDERMAP_USER"
 CHROMIUM_ENV = "BORDERMAP_CHROMIUM"
 DEM_TILES_URL_ENV = "BORDERMAP_DEM_TILES_URL"
+ALLOW_OPEN_ENV = "BORDERMAP_ALLOW_OPEN"
 #: Every variable :func:`read_settings` reads.
-ENV_VARS = (DATA_DIR_ENV, DB_ENV, DEM_ENV, SCENARIOS_ENV, USER_ENV, CHROMIUM_ENV)
+ENV_VARS = (DATA_DIR_ENV, DB_ENV, DEM_ENV, SCENARIOS_ENV, USER_ENV, CHROMIUM_ENV, ALLOW_OPEN_ENV)
 
 #: The repository's ``data/`` folder (shipped, read-only at run time).
 SHIPPED_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -72,6 +75,8 @@ class Settings:
         Browser executable named by the environment, None to search for one.
     dem_tiles_url : str or None
         A mirror of the Copernicus GLO-90 tile bucket for ``terrain fetch``; None for the public one.
+    allow_open : bool
+        Serve the page beyond this machine without a login (``BORDERMAP_ALLOW_OPEN=1``).
     """
 
     data_dir: Path
@@ -83,6 +88,7 @@ class Settings:
     user: str | None
     chromium: str | None
     dem_tiles_url: str | None = None
+    allow_open: bool = False
 
     def store(self, cli_value: str | os.PathLike[str] | None = None) -> str:
         """The store to open: a ``--db`` value when given, else :attr:`db`."""
@@ -122,4 +128,5 @@ def read_settings(environ: Mapping[str, str] | None = None) -> Settings:
         user=_user(env.get(USER_ENV)),
         chromium=_location(env.get(CHROMIUM_ENV)),
         dem_tiles_url=(env.get(DEM_TILES_URL_ENV) or "").strip() or None,
+        allow_open=(env.get(ALLOW_OPEN_ENV) or "").strip().lower() in ("1", "true", "yes"),
     )

@@ -66,6 +66,7 @@ from geo.incidents import (
     dedup_key,
     validate_incident,
 )
+from geo.permissions import check_role, normalise_email
 
 logger = logging.getLogger(__name__)
 
@@ -74,6 +75,9 @@ HISTORY_TABLE = "incident_history"
 META_TABLE = "bordermap_meta"
 ZONES_TABLE = "analyst_zones"
 SCENARIOS_TABLE = "coverage_scenarios"
+USERS_TABLE = "bordermap_users"
+#: Columns of a user as :meth:`IncidentStore.list_users` returns them.
+USER_COLUMNS: tuple[str, ...] = ("email", "role", "added_at", "added_by")
 #: Columns of an analyst zone besides its geometry, as :meth:`IncidentStore.list_zones` returns them.
 ZONE_COLUMNS: tuple[str, ...] = ("id", "name", "notes", "area_km2", "status", "created_at", "created_by",
                                  "deleted")
@@ -274,6 +278,22 @@ class IncidentStoreProtocol(Protocol):
         """Save a coverage scenario (GeoJSON of assets) under ``name``; True if written."""
         ...
 
+    def set_user(self, email: str, role: str, by: str) -> bool:
+        """Give ``email`` a role (viewer, editor, admin); True when the user is new."""
+        ...
+
+    def remove_user(self, email: str) -> None:
+        """Take the role away from ``email``."""
+        ...
+
+    def list_users(self) -> RecordDicts:
+        """Users with their roles (:data:`USER_COLUMNS`), by e-mail address."""
+        ...
+
+    def role_of(self, email: str) -> str | None:
+        """The role of ``email``, None when it has none."""
+        ...
+
     def get_scenario(self, name: str) -> dict[str, Any]:
         """One saved scenario: ``name, data (dict), saved_at, saved_by``."""
         ...
@@ -330,7 +350,8 @@ CREATE TABLE IF NOT EXISTS "{HISTORY_TABLE}" (
     at TEXT NOT NULL,
     by TEXT,
     undone INTEGER NOT NULL DEFAULT 0,
-    data TEXT NOT NULL
+    data TEXT NOT NULL,
+    channel TEXT
 );
 CREATE INDEX IF NOT EXISTS "{HISTORY_TABLE}_incident_idx" ON "{HISTORY_TABLE}"(incident_id, hid);
 CREATE TABLE IF NOT EXISTS "{META_TABLE}" (
@@ -373,17 +394,28 @@ CREATE TABLE IF NOT EXISTS "{SCENARIOS_TABLE}" (
 );
 INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, description)
     VALUES ('{SCENARIOS_TABLE}', 'attributes', '{SCENARIOS_TABLE}', 'Patrol coverage scenarios (GeoJSON of assets)');
+CREATE TABLE IF NOT EXISTS "{USERS_TABLE}" (
+    fid INTEGER PRIMARY KEY AUTOINCREMENT,
+    email TEXT NOT NULL UNIQUE,
+    role TEXT NOT NULL,
+    added_at TEXT NOT NULL,
+    added_by TEXT
+);
+INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, description)
+    VALUES ('{USERS_TABLE}', 'attributes', '{USERS_TABLE}', 'Who may use this store through the page, and their role');
 """  # noqa: S608
 #: Schema 1 → 2: a version per record (conflict-safe edits), the zone table made with the store.
 _MIGRATE_1_2 = f'ALTER TABLE "{LAYER}" ADD COLUMN version INTEGER NOT NULL DEFAULT 1;' + _EXTRA_DDL
-#: Schema 2 → 3: the structured origin (who attributed it, and the country) and the sourced claims
-#: (JSON text, see :mod:`geo.claims`), blank on old records.
+#: Schema 2 → 3: the users table (roles), the channel of each history entry, the structured origin
+#: (who attributed it, and the country) and the sourced claims (JSON text, see :mod:`geo.claims`),
+#: blank on old records.
+_MIGRATE_2_3 = _EXTRA_DDL
 _SCHEMA_3_COLUMNS = LATER_FIELDS
 
 _INSERT_SQL = (f'INSERT INTO "{LAYER}" (geom, {", ".join(STORE_COLUMNS)}) '  # noqa: S608
                f'VALUES (?, {", ".join("?" * len(STORE_COLUMNS))})')
-_HISTORY_SQL = (f'INSERT INTO "{HISTORY_TABLE}" (incident_id, action, at, by, undone, data) '  # noqa: S608
-                "VALUES (?, ?, ?, ?, 0, ?)")
+_HISTORY_SQL = (f'INSERT INTO "{HISTORY_TABLE}" (incident_id, action, at, by, undone, data, channel) '  # noqa: S608
+                "VALUES (?, ?, ?, ?, 0, ?, ?)")
 _UPDATE_SQL = (f'UPDATE "{LAYER}" SET geom = ?, '  # noqa: S608
                + ", ".join(f"{c} = ?" for c in (*CONTENT_FIELDS, "updated_at", "updated_by", "deleted",
                                                  "version"))
@@ -406,8 +438,7 @@ class IncidentStore:
     lock_timeout_s : float
         Seconds a writer waits for another writer to finish.
     channel : str
-        How changes arrive (``app``, ``cli``, ``web``); the PostGIS store records it with each
-        history entry, a GeoPackage does not (its history shows ``channel`` None).
+        How changes arrive (``app``, ``cli``, ``web``), recorded with each history entry.
 
     Every method opens its own short-lived connection, so one instance may be shared
     by threads and several processes may write the same file.
@@ -509,8 +540,9 @@ class IncidentStore:
 
     def _migrate(self, conn: sqlite3.Connection) -> None:
         """Bring an older store to :data:`SCHEMA_VERSION` step by step (one transaction;
-        concurrent openers queue): 1 → 2 adds versions and the zone table, 2 → 3 the
-        structured origin and claims columns (blank on the records already there)."""
+        concurrent openers queue): 1 → 2 adds versions and the zone table, 2 → 3 the users
+        table, the history's channel, and the structured origin and claims columns (blank on
+        the records already there)."""
         conn.execute("BEGIN IMMEDIATE")
         try:
             row = conn.execute(f'SELECT value FROM "{META_TABLE}" WHERE key = ?',  # noqa: S608
@@ -521,10 +553,16 @@ class IncidentStore:
                     if statement.strip():
                         conn.execute(statement)
             if version < 3:
+                for statement in _MIGRATE_2_3.split(";"):  # every statement IF NOT EXISTS
+                    if statement.strip():
+                        conn.execute(statement)
                 have = {r[1] for r in conn.execute(f'PRAGMA table_info("{LAYER}")')}
                 for column in _SCHEMA_3_COLUMNS:
                     if column not in have:
                         conn.execute(f'ALTER TABLE "{LAYER}" ADD COLUMN {column} TEXT')
+                history_columns = {r[1] for r in conn.execute(f'PRAGMA table_info("{HISTORY_TABLE}")')}
+                if "channel" not in history_columns:
+                    conn.execute(f'ALTER TABLE "{HISTORY_TABLE}" ADD COLUMN channel TEXT')
             if version < SCHEMA_VERSION:
                 conn.execute(f'UPDATE "{META_TABLE}" SET value = ? WHERE key = ?',  # noqa: S608
                              (str(SCHEMA_VERSION), "schema_version"))
@@ -677,7 +715,7 @@ class IncidentStore:
         conn.execute(_UPDATE_SQL, (point_blob(rec["longitude"], rec["latitude"]),
                                    *(rec[c] for c in CONTENT_FIELDS), rec["updated_at"], rec["updated_by"],
                                    int(deleted), rec["version"], incident_id))
-        conn.execute(_HISTORY_SQL, (incident_id, action, rec["updated_at"], by, self._snapshot(rec)))
+        conn.execute(_HISTORY_SQL, (incident_id, action, rec["updated_at"], by, self._snapshot(rec), self.channel))
         self._extend_extent(conn, [rec["longitude"]], [rec["latitude"]])
         return rec
 
@@ -725,7 +763,7 @@ class IncidentStore:
                    version=1, dedup_key=dedup_key(rec))
         with self._write() as conn:
             conn.execute(_INSERT_SQL, self._row_values(rec))
-            conn.execute(_HISTORY_SQL, (new_id, "add", now, by, self._snapshot(rec)))
+            conn.execute(_HISTORY_SQL, (new_id, "add", now, by, self._snapshot(rec), self.channel))
             self._extend_extent(conn, [rec["longitude"]], [rec["latitude"]])
         logger.info("added incident %s", new_id)
         return new_id
@@ -790,19 +828,20 @@ class IncidentStore:
         """Every revision of one record, oldest first.
 
         Each item: ``{"revision": int, "action": "add"|"import"|"update"|"delete"|"undo",
-        "at": ISO UTC, "by": str, "undone": bool, "channel": None, "record": dict}`` (the
-        PostGIS store fills ``channel``: ``app``, ``cli``, ``sql``…).
+        "at": ISO UTC, "by": str, "undone": bool, "channel": str | None, "record": dict}``:
+        ``channel`` is how the change came (``web`` the page, ``cli``, ``app`` the Python API;
+        None for entries written before schema 3, ``copy`` for copied ones).
         """
         with self._read() as conn:
             if conn is None:
                 raise IncidentNotFoundError(f"no incident with id {incident_id!r} (the store is empty)")
             rows = conn.execute(
-                f'SELECT hid, action, at, by, undone, data FROM "{HISTORY_TABLE}" '  # noqa: S608
+                f'SELECT hid, action, at, by, undone, data, channel FROM "{HISTORY_TABLE}" '  # noqa: S608
                 "WHERE incident_id = ? ORDER BY hid", (str(incident_id),)).fetchall()
         if not rows:
             raise IncidentNotFoundError(f"no incident with id {incident_id!r} in the store")
-        return [{"revision": h, "action": a, "at": at, "by": b, "undone": bool(u), "channel": None,
-                 "record": {**dict.fromkeys(PUBLIC_COLUMNS), **json.loads(d)}} for h, a, at, b, u, d in rows]
+        return [{"revision": h, "action": a, "at": at, "by": b, "undone": bool(u), "channel": c,
+                 "record": {**dict.fromkeys(PUBLIC_COLUMNS), **json.loads(d)}} for h, a, at, b, u, d, c in rows]
 
     def get(self, incident_id: str) -> dict[str, Any]:
         """One record (deleted or not): content and bookkeeping fields."""
@@ -891,6 +930,42 @@ class IncidentStore:
                 + ("" if include_deleted else " WHERE deleted = 0") + " ORDER BY fid").fetchall()
         return zone_frame([r[1:] for r in rows], [geometry_from_blob(r[0]) for r in rows])
 
+    # ------------------------------------------------------------ users and roles
+    def set_user(self, email: str, role: str, by: str) -> bool:
+        """Give ``email`` the ``role`` (see :mod:`geo.permissions`); True when it was new."""
+        email, role, by = normalise_email(email), check_role(role), _who(by)
+        with self._write() as conn:
+            known = conn.execute(f'SELECT 1 FROM "{USERS_TABLE}" WHERE email = ?', (email,)).fetchone()  # noqa: S608
+            conn.execute(f'INSERT INTO "{USERS_TABLE}" (email, role, added_at, added_by) VALUES (?, ?, ?, ?) '  # noqa: S608
+                         "ON CONFLICT (email) DO UPDATE SET role = excluded.role, added_at = excluded.added_at, "
+                         "added_by = excluded.added_by", (email, role, _now(), by))
+        return known is None
+
+    def remove_user(self, email: str) -> None:
+        """Take every role away from ``email`` (its records stay as they are)."""
+        email = normalise_email(email)
+        with self._write() as conn:
+            if conn.execute(f'DELETE FROM "{USERS_TABLE}" WHERE email = ?', (email,)).rowcount == 0:  # noqa: S608
+                raise InvalidInputError(f"{email} is not a user of this store")
+
+    def list_users(self) -> RecordDicts:
+        """The users (:data:`USER_COLUMNS`), by e-mail address."""
+        with self._read() as conn:
+            rows = [] if conn is None else conn.execute(
+                f'SELECT {", ".join(USER_COLUMNS)} FROM "{USERS_TABLE}" ORDER BY email').fetchall()  # noqa: S608
+        return [dict(zip(USER_COLUMNS, r, strict=True)) for r in rows]
+
+    def role_of(self, email: str) -> str | None:
+        """The role of ``email`` (any case), None when it has none."""
+        try:
+            email = normalise_email(email)
+        except InvalidInputError:
+            return None
+        with self._read() as conn:
+            row = None if conn is None else conn.execute(
+                f'SELECT role FROM "{USERS_TABLE}" WHERE email = ?', (email,)).fetchone()  # noqa: S608
+        return None if row is None else str(row[0])
+
     # ------------------------------------------------------------ coverage scenarios
     def put_scenario(self, name: str, doc: Mapping[str, Any], by: str, *, saved_at: str | None = None,
                      overwrite: bool = True) -> bool:
@@ -970,8 +1045,8 @@ class IncidentStore:
             conn.executemany(_INSERT_SQL, [(point_blob(r["longitude"], r["latitude"]),
                                             *(_copy_value(r, c) for c in STORE_COLUMNS)) for r in fresh])
             conn.executemany(
-                f'INSERT INTO "{HISTORY_TABLE}" (incident_id, action, at, by, undone, data) '  # noqa: S608
-                "VALUES (?, ?, ?, ?, ?, ?)",
+                f'INSERT INTO "{HISTORY_TABLE}" (incident_id, action, at, by, undone, data, channel) '  # noqa: S608
+                "VALUES (?, ?, ?, ?, ?, ?, 'copy')",
                 [(h["incident_id"], h["action"], h["at"], h["by"], int(bool(h["undone"])),
                   json.dumps(h["data"], ensure_ascii=False, default=str)) for h in history
                  if h["incident_id"] in ids])
@@ -1034,7 +1109,7 @@ class IncidentStore:
                         rec.update(created_at=now, updated_at=now, created_by=by, updated_by=by, deleted=0,
                                    version=1)
                         batch.append(self._row_values(rec))
-                        history.append((rec["id"], "import", now, by, self._snapshot(rec)))
+                        history.append((rec["id"], "import", now, by, self._snapshot(rec), self.channel))
                         ids.append(rec["id"])
                     conn.executemany(_INSERT_SQL, batch)
                     conn.executemany(_HISTORY_SQL, history)

@@ -1,4 +1,4 @@
-"""Copy a whole store into another (GeoPackage ↔ PostGIS): records, history, zones, scenarios.
+"""Copy a whole store into another (GeoPackage ↔ PostGIS): records, history, zones, scenarios, users.
 
 Live and deleted records are copied as they are (id, version, who and when, deleted flag)
 with every history entry; records and zones whose id the destination already holds are
@@ -36,6 +36,8 @@ class CopyReport:
     skipped_zones: int
     scenarios: int = 0
     skipped_scenarios: int = 0
+    users: int = 0
+    skipped_users: int = 0
 
     def to_dict(self) -> dict[str, int]:
         """The ``store copy --json`` document."""
@@ -72,9 +74,14 @@ def copy_store(src: IncidentStoreProtocol, dst: IncidentStoreProtocol, *,
     scenarios = src.list_scenarios()
     written = sum(dst.put_scenario(sc["name"], sc["data"], sc["saved_by"] or "unknown", saved_at=sc["saved_at"],
                                    overwrite=False) for sc in scenarios)
+    known_users = {u["email"] for u in dst.list_users()}
+    users = [u for u in src.list_users() if u["email"] not in known_users]
+    for user in users:  # a role already given in the destination is the destination's to keep
+        dst.set_user(user["email"], user["role"], user["added_by"] or "copy")
     return CopyReport(records=copied, history=history_count, zones=len(new_zones),
                       skipped_records=len(records) - len(fresh), skipped_zones=len(zones) - len(new_zones),
-                      scenarios=written, skipped_scenarios=len(scenarios) - written)
+                      scenarios=written, skipped_scenarios=len(scenarios) - written,
+                      users=len(users), skipped_users=len(known_users & {u["email"] for u in src.list_users()}))
 
 
 def _plain(value: Any) -> Any:

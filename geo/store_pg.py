@@ -31,11 +31,13 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 from geo import datasets
 from geo.errors import IncidentNotFoundError, InvalidInputError, StoreError
 from geo.incidents import CONTENT_FIELDS, ImportReport
+from geo.permissions import check_role, normalise_email
 from geo.store import (
     IMPORT_CHUNK,
     LOCK_TIMEOUT_S,
     PUBLIC_COLUMNS,
     STORE_COLUMNS,
+    USER_COLUMNS,
     ZONE_COLUMNS,
     RecordDicts,
     _who,
@@ -57,6 +59,12 @@ logger = logging.getLogger(__name__)
 POOL_MAX = 8
 _COLS = ", ".join(STORE_COLUMNS)
 _PUBLIC = ", ".join(PUBLIC_COLUMNS)
+#: The transaction settings the history triggers read (who, what, how) and the lock timeout.
+_SETTINGS = ("set_config('bordermap.user', %s, true), set_config('bordermap.action', %s, true), "
+             "set_config('bordermap.channel', %s, true), set_config('lock_timeout', %s, true)")
+#: An add as one statement: the settings, then the row (the triggers see the settings).
+_ADD_SQL = (f"WITH s AS (SELECT {_SETTINGS}) INSERT INTO incidents (id, {', '.join(CONTENT_FIELDS)}, dedup_key) "  # noqa: S608
+            f"SELECT %s, {', '.join(['%s'] * len(CONTENT_FIELDS))}, %s FROM s")
 
 
 def safe_url(url: str) -> str:
@@ -98,8 +106,11 @@ class PostgisStore:
         self.channel = channel
         self.lock_timeout_s = lock_timeout_s
         created = self._prepare_schema()
+        # autocommit: a write of one statement (an add) is its own transaction, so the revision row it
+        # locks is held only while the server runs it, never across a round trip to a busy client;
+        # every other write opens its transaction explicitly (_tx)
         self._pool = ConnectionPool(url, min_size=1, max_size=max(1, pool_max), timeout=lock_timeout_s,
-                                    open=True, name="bordermap")
+                                    open=True, name="bordermap", kwargs={"autocommit": True})
         # the pool's worker threads must stop before the interpreter does
         atexit.register(_close_pool, weakref.ref(self._pool))
         if created and seed_path is not None and Path(seed_path).is_file():
@@ -162,15 +173,21 @@ class PostgisStore:
 
         In pipeline mode (not for ``COPY``) BEGIN, the settings and the first statements
         travel in one round trip."""
+        with self._connection() as conn, (conn.pipeline() if pipeline else contextlib.nullcontext()):
+            with conn.transaction():
+                conn.execute(f"SELECT {_SETTINGS}", self._settings(by, action))
+                yield conn
+
+    def _settings(self, by: str | None, action: str | None) -> tuple[str, str, str, str]:
+        """The values of :data:`_SETTINGS`: who, what, how (for the history triggers), lock timeout."""
+        return by or "", action or "", self.channel, f"{int(self.lock_timeout_s * 1000)}ms"
+
+    @contextlib.contextmanager
+    def _connection(self) -> Iterator[psycopg.Connection[Any]]:
+        """A pooled connection (autocommit); database errors become one :class:`StoreError` sentence."""
         try:
-            with self._pool.connection() as conn, (conn.pipeline() if pipeline else contextlib.nullcontext()):
-                with conn.transaction():
-                    conn.execute("SELECT set_config('bordermap.user', %s, true), "
-                                 "set_config('bordermap.action', %s, true), "
-                                 "set_config('bordermap.channel', %s, true), "
-                                 "set_config('lock_timeout', %s, true)",
-                                 (by or "", action or "", self.channel, f"{int(self.lock_timeout_s * 1000)}ms"))
-                    yield conn
+            with self._pool.connection() as conn:
+                yield conn
         except PoolTimeout as exc:
             raise StoreError(f"the PostGIS store {self.location} did not answer within "
                              f"{self.lock_timeout_s:g} s; try again") from exc
@@ -181,7 +198,9 @@ class PostgisStore:
             raise StoreError(f"the PostGIS store {self.location} refused the change: {_short(exc)}") from exc
 
     def _read(self) -> contextlib.AbstractContextManager[psycopg.Connection[Any]]:
-        return self._tx()
+        """A connection for reads: each of them is one statement, so autocommit gives it one
+        consistent snapshot in a single round trip (no BEGIN/COMMIT around it)."""
+        return self._connection()
 
     @staticmethod
     def _fetch(conn: psycopg.Connection[Any], incident_id: str, lock: bool = False) -> dict[str, Any]:
@@ -244,10 +263,9 @@ class PostgisStore:
         rec = validate_incident(fields)
         by = _who(by)
         new_id = str(uuid.uuid4())
-        with self._tx(by, "add") as conn:
-            conn.execute(f"INSERT INTO incidents (id, {', '.join(CONTENT_FIELDS)}, dedup_key) "  # noqa: S608
-                         f"VALUES (%s, {', '.join(['%s'] * len(CONTENT_FIELDS))}, %s)",
-                         (new_id, *(rec.get(c) for c in CONTENT_FIELDS), dedup_key(rec)))
+        with self._connection() as conn:  # one statement, one transaction (see __init__)
+            conn.execute(_ADD_SQL, (*self._settings(by, "add"), new_id, *(rec.get(c) for c in CONTENT_FIELDS),
+                                    dedup_key(rec)))
         logger.info("added incident %s", new_id)
         return new_id
 
@@ -379,6 +397,41 @@ class PostgisStore:
             rows = conn.execute(f"SELECT ST_AsBinary(geom), {', '.join(ZONE_COLUMNS)} "  # noqa: S608
                                 f"FROM analyst_zones{where} ORDER BY fid").fetchall()
         return zone_frame([r[1:] for r in rows], [shapely.from_wkb(bytes(r[0])) for r in rows])
+
+    # ------------------------------------------------------------ users and roles
+    def set_user(self, email: str, role: str, by: str) -> bool:
+        """Give ``email`` the ``role`` (see :mod:`geo.permissions`); True when it was new."""
+        email, role, by = normalise_email(email), check_role(role), _who(by)
+        with self._tx(by, "users") as conn:
+            row = conn.execute("INSERT INTO bordermap_users (email, role, added_at, added_by) "
+                               "VALUES (%s, %s, bordermap_now(), %s) ON CONFLICT (email) DO UPDATE SET "
+                               "role = EXCLUDED.role, added_at = EXCLUDED.added_at, added_by = EXCLUDED.added_by "
+                               "RETURNING (xmax = 0)", (email, role, by)).fetchone()
+        return bool(row and row[0])
+
+    def remove_user(self, email: str) -> None:
+        """Take every role away from ``email`` (its records stay as they are)."""
+        email = normalise_email(email)
+        with self._tx(None, "users") as conn:
+            row = conn.execute("DELETE FROM bordermap_users WHERE email = %s RETURNING email", (email,)).fetchone()
+            if row is None:
+                raise InvalidInputError(f"{email} is not a user of this store")
+
+    def list_users(self) -> RecordDicts:
+        """The users (:data:`geo.store.USER_COLUMNS`), by e-mail address."""
+        with self._read() as conn:
+            rows = conn.execute(f"SELECT {', '.join(USER_COLUMNS)} FROM bordermap_users ORDER BY email").fetchall()  # noqa: S608
+        return [dict(zip(USER_COLUMNS, r, strict=True)) for r in rows]
+
+    def role_of(self, email: str) -> str | None:
+        """The role of ``email`` (any case), None when it has none."""
+        try:
+            email = normalise_email(email)
+        except InvalidInputError:
+            return None
+        with self._read() as conn:
+            row = conn.execute("SELECT role FROM bordermap_users WHERE email = %s", (email,)).fetchone()
+        return None if row is None else str(row[0])
 
     # ------------------------------------------------------------ coverage scenarios
     def put_scenario(self, name: str, doc: Mapping[str, Any], by: str, *, saved_at: str | None = None,

@@ -20,7 +20,8 @@ from __future__ import annotations
 from geo.incidents import CONTENT_FIELDS, FIELD_TYPES, LATER_FIELDS
 
 #: Incremented when the schema below changes: 3 added the structured origin columns
-#: (``origin_country``, ``origin_attribution``) and the claims, which an older database gains on opening.
+#: (``origin_country``, ``origin_attribution``), the claims, the users table and the history's
+#: channel, which an older database gains on opening.
 SCHEMA_VERSION = 3
 
 _SQL_TYPES = {"text": "text", "date": "text", "int": "bigint", "real": "double precision"}
@@ -89,6 +90,13 @@ CREATE TABLE IF NOT EXISTS coverage_scenarios (
     data jsonb NOT NULL,
     saved_at text NOT NULL,
     saved_by text
+);
+
+CREATE TABLE IF NOT EXISTS bordermap_users (
+    email text PRIMARY KEY CHECK (email = lower(email)),
+    role text NOT NULL CHECK (role IN ('viewer', 'editor', 'admin')),
+    added_at text NOT NULL,
+    added_by text
 );
 
 CREATE OR REPLACE FUNCTION bordermap_now() RETURNS text LANGUAGE sql VOLATILE AS

@@ -68,16 +68,24 @@ def _fields() -> dict[str, Any]:
             "chosen": bool(ss.get(_KEYS["chosen"]))}
 
 
-def _signed(action: str, on_refused: OnRefused) -> str | None:
+def _signed(action: str, incident_id: str, on_refused: OnRefused) -> str | None:
+    """Who signs a change of ``incident_id``'s claims — ``None`` (and ``on_refused`` says why) when
+    no one is named or the role does not let them edit that record (a claim edits the record)."""
     by = page_state.current_user()
     if by is None:
         on_refused(f"Not {action} — type your name in the sidebar (Your name) first: it signs the claim.")
+        return None
+    try:
+        page_state.current_access().check("edit", incidents_state.store().get(incident_id).get("created_by"))
+    except BorderMapError as exc:
+        on_refused(f"Not {action} — {escape_markdown(exc)}.")
+        return None
     return by
 
 
 def _add(incident_id: str, on_saved: OnSaved, on_refused: OnRefused) -> None:
     """The form's submit (a callback): validate and add; the typed values stay on a refusal."""
-    by = _signed("added", on_refused)
+    by = _signed("added", incident_id, on_refused)
     if by is None:
         return
     try:
@@ -91,7 +99,7 @@ def _add(incident_id: str, on_saved: OnSaved, on_refused: OnRefused) -> None:
 
 
 def _choose(incident_id: str, on_saved: OnSaved, on_refused: OnRefused) -> None:
-    by = _signed("chosen", on_refused)
+    by = _signed("chosen", incident_id, on_refused)
     claim_id = st.session_state.get(_KEYS["pick"])
     if by is None or not claim_id:
         return
@@ -104,7 +112,7 @@ def _choose(incident_id: str, on_saved: OnSaved, on_refused: OnRefused) -> None:
 
 
 def _remove(incident_id: str, on_saved: OnSaved, on_refused: OnRefused) -> None:
-    by = _signed("removed", on_refused)
+    by = _signed("removed", incident_id, on_refused)
     claim_id = st.session_state.get(_KEYS["pick"])
     if by is None or not claim_id:
         return
@@ -151,6 +159,7 @@ def _form(incident_id: str, on_saved: OnSaved, on_refused: OnRefused) -> None:
 def render(rec: Mapping[str, Any], on_saved: OnSaved, on_refused: OnRefused) -> None:
     """The claims block of the selected record ``rec`` (as the store returned it)."""
     incident_id = str(rec["id"])
+    locked = bool(rec.get("deleted")) or not page_state.current_access().may("edit", rec.get("created_by"))
     st.markdown("**Sourced claims** — low = smallest, high = largest of the sources' figures; best = the "
                 "chosen claim, else the sources' median (each source counts once, with its latest claim).")
     try:
@@ -168,11 +177,11 @@ def render(rec: Mapping[str, Any], on_saved: OnSaved, on_refused: OnRefused) -> 
                                                 if c.id == i))
         c2, c3 = st.columns(2)
         c2.button("Use as best", key="inc_claim_choose", on_click=_choose, args=(incident_id, on_saved, on_refused),
-                  disabled=bool(rec.get("deleted")))
+                  disabled=locked)
         c3.button("Remove claim", key="inc_claim_remove", on_click=_remove, args=(incident_id, on_saved, on_refused),
-                  disabled=bool(rec.get("deleted")))
+                  disabled=locked)
     else:
         st.caption("No claims yet: add each source's figure to see where they differ.")
-    if not rec.get("deleted"):
+    if not locked:
         with st.expander("Add a claim", expanded=not claims):
             _form(incident_id, on_saved, on_refused)

@@ -214,12 +214,15 @@ def _scenario_controls(assets: list[Asset], model: str, segment_km: float, dem_p
                f"Scenario files in {escape_markdown(scenarios_dir())} ({SCENARIOS_ENV}) are brought in once.")
     c1, c2 = st.columns(2)
     name = c1.text_input("Scenario name", key="cov_scenario_name", placeholder="crossings only")
-    if c1.button("Save scenario", key="cov_save", disabled=not assets):
-        by = page_state.current_user()
+    access = page_state.current_access()
+    if c1.button("Save scenario", key="cov_save", disabled=not assets or not access.may("scenario_save")):
+        by = access.user
         try:
             if by is None:
                 raise InvalidInputError("type your name in the sidebar (Your name) first: it is kept with the "
                                         "scenario")
+            same_name = [s for s in incidents_state.store().list_scenarios() if s["name"] == name.strip()]
+            access.check("scenario_save", same_name[0]["saved_by"] if same_name else None)
             scenario_store().save(Scenario(name, tuple(assets)), by)
             st.success(f"Saved {len(assets)} asset(s) as scenario {escape_markdown(repr(name.strip()))}.")
         except BorderMapError as exc:

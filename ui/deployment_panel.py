@@ -31,7 +31,7 @@ from geo.zone_store import ZoneStore
 from layers.base import LayerBundle
 from layers.coverage import HYPOTHESIS_LABEL, deployment_layer, drawn_zones_layer
 from ui import incidents_state as inc
-from ui import state
+from ui import page_state, state
 from ui import terrain as terrain_ui
 from ui.coverage_data import LoadedDem, asset_key, cached_coverage
 from ui.markdown import escape_markdown
@@ -130,9 +130,13 @@ def _zone_store() -> ZoneStore:
     return ZoneStore(inc.store())
 
 
-def _delete_zone(zone_id: str) -> None:
-    """The delete button's callback."""
-    _zone_store().delete(zone_id)
+def _delete_zone(zone_id: str, owner: str | None) -> None:
+    """The delete button's callback (``owner``: who drew the zone)."""
+    try:
+        page_state.current_access().check("zone_delete", owner)
+        _zone_store().delete(zone_id)
+    except BorderMapError as exc:
+        st.session_state["_cov_zone_error"] = f"The zone was not deleted: {escape_markdown(exc)}"
     st.session_state.pop("cov_zone_del_pick", None)
 
 
@@ -146,11 +150,14 @@ def _analyst_zones(drawing: Mapping[str, Any] | None, user: str | None) -> list[
     name = st.text_input("Zone name", key="cov_zone_name", max_chars=200)
     notes = st.text_input("Notes (why this zone)", key="cov_zone_notes", max_chars=2000)
     c1, c2 = st.columns(2)
-    if c1.button("Save the shape drawn on the map", key="cov_zone_save_drawn", disabled=drawing is None,
+    access = page_state.current_access()
+    may_add = access.may("zone_add")
+    if c1.button("Save the shape drawn on the map", key="cov_zone_save_drawn", disabled=drawing is None or not may_add,
                  help=None if drawing else "Draw a polygon or rectangle on the map first."):
         try:
             if user is None:
                 raise InvalidInputError("type your name in the sidebar first (it is kept with the zone)")
+            access.check("zone_add")
             zones.add(shape(drawing["geometry"]), name, notes, user)  # type: ignore[index]
             st.success(f"Saved zone {escape_markdown(name)}.")
         except (BorderMapError, ValueError, TypeError, AttributeError) as exc:
@@ -159,10 +166,11 @@ def _analyst_zones(drawing: Mapping[str, Any] | None, user: str | None) -> list[
                               type=["geojson", "json"],
                               key="cov_zone_upload", max_upload_size=MAX_ZONES_MB)
     text = st.text_area("…or paste GeoJSON", key="cov_zone_text", height=100)
-    if c2.button("Validate and save uploaded/pasted zones", key="cov_zone_save"):
+    if c2.button("Validate and save uploaded/pasted zones", key="cov_zone_save", disabled=not may_add):
         try:
             if user is None:
                 raise InvalidInputError("type your name in the sidebar first (it is kept with each zone)")
+            access.check("zone_add")
             if upload is not None:  # the browser's limit again on the server: a replayed request meets it too
                 check_upload_size(upload.size, MAX_ZONES_MB, upload.name)
             raw = upload.getvalue().decode("utf-8", errors="replace") if upload is not None else text
@@ -178,8 +186,13 @@ def _analyst_zones(drawing: Mapping[str, Any] | None, user: str | None) -> list[
     st.dataframe(pd.DataFrame(frame.drop(columns="geometry")).round(1), hide_index=True, width="stretch")
     gone = st.selectbox("Delete a zone", ["—", *frame["id"]], key="cov_zone_del_pick",
                         format_func=lambda z: z if z == "—" else str(frame.set_index("id").loc[z, "name"]))
+    if error := st.session_state.pop("_cov_zone_error", None):
+        st.error(error)
     if gone != "—":
-        st.button("Delete this zone", key="cov_zone_delete", on_click=_delete_zone, args=(gone,))
+        drawn_by = frame.set_index("id").loc[gone, "created_by"]
+        owner = drawn_by if isinstance(drawn_by, str) else None
+        st.button("Delete this zone", key="cov_zone_delete", on_click=_delete_zone, args=(gone, owner),
+                  disabled=not access.may("zone_delete", owner))
     return [drawn_zones_layer(frame)]
 
 

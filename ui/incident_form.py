@@ -248,6 +248,7 @@ def _save(data: SceneData) -> None:
                             "record's history. Your entries are kept.")
         return
     try:
+        page_state.current_access().check("add")  # the role as the store keeps it now, not as drawn
         fields = collect_fields(_ADD)
         fields.update(latitude=lat, longitude=lon, location=_blank_to_none(ss.get("inc_location") or ""),
                       precision_km=_blank_to_none(ss.get("inc_precision") or ""))
@@ -297,7 +298,11 @@ def entry_panel(data: SceneData, click: tuple[float, float] | None,
         detail_fields(_ADD, {"event_date": dt.date.today().isoformat(), "verification": "unverified"},
                       with_precision=False)
         st.form_submit_button("Save incident", type="primary", key="inc_save", on_click=_save, args=(data,))
-    error = ss.pop("_inc_error", None)
-    if error:  # under the save button, where the analyst looks
-        st.error(error)
+    show_error()  # under the save button, where the analyst looks
     return None if point is None else (*point, radius)
+
+
+def show_error() -> None:
+    """The last save's refusal, if any (shown once)."""
+    if error := st.session_state.pop("_inc_error", None):
+        st.error(error)

@@ -38,7 +38,7 @@ from geo.importers import (
     preview_file,
 )
 from geo.incidents import UNCLASSIFIED
-from ui import incidents_state
+from ui import incidents_state, page_state
 from ui.incident_form import EVENT_CHOICES
 from ui.markdown import escape_markdown
 
@@ -130,6 +130,7 @@ def _import(suffix: str, layer: str | None, user: str | None, defaults: ImportDe
         ss["_inc_import_error"] = "Nothing imported — type your name in the sidebar first (it is kept in each record's history)."
         return
     try:
+        page_state.current_access().check("import")
         with _temp_copy(upload.getvalue(), upload.name, suffix) as path:
             report = import_file(incidents_state.store(), path, user, layer=layer, defaults=defaults)
     except BorderMapError as exc:

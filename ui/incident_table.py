@@ -59,6 +59,8 @@ _UNDO_ID, _UNDO_VERSION = "_inc_undo_id", "_inc_undo_version"
 _EVENT_FIELDS = ("event_type", "sub_event_type", "record_kind")
 #: Degrees under which a coordinate counts as unchanged (the form shows 6 decimals, ~0.1 m).
 _COORD_TOLERANCE_DEG = 5e-7
+#: The permission each store change needs (:mod:`geo.permissions`).
+_ACTIONS = {"update": "edit", "delete": "delete", "undo": "undo"}
 #: What a refused change did not do, and its "overwrite" button.
 _REFUSED = {"update": ("Not saved", "Overwrite with my values"),
             "delete": ("Not deleted", "Delete it anyway"),
@@ -99,7 +101,8 @@ def history_table(incident_id: str) -> pd.DataFrame:
     rows, previous = [], None
     for item in incidents_state.store().history(incident_id):
         rows.append({"revision": item["revision"], "action": item["action"], "at": item["at"], "by": item["by"],
-                     "undone": item["undone"], "changes": _changes(previous, item["record"])})
+                     "via": item.get("channel"), "undone": item["undone"],
+                     "changes": _changes(previous, item["record"])})
         previous = item["record"]
     return pd.DataFrame(rows)
 
@@ -128,6 +131,7 @@ def _run_change(action: str, incident_id: str, changes: dict[str, Any] | None = 
                                "it is kept in the record's history.", revision)
         return
     try:
+        page_state.current_access().check(_ACTIONS[action], st_.get(incident_id).get("created_by"))
         if action == "update":
             version = st_.update(incident_id, changes or {}, by=by, expected_version=expected_version)
         elif action == "delete":
@@ -451,13 +455,21 @@ def _record_panel(incident_id: str) -> None:
         return
     _conflict_block(incident_id)
     version = rec.get("version")  # the version shown: delete and undo act only on it
+    access, owner = page_state.current_access(), rec.get("created_by")
+    if not access.may("edit", owner):
+        st.caption(f"Your role ({access.role}) does not let you change this record (created by "
+                   f"{escape_markdown(owner or 'unknown')}).")
     buttons = st.container(horizontal=True)  # the buttons wrap rather than cut their labels
     buttons.button("Delete this record", icon=":material/delete:", key="inc_delete", on_click=_run_change,
-                   args=("delete", incident_id, None, version), disabled=bool(rec.get("deleted")))
+                   args=("delete", incident_id, None, version),
+                   disabled=bool(rec.get("deleted")) or not access.may("delete", owner))
     buttons.button("Undo this record's last change", icon=":material/undo:", key="inc_undo_selected",
-                   on_click=_run_change, args=("undo", incident_id, None, version))
+                   on_click=_run_change, args=("undo", incident_id, None, version),
+                   disabled=not access.may("undo", owner))
     if rec.get("deleted"):
         st.info("This record is deleted: undo its last change to restore it.")
+        _free_edit_widgets()
+    elif not access.may("edit", owner):
         _free_edit_widgets()
     else:
         conflict = ss.get(_CONFLICT) or {}

@@ -54,7 +54,7 @@ def _apply(plan: tuple[PlannedChange, ...]) -> None:
         ss[_FEEDBACK] = ("error", "Nothing changed — type your name in the sidebar first (it is kept in each "
                                   "record's history).")
         return
-    report = apply_bulk_edit(incidents_state.store(), plan, user)
+    report = apply_bulk_edit(incidents_state.store(), plan, user, page_state.current_access())
     ss[_LAST] = dict(report.changed)
     kind = "success" if report.changed and not (report.conflicts or report.refused) else "warning"
     ss[_FEEDBACK] = (kind, f"Bulk edit: {escape_markdown(report.summary())} Each change has its own history "
@@ -69,7 +69,7 @@ def _undo() -> None:
     if user is None:
         ss[_FEEDBACK] = ("error", "Nothing undone — type your name in the sidebar first.")
         return
-    report = undo_bulk_edit(incidents_state.store(), versions, user)
+    report = undo_bulk_edit(incidents_state.store(), versions, user, page_state.current_access())
     ss.pop(_LAST, None)
     ss[_FEEDBACK] = ("success" if not (report.conflicts or report.refused) else "warning",
                      f"Undo of the bulk edit: {escape_markdown(report.summary('restored'))}")

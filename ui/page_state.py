@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from geo.permissions import SINGLE_ANALYST, Access
 from ui import terrain as terrain_ui
 from ui.map_view import MapEvent, read_map_event
 
@@ -37,13 +38,15 @@ class PageState:
 
     ``event``: the map's report (click — on the map or a marker — as (lat, lon) degrees EPSG:4326,
     drawing, view, bbox); ``dem``: the DEM in use, if any; ``selected``: the selected record's id;
-    ``user``: the analyst's name (``None`` until typed or set by ``BORDERMAP_USER``).
+    ``user``: who works — the logged-in e-mail address, or the single analyst's name (``None`` until
+    typed or set by ``BORDERMAP_USER``); ``access``: that person and their role (:mod:`ui.access`).
     """
 
     event: MapEvent
     dem: terrain_ui.DemChoice
     selected: str | None
     user: str | None
+    access: Access
 
 
 def default_user() -> str:
@@ -51,13 +54,30 @@ def default_user() -> str:
     return os.environ.get(USER_ENV, "").strip()[:100]
 
 
+def typed_user() -> str | None:
+    """The single analyst's name as typed (the box starts with ``$BORDERMAP_USER``); ``None`` if blank."""
+    typed = str(st.session_state.get(USER_KEY, default_user()) or "").strip()
+    return typed or None
+
+
+def current_access() -> Access:
+    """Who works and their role, read afresh (a role taken away meanwhile counts at once): the
+    logged-in person with the store's role for them when ``[auth]`` is set, else the single analyst.
+
+    For callbacks, which run before :func:`read`, and which check it before writing."""
+    from ui import access
+
+    if access.auth_configured():
+        return access.team_access()
+    return Access(typed_user(), SINGLE_ANALYST)
+
+
 def current_user() -> str | None:
-    """The analyst's name as typed (the box starts with ``$BORDERMAP_USER``); ``None`` if blank.
+    """Who works (logged-in e-mail address, or the typed name); ``None`` if nobody is named yet.
 
     For callbacks, which run before :func:`read`; the page script uses ``PageState.user``.
     """
-    typed = str(st.session_state.get(USER_KEY, default_user()) or "").strip()
-    return typed or None
+    return current_access().user
 
 
 def select(incident_id: str | None) -> None:
@@ -65,10 +85,12 @@ def select(incident_id: str | None) -> None:
     st.session_state[SELECTED_KEY] = incident_id
 
 
-def read() -> PageState:
-    """The page state of this run (call once, at the top of ``main()``)."""
+def read(access: Access | None = None) -> PageState:
+    """The page state of this run (call once, at the top of ``main()``); ``access``: who passed the
+    page's gate (:func:`ui.access.gate`), else read here."""
     ss = st.session_state
     ss.setdefault(USER_KEY, default_user())
     selected = ss.get(SELECTED_KEY)
+    access = access or current_access()
     return PageState(event=read_map_event(), dem=terrain_ui.current_dem(),
-                     selected=selected if isinstance(selected, str) else None, user=current_user())
+                     selected=selected if isinstance(selected, str) else None, user=access.user, access=access)

@@ -17,7 +17,7 @@ import streamlit as st
 
 from geo.errors import BorderMapError
 from geo.incidents import UNCLASSIFIED
-from ui import incidents_state
+from ui import incidents_state, page_state
 from ui.incident_form import EVENT_CHOICES
 from ui.markdown import escape_markdown
 
@@ -65,6 +65,8 @@ def _classify(incident_id: str, version: int | None, user: str | None) -> None:
         return
     et, sub = choice
     try:
+        owner = incidents_state.store().get(incident_id).get("created_by")
+        page_state.current_access().check("edit", owner)
         incidents_state.store().update(incident_id, classification(et, sub), by=user,
                                        expected_version=version)
     except BorderMapError as exc:

@@ -44,9 +44,10 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_streamlit(env_extra: dict[str, str], log_path: Path) -> tuple[subprocess.Popen, str]:
-    """Start ``streamlit run app.py`` on a free loopback port; return the process and URL."""
-    port = free_port()
+def start_streamlit(env_extra: dict[str, str], log_path: Path, port: int | None = None
+                    ) -> tuple[subprocess.Popen, str]:
+    """Start ``streamlit run app.py`` on a loopback port (a free one by default); return the process and URL."""
+    port = port or free_port()
     env = {**os.environ, **env_extra}
     with log_path.open("w") as log:
         proc = subprocess.Popen(
@@ -71,14 +72,15 @@ def start_streamlit(env_extra: dict[str, str], log_path: Path) -> tuple[subproce
 
 
 @contextlib.contextmanager
-def serving(tmp: Path, **env: str) -> Iterator[str]:
+def serving(tmp: Path, port: int | None = None, **env: str) -> Iterator[str]:
     """Serve the app with its user data (store, scenarios, uploads) under ``tmp``; yield its URL.
 
     ``env`` adds or overrides environment variables (e.g. ``BORDERMAP_DEM``); no DEM by default.
+    ``port``: the loopback port (a free one by default).
     """
     base = {"XDG_DATA_HOME": str(tmp / "xdg"), "BORDERMAP_DB": str(tmp / "incidents.gpkg"),
             "BORDERMAP_SCENARIOS": str(tmp / "scenarios"), "BORDERMAP_DEM": "none"}
-    proc, url = start_streamlit({**base, **env}, tmp / "streamlit.log")
+    proc, url = start_streamlit({**base, **env}, tmp / "streamlit.log", port)
     try:
         yield url
     finally:

@@ -51,7 +51,7 @@ def test_show_and_edit_with_expected_version(capsys: pytest.CaptureFixture[str],
     assert code == 3 and out == ""
     assert err.count("\n") == 1 and "changed by bo" in err and "version 2, you had 1" in err
     assert "fatalities is now 2, yours 9" in err  # both values, as the store keeps them
-    assert store.history(new_id)[-1]["channel"] == ("cli" if db.startswith("postgresql") else None)
+    assert store.history(new_id)[-1]["channel"] == "cli"
     assert store.get(new_id)["fatalities"] == 2  # not overwritten
 
     code, out, err = run(capsys, "incidents", "edit", new_id, "--set", "colour=red", "--db", db, "--json")
@@ -83,23 +83,27 @@ def test_store_copy_both_ways_and_again(capsys: pytest.CaptureFixture[str], tmp_
     zones.add(box(69.9, 37.7, 70.2, 37.9), "Shuroobod option", "", "ana")
     zones.delete(zones.add(box(71.4, 37.4, 71.7, 37.6), "dropped", "", "ana"))
     ScenarioStore(store).save(Scenario("One post", (Asset("p1", "Post", "border_post", 69.95, 37.75),)), "ana")
+    store.set_user("ana@example.org", "admin", "ana")
     url = fresh_database(pg_cluster)
 
     code, out, err = run(capsys, "store", "copy", "--from", str(src), "--to", url, "--json")
     assert code == 0, err
     assert json.loads(out) == {"records": 2500, "history": 2502, "zones": 2, "skipped_records": 0,
-                               "skipped_zones": 0, "scenarios": 1, "skipped_scenarios": 0}
+                               "skipped_zones": 0, "scenarios": 1, "skipped_scenarios": 0,
+                               "users": 1, "skipped_users": 0}
     assert "records  [" in err and "2500/2500" in err  # the progress bar, on stderr
     pg = open_store(url, seed_path=None)
     assert pg.count_live() == 2499 and pg.get(live)["version"] == 2 and pg.get(gone)["deleted"] is True
     assert [h["action"] for h in pg.history(live)] == ["import", "update"]
     assert list(pg.list_zones(include_deleted=True)["deleted"]) == [False, True]
+    assert pg.role_of("ana@example.org") == "admin"
     pg.undo(gone, "cy")  # the copied history works: the deletion is undone
     assert pg.get(gone)["deleted"] is False
 
     code, out, _ = run(capsys, "store", "copy", "--from", str(src), "--to", url, "--json")
     assert json.loads(out) == {"records": 0, "history": 0, "zones": 0, "skipped_records": 2500,
-                               "skipped_zones": 2, "scenarios": 0, "skipped_scenarios": 1}
+                               "skipped_zones": 2, "scenarios": 0, "skipped_scenarios": 1,
+                               "users": 0, "skipped_users": 1}
 
     back = tmp_path / "back.gpkg"  # and back again, through a separate process
     done = subprocess.run([sys.executable, "-m", "geo", "store", "copy", "--from", url, "--to", str(back), "--json"],

@@ -100,3 +100,21 @@ def test_overwrite_and_a_colleagues_edit_meanwhile(any_store) -> None:
     assert report.refused and report.refused[0][0] == mine and "clear the country" in report.refused[0][1]
     assert "1 left alone because someone changed them" in report.summary()
     assert any_store.get(theirs)["origin_attribution"] is None and any_store.get(mine)["origin_attribution"] == "claimed"
+
+
+def test_bulk_edit_writes_only_what_the_role_may_edit(any_store) -> None:
+    """An editor fills in their own records; a colleague's is refused (one sentence), and a viewer
+    changes nothing — checked per record where it is written, not only by hiding the button."""
+    from geo.permissions import Access
+
+    own = any_store.add(rec(location="own"), "ed@example.org")
+    other = any_store.add(rec(location="other"), "bo@example.org")
+    plan = plan_bulk_edit(any_store.list(), [own, other], nationals="TJ")
+    report = apply_bulk_edit(any_store, plan, "ed@example.org", Access("ed@example.org", "editor"))
+    assert set(report.changed) == {own} and [r[0] for r in report.refused] == [other]
+    assert "editor" in report.refused[0][1] and any_store.get(other)["nationals"] is None
+    viewer = apply_bulk_edit(any_store, plan_bulk_edit(any_store.list(), [other], nationals="TJ"),
+                             "vi@example.org", Access("vi@example.org", "viewer"))
+    assert not viewer.changed and len(viewer.refused) == 1
+    back = undo_bulk_edit(any_store, report.changed, "vi@example.org", Access("vi@example.org", "viewer"))
+    assert not back.changed and any_store.get(own)["nationals"] == "TJ"

@@ -26,7 +26,8 @@ def test_defaults_live_in_the_user_data_dir_and_name_no_user(tmp_path):
 def test_every_variable_is_read(tmp_path):
     env = {"BORDERMAP_DATA_DIR": str(tmp_path / "d"), "BORDERMAP_DB": "~/inc.gpkg",
            "BORDERMAP_DEM": "https://example.org/dem.tif", "BORDERMAP_SCENARIOS": str(tmp_path / "sc"),
-           "BORDERMAP_USER": "  Ana \t Petrova ", "BORDERMAP_CHROMIUM": str(tmp_path / "chrome")}
+           "BORDERMAP_USER": "  Ana \t Petrova ", "BORDERMAP_CHROMIUM": str(tmp_path / "chrome"),
+           "BORDERMAP_ALLOW_OPEN": "1"}
     assert set(env) == set(ENV_VARS)
     s = read_settings(env)
     assert s.data_dir == tmp_path / "d"
@@ -35,6 +36,7 @@ def test_every_variable_is_read(tmp_path):
     assert s.scenarios_dir == tmp_path / "sc"
     assert s.user == "Ana Petrova"
     assert s.chromium == str(tmp_path / "chrome")
+    assert s.allow_open is True and read_settings({}).allow_open is False
 
 
 def test_blank_values_count_as_unset_and_urls_stay_urls():

@@ -278,3 +278,28 @@ def test_kill_during_import_leaves_store_unchanged(any_store: IncidentStoreProto
     assert any_store.count_live() == 1 and any_store.revision == rev
     any_store.add(rec(1), "ana")  # still writable after the crash (no lock left behind)
     assert any_store.count_live() == 2
+
+
+def test_users_and_roles(any_store: IncidentStoreProtocol) -> None:
+    assert any_store.list_users() == [] and any_store.role_of("ana@example.org") is None
+    assert any_store.set_user(" Ana@Example.org ", "editor", "admin@example.org") is True
+    assert any_store.set_user("ana@example.org", "admin", "admin@example.org") is False  # a new role, same user
+    any_store.set_user("bo@example.org", "viewer", "admin@example.org")
+    assert [(u["email"], u["role"]) for u in any_store.list_users()] == [("ana@example.org", "admin"),
+                                                                         ("bo@example.org", "viewer")]
+    assert any_store.role_of("ANA@example.org") == "admin" and any_store.role_of("not an address") is None
+    with pytest.raises(InvalidInputError, match="role must be one of"):
+        any_store.set_user("cy@example.org", "owner", "admin@example.org")
+    with pytest.raises(InvalidInputError, match="not an e-mail address"):
+        any_store.set_user("cy", "viewer", "admin@example.org")
+    any_store.remove_user("bo@example.org")
+    assert any_store.role_of("bo@example.org") is None
+    with pytest.raises(InvalidInputError, match="not a user"):
+        any_store.remove_user("bo@example.org")
+
+
+def test_history_records_the_channel(any_store: IncidentStoreProtocol) -> None:
+    new_id = any_store.add(rec(), "ana@example.org")
+    any_store.update(new_id, {"fatalities": 3}, "ana@example.org")
+    hist = any_store.history(new_id)
+    assert [(h["by"], h["channel"]) for h in hist] == [("ana@example.org", "app")] * 2
