@@ -86,12 +86,13 @@ def _threshold_controls(rules: TriggerRules) -> None:
         est = attack.threshold("fatality_estimate")
         c1.number_input(f"Mass-casualty threshold ({fat.unit.split('(')[0].strip()})", min_value=1,
                         max_value=10_000, step=1, value=int(fat.value), key="trg_min_fatalities",
-                        help=fat.description)
+                        help=fat.description, persist_state="page")
         c2.selectbox("Fatality figure compared", est.allowed, index=est.allowed.index(str(est.value)),
-                     key="trg_fatality_estimate", help=est.description)
+                     key="trg_fatality_estimate", help=est.description, persist_state="page")
     conf = rules.triggers[0].threshold("min_confidence")
     c3.selectbox("Weakest confidence that counts", conf.allowed, index=conf.allowed.index(str(conf.value)),
-                 key="trg_min_confidence", help=f"{conf.description} {rules.confidence.description}")
+                 key="trg_min_confidence", help=f"{conf.description} {rules.confidence.description}",
+                 persist_state="page")
 
 
 def _records_table(incidents: gpd.GeoDataFrame, result: TriggerResult) -> None:
@@ -148,10 +149,30 @@ def _evaluate(revision_key: tuple[str, int, str], rules: TriggerRules, _incident
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _timeline(revision_key: tuple[str, int, str], rules: TriggerRules, selected: tuple[str, ...],
               _incidents: gpd.GeoDataFrame) -> tuple[pd.DataFrame, dict[str, Any], str]:
-    """The timeline's points, spec and note, built once per (data version, rules, highlight)."""
+    """The timeline's points, spec and note, built once per (data version, rules, highlight); the
+    points without their ids (the chart does not show them: fewer bytes to the browser)."""
     plotted, note = plotted_records(_incidents, list(selected))
     points = timeline_points(plotted, rules, list(selected))
-    return points, timeline_spec(points, rules), note
+    return points.drop(columns="id"), timeline_spec(points, rules), note
+
+
+def _revision_key(incidents: gpd.GeoDataFrame) -> tuple[str, int, str]:
+    """The version of the records themselves (store, count, newest change): every write stamps updated_at."""
+    newest = str(incidents["updated_at"].max()) if "updated_at" in incidents and len(incidents) else ""
+    return incidents_state.target(), len(incidents), newest
+
+
+def highlighted_ids(incidents_gdf: gpd.GeoDataFrame, data: SceneData) -> list[str]:
+    """The incident ids of the trigger chosen for highlighting (``[]``: none), for runs in which the
+    tab is not drawn (its choice is kept while it is closed)."""
+    choice = st.session_state.get("trg_highlight")
+    if choice in (None, _NONE):
+        return []
+    try:
+        results = _evaluate(_revision_key(incidents_gdf), _current_rules(), incidents_gdf, data.border)
+    except BorderMapError:
+        return []  # the tab says why when it is opened
+    return next((list(r.incident_ids) for r in results if str(r.id) == choice), [])
 
 
 def render(incidents_gdf: gpd.GeoDataFrame, data: SceneData) -> list[str]:
@@ -170,9 +191,7 @@ def render(incidents_gdf: gpd.GeoDataFrame, data: SceneData) -> list[str]:
     _threshold_controls(base_rules)
     try:
         rules = _current_rules()
-        # the version of the records themselves: every write stamps updated_at
-        key = (incidents_state.target(), len(incidents_gdf),
-               str(incidents_gdf["updated_at"].max()) if "updated_at" in incidents_gdf and len(incidents_gdf) else "")
+        key = _revision_key(incidents_gdf)
         results = _evaluate(key, rules, incidents_gdf, data.border)
     except BorderMapError as exc:
         st.error(f"The triggers could not be evaluated: {exc}")
@@ -182,7 +201,7 @@ def render(incidents_gdf: gpd.GeoDataFrame, data: SceneData) -> list[str]:
     options = [_NONE, *[str(r.id) for r in results]]
     names = {str(r.id): f"{r.id} · {r.name} ({r.status})" for r in results}
     choice = st.radio("Highlight on map", options, horizontal=True, key="trg_highlight",
-                      format_func=lambda o: names.get(o, "none"))
+                      format_func=lambda o: names.get(o, "none"), persist_state="page")
     selected = next((list(r.incident_ids) for r in results if str(r.id) == choice), [])
     st.markdown("**Timeline of incidents and developments**")
     if incidents_gdf.empty:
