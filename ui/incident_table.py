@@ -65,7 +65,7 @@ _REFUSED = {"update": ("Not saved", "Overwrite with my values"),
 
 
 #: Rows on one page of the table (and in the record picker); the map and exports take every match.
-TABLE_PAGE_ROWS = 50
+TABLE_PAGE_ROWS = 25
 #: The table's page widget, and the record whose page it last jumped to.
 _PAGE = "inc_table_page"
 _PAGE_FOLLOWS = "_inc_page_follows"
