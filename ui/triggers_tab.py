@@ -135,10 +135,10 @@ def _trigger_block(rules: TriggerRules, result: TriggerResult, incidents: gpd.Ge
 
 @st.cache_resource(show_spinner=False)
 def _facts_cache(path: str) -> ChunkCache:
-    return ChunkCache(max_entries=8 * CHUNK_COUNT)
+    return ChunkCache(max_entries=3 * CHUNK_COUNT)
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def _evaluate(revision_key: tuple[str, int, str], rules: TriggerRules, _incidents: gpd.GeoDataFrame,
               _border: Any) -> list[TriggerResult]:
     """Trigger results, computed once per (store, record count, newest change) and rules; the
@@ -146,7 +146,7 @@ def _evaluate(revision_key: tuple[str, int, str], rules: TriggerRules, _incident
     return evaluate_triggers(_incidents, rules, _border, cache=_facts_cache(revision_key[0]))
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def _timeline(revision_key: tuple[str, int, str], rules: TriggerRules, selected: tuple[str, ...],
               _incidents: gpd.GeoDataFrame) -> tuple[pd.DataFrame, dict[str, Any], str]:
     """The timeline's points, spec and note, built once per (data version, rules, highlight); the
