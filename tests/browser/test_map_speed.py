@@ -269,3 +269,28 @@ def test_with_many_records_a_save_and_an_edit_each_send_under_100_kb(offline_pag
     assert "Busy store point" in picker.input_value()
     save_screenshot(page, "speed_busy_store_table_page_2")
     assert not log.errors, log.errors
+
+
+def test_trigger_highlight_stays_on_the_map_while_its_tab_is_closed(offline_page, speed_server):
+    """The triggers tab is drawn only while open; the highlight chosen there stays on the map
+    (the same live layers) after another tab is opened, and is still chosen on coming back."""
+    page, log = offline_page
+    _drawn_page(page, speed_server)
+    live = "() => window.__bmLiveSpec && window.__bmLiveSpec.js"
+    plain = page.evaluate(live)
+    page.get_by_role("tab", name="Escalation triggers", exact=True).click()
+    settled_map(page, 180_000)
+    choice = page.locator('[data-testid="stRadio"]:has-text("Highlight on map") label').nth(2)  # trigger 1
+    choice.click()
+    settled_map(page, 180_000)
+    highlighted = page.evaluate(live)
+    assert highlighted != plain  # the records behind trigger 1 are drawn highlighted
+    page.get_by_role("tab", name="Add incident", exact=True).click()
+    settled_map(page, 180_000)
+    assert page.get_by_text("Highlight on map").count() == 0  # the closed tab is not drawn
+    assert page.evaluate(live) == highlighted  # its highlight stays on the map
+    save_screenshot(page, "speed_trigger_highlight_with_its_tab_closed")
+    page.get_by_role("tab", name="Escalation triggers", exact=True).click()
+    settled_map(page, 180_000)
+    assert page.locator('[data-testid="stRadio"]:has-text("Highlight on map") input').nth(1).is_checked()
+    assert not log.errors, log.errors
