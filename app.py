@@ -100,11 +100,14 @@ def _panel(page: page_state.PageState, data: SceneData, records: gpd.GeoDataFram
            shown: gpd.GeoDataFrame) -> tuple[tuple[float, float, float] | None, list[LayerBundle], list[str]]:
     """The working panel's tabs; returns what they put on the map: the point being entered (lat,
     lon degrees, precision km), the coverage tab's layers and the ids of the trigger chosen for
-    highlighting."""
+    highlighting.
+
+    The tabs that show (large) results are drawn only while open (:func:`ui.layout.work_tabs`);
+    the ones holding work in progress (the form, an import, the coverage scenario) always are."""
     (t_add, t_inc, t_import, t_coverage, t_triggers, t_terrain, t_border, t_places,
-     t_about) = st.tabs(["Add incident", "Incidents", "Import incidents", "Patrol coverage",
-                         "Escalation triggers", "Terrain", "Border figures", "Places and sources",
-                         "About the data"])
+     t_about) = layout.work_tabs(["Add incident", "Incidents", "Import incidents", "Patrol coverage",
+                                  "Escalation triggers", "Terrain", "Border figures", "Places and sources",
+                                  "About the data"])
     with t_add:
         point = None
         if page.access.may("add"):
@@ -112,8 +115,9 @@ def _panel(page: page_state.PageState, data: SceneData, records: gpd.GeoDataFram
         else:  # a role taken away while the form was open: say why the save was refused
             access.not_allowed(page.access, "add")
             incident_form.show_error()
-    with t_inc:
-        incident_table.incidents_tab(shown, len(records), page.selected)
+    if layout.is_open(t_inc):
+        with t_inc:
+            incident_table.incidents_tab(shown, len(records), page.selected)
     with t_import:
         if page.access.may("import"):
             incident_import.import_panel(page.user)
@@ -123,18 +127,24 @@ def _panel(page: page_state.PageState, data: SceneData, records: gpd.GeoDataFram
     with t_coverage:
         # gaps are ranked by the incidents in the store (not the shipped seeds alone)
         coverage_bundles = coverage_tab.render(replace(data, incidents=records), page.dem, page.event, page.user)
-    with t_triggers:
-        trigger_ids = triggers_tab.render(records, data, shown)
-    with t_terrain:
-        terrain_ui.render_tab(page.dem)
-    with t_border:
-        tabs.border_figures(data, shown)
-    with t_places:
-        tabs.places_table(data)
-    with t_about:
-        tabs.about_data(data)
+    if layout.is_open(t_triggers):
+        with t_triggers:
+            trigger_ids = triggers_tab.render(records, data, shown)
+    else:  # the highlight chosen there stays on the map
+        trigger_ids = triggers_tab.highlighted_ids(records, data)
+    if layout.is_open(t_terrain):
+        with t_terrain:
+            terrain_ui.render_tab(page.dem)
+    if layout.is_open(t_border):
+        with t_border:
+            tabs.border_figures(data, shown)
+    if layout.is_open(t_places):
+        with t_places:
+            tabs.places_table(data)
+    if layout.is_open(t_about):
+        with t_about:
+            tabs.about_data(data)
     return point, coverage_bundles, trigger_ids
-
 
 main()
 # after main(): the run's own objects are garbage by now, only the long-lived ones are kept

@@ -28,6 +28,7 @@ from pathlib import Path
 import folium
 from branca.element import Template
 
+from geo.record_chunks import CHUNK_COUNT
 from geo.sanitize import template_safe_json
 from layers.base import LayerBundle
 from layers.incidents import STYLES, IncidentPayload, _legend, _library, layer_options
@@ -42,8 +43,9 @@ CACHE_DIR = STATIC_DIR / "cache"
 CACHE_URL = "/app/static/cache/"
 #: Files unused this long (seconds, by modification time) are removed.
 PRUNE_AFTER_S = 7 * 24 * 3600
-#: Texts whose URL is remembered (a few versions of every chunk).
-_RECENT_MAX = 256
+#: Texts whose URL is remembered (a few versions of every chunk; each text is held while
+#: remembered, ~0.5 MB a chunk at 100,000 records).
+_RECENT_MAX = 4 * CHUNK_COUNT
 
 _BOOT_TEMPLATE = """
 {% macro script(this, kwargs) %}

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -67,8 +68,11 @@ _REFUSED = {"update": ("Not saved", "Overwrite with my values"),
             "undo": ("Not undone", "Undo its last change anyway")}
 
 
-#: Most rows the table and the record picker list (the map and exports take every match).
-TABLE_MAX_ROWS = 1000
+#: Rows on one page of the table (and in the record picker); the map and exports take every match.
+TABLE_PAGE_ROWS = 25
+#: The table's page widget, and the record whose page it last jumped to.
+_PAGE = "inc_table_page"
+_PAGE_FOLLOWS = "_inc_page_follows"
 
 
 def _labels(incidents: gpd.GeoDataFrame) -> dict[str, str]:
@@ -360,6 +364,21 @@ def _picker(labels: dict[str, str], selected: str | None) -> str | None:
     return selected
 
 
+def _table_page(listed_ids: np.ndarray, selected: str | None, page_count: int) -> int:
+    """The table's page (1-based): the one holding the selected record when the selection changes
+    (a row clicked, a record saved, chosen in the picker), else the page the analyst chose."""
+    ss = st.session_state
+    if selected is not None and ss.get(_PAGE_FOLLOWS) != selected:
+        at = np.flatnonzero(listed_ids == selected)
+        if len(at):
+            ss[_PAGE] = int(at[0]) // TABLE_PAGE_ROWS + 1
+            ss[_PAGE_FOLLOWS] = selected
+    number = ss.get(_PAGE, 1)
+    if not isinstance(number, int) or not 1 <= number <= page_count:  # fewer pages now (a filter)
+        number = ss[_PAGE] = min(max(number, 1), page_count) if isinstance(number, int) else 1
+    return number
+
+
 def _export_buttons(incidents: gpd.GeoDataFrame) -> None:
     def gpkg() -> bytes:
         with tempfile.TemporaryDirectory() as tmp:
@@ -387,14 +406,15 @@ def incidents_tab(filtered: gpd.GeoDataFrame, total: int, selected: str | None) 
     if undo_id:  # only while the record is still as my change left it
         st.button(f"Undo my last change (record {undo_id[:8]})", icon=":material/undo:", key="inc_undo_last",
                   on_click=_run_change, args=("undo", undo_id, None, ss.get(_UNDO_VERSION)))
-    listed = filtered
-    note = ""
-    if len(filtered) > TABLE_MAX_ROWS:  # a table (and picker) of 10,000 rows costs every rerun
-        newest = filtered["event_date"].sort_values(ascending=False, kind="stable").index[:TABLE_MAX_ROWS]
-        listed = filtered.loc[newest]  # sorting the one column, not the whole frame
-        note = (f" The table lists the {TABLE_MAX_ROWS:,} most recent; narrow the filters to see others, "
-                "or export them all below.")
-    st.caption(f"{len(filtered):,} of {total:,} records match the filters in the sidebar.{note}")
+    order = filtered["event_date"].sort_values(ascending=False, kind="stable").index  # newest first
+    listed_ids = filtered.loc[order, "id"].astype(str).to_numpy() if "id" in filtered else np.array([], str)
+    page_count = max(1, -(-len(order) // TABLE_PAGE_ROWS))
+    number = _table_page(listed_ids, selected, page_count)
+    start = (number - 1) * TABLE_PAGE_ROWS
+    listed = filtered.loc[order[start:start + TABLE_PAGE_ROWS]]  # one page travels to the browser
+    shown_rows = (f" Newest first: rows {start + 1:,}–{start + len(listed):,}, page {number:,} of "
+                  f"{page_count:,}." if len(order) > TABLE_PAGE_ROWS else "")
+    st.caption(f"{len(filtered):,} of {total:,} records match the filters in the sidebar.{shown_rows}")
     cols = [c for c in TABLE_COLUMNS if c in listed]
     table = with_range_texts(pd.DataFrame(listed[cols]).reset_index(drop=True), listed)
     if "claims" in listed:  # a marker where the sources' claims differ
@@ -414,8 +434,13 @@ def incidents_tab(filtered: gpd.GeoDataFrame, total: int, selected: str | None) 
             "source": st.column_config.TextColumn("source"),
             "claims": st.column_config.TextColumn("claims", help="⚠ and the fields where the sources differ"),
         })
+    if page_count > 1:
+        st.pagination(page_count, key=_PAGE, max_visible_pages=7, persist_state="page")
     if len(listed) or selected is not None:
-        selected = _picker(_labels(listed) if len(listed) else {}, selected)
+        labels = _labels(listed) if len(listed) else {}
+        if selected is not None and selected not in labels and selected in listed_ids:  # on another page
+            labels = {**_labels(filtered[filtered["id"].astype(str) == selected]), **labels}
+        selected = _picker(labels, selected)
     if selected is not None:
         _record_panel(selected)
     else:

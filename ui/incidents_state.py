@@ -96,7 +96,12 @@ def _refresh(store_: IncidentStoreProtocol, memo: _RecordsMemo, border: Border) 
     return merged
 
 
-@st.cache_resource(show_spinner="Reading incidents…", max_entries=4)
+#: Frames of the records kept: every session reads the newest revision, so an older one is never
+#: asked for again; two, for sessions that read the store just before and just after a write.
+_RECORD_VERSIONS = 2
+
+
+@st.cache_resource(show_spinner="Reading incidents…", max_entries=_RECORD_VERSIONS)
 def _records(path: str, identity: tuple | None, revision: int) -> gpd.GeoDataFrame:
     memo = _records_memo(path, identity)  # a replaced or deleted file starts a new memo
     with memo.lock:
@@ -120,11 +125,13 @@ def _chunk_cache(path: str) -> ChunkCache:
     return ChunkCache()
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
+@st.cache_resource(show_spinner=False, max_entries=3)
 def _prepared(path: str, version: tuple[int, str], flt: IncidentFilter, highlight: tuple[str, ...],
               _incidents: gpd.GeoDataFrame) -> IncidentPayload:
     """The map payload of the filtered incidents, once per (data version, filter, highlight);
-    after a write only the chunk holding the changed record is encoded again."""
+    after a write only the chunk holding the changed record is encoded again. Three kept (the
+    chunks' texts are megabytes at 100,000 records): the map as shown, and the one before a
+    filter or highlight changed it."""
     return prepare_incidents(_incidents, highlight, cache=_chunk_cache(path))
 
 

@@ -8,7 +8,10 @@ block of fixed text (nothing from data or users reaches it).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import streamlit as st
+from streamlit import config
 from streamlit.delta_generator import DeltaGenerator
 
 #: Narrowest viewport (px) with map and panel side by side.
@@ -18,6 +21,8 @@ MAP_SHARE = 0.62
 #: Keys of the two containers (Streamlit gives each the class ``st-key-<key>``).
 MAP_KEY = "page_map"
 PANEL_KEY = "page_panel"
+#: Key of the panel's tabs (its value: the open tab's label).
+TABS_KEY = "page_tab"
 #: Map height (px) when the CSS cannot size it (narrow screens, or no CSS at all).
 FALLBACK_MAP_HEIGHT_PX = 620
 
@@ -59,3 +64,21 @@ def work_area() -> tuple[DeltaGenerator, DeltaGenerator]:
     """(map container, panel container): side by side on wide screens, stacked on narrow ones."""
     map_col, panel_col = st.columns([MAP_SHARE, 1 - MAP_SHARE], gap="medium")
     return map_col.container(key=MAP_KEY), panel_col.container(key=PANEL_KEY)
+
+
+def work_tabs(labels: Sequence[str]) -> Sequence[DeltaGenerator]:
+    """The panel's tabs, which know which one is open: choosing a tab runs the script, so a tab's
+    content can be drawn only while it is open (see :func:`is_open`) and nothing of a closed tab
+    travels to the browser on a rerun (a save, a filter)."""
+    return st.tabs(list(labels), key=TABS_KEY, on_change="rerun")
+
+
+def is_open(tab: DeltaGenerator) -> bool:
+    """Whether to draw ``tab``'s content in this run: while it is the open tab.
+
+    Under Streamlit's AppTest (which cannot choose a tab) every tab is drawn, as Streamlit itself
+    sends every dataframe whole there; the browser tests check the open-tab behaviour.
+    """
+    if config.get_option("global.appTest"):  # set by AppTest while it runs the script
+        return True
+    return getattr(tab, "open", None) is not False

@@ -75,7 +75,7 @@ def border_figures(data: SceneData, records: gpd.GeoDataFrame | None = None) -> 
         "Chainage runs west → east in km from the Uzbek tripoint."
     )
     segment_km = st.select_slider("Segment length (km)", options=[1.0, 5.0, 10.0, 25.0, 50.0], value=10.0,
-                                  key="border_segment_km")
+                                  key="border_segment_km", persist_state="page")
     segs = segment_counts(_segments_table(state.data_dir(), segment_km), records)
     if "incidents_possible" in segs:
         st.caption(f"Incidents: the filtered records within {NEAR_KM:g} km of each segment. {COUNTING_RULE}")
@@ -99,7 +99,7 @@ def places_table(data: SceneData) -> None:
     table.insert(1, "lat", places.geometry.y.round(4))
     table.insert(2, "lon", places.geometry.x.round(4))
     table["kind"] = table["kind"].map(lambda k: PLACE_STYLES[k].title if k in PLACE_STYLES else k)
-    kinds = st.multiselect("Kinds", sorted(table["kind"].unique()), key="places_kinds")
+    kinds = st.multiselect("Kinds", sorted(table["kind"].unique()), key="places_kinds", persist_state="page")
     if kinds:
         table = table[table["kind"].isin(kinds)]
     st.dataframe(table, hide_index=True, width="stretch",

@@ -245,9 +245,10 @@ def render_tab(dem_choice: DemChoice) -> None:
         return
     st.caption(f"DEM: {where}. Grid {dem.shape[1]:,} × {dem.shape[0]:,} cells, source: {dem.source}.")
     c1, c2 = st.columns(2)
-    step_km = c1.select_slider("Profile step (km)", [1.0, 2.0, 5.0, 10.0], value=2.0, key="terrain_step")
+    step_km = c1.select_slider("Profile step (km)", [1.0, 2.0, 5.0, 10.0], value=2.0, key="terrain_step",
+                               persist_state="page")
     corridor_km = c2.select_slider("Corridor half-width (km)", [0.0, 1.0, 3.0, 5.0, 10.0], value=3.0,
-                                   key="terrain_corridor")
+                                   key="terrain_corridor", persist_state="page")
     prof = _profile(source, source_mtime(source), step_km, corridor_km)
     st.markdown("**Elevation along the border (m), west → east by chainage (km)**")
     st.line_chart(prof.set_index("chainage_km")[["elevation_m", "corridor_min_m", "corridor_max_m"]],
@@ -255,7 +256,8 @@ def render_tab(dem_choice: DemChoice) -> None:
     lo, hi = prof.elevation_m.min(), prof.elevation_m.max()
     st.caption(f"Along the line: {lo:,.0f} m to {hi:,.0f} m. Corridor lines run ±{corridor_km:g} km "
                "across the border. A coarse DEM smooths peaks and valley floors.")
-    seg_km = st.select_slider("Segment length (km)", [1.0, 5.0, 10.0, 25.0], value=10.0, key="terrain_seg")
+    seg_km = st.select_slider("Segment length (km)", [1.0, 5.0, 10.0, 25.0], value=10.0, key="terrain_seg",
+                            persist_state="page")
     segs = segments_terrain(source, seg_km)
     st.dataframe(segs.round(2), hide_index=True, width="stretch", height=260)
     st.download_button("Download terrain per segment (CSV)", frame_csv(segs),

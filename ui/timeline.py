@@ -16,8 +16,9 @@ import pandas as pd
 from geo.triggers import AttackTrigger, TriggerRules, cached_record_markers
 
 #: Above this many records the timeline shows only those with deaths, developments and the
-#: highlighted ones (zero-fatality incidents would only pile up on the axis).
-TIMELINE_MAX_POINTS = 2000
+#: highlighted ones (zero-fatality incidents would only pile up on the axis); and at most this
+#: many points in all: the deadliest records, then the developments and highlighted ones.
+TIMELINE_MAX_POINTS = 1000
 KIND_COLORS = {"incident": "#c0392b", "development": "#2c7fb8"}
 KIND_SHAPES = {"incident": "circle", "development": "triangle-up"}
 THRESHOLD_COLOR = "#c0392b"
@@ -28,11 +29,20 @@ def plotted_records(incidents: gpd.GeoDataFrame, selected: list[str]) -> tuple[g
     """The records to plot, and a note saying what was left out (empty when nothing was)."""
     if len(incidents) <= TIMELINE_MAX_POINTS:
         return incidents, ""
-    fatal = pd.to_numeric(incidents.get("fatalities"), errors="coerce").fillna(0) > 0
+    deaths = pd.to_numeric(incidents.get("fatalities"), errors="coerce").fillna(0)
     development = incidents.get("record_kind", pd.Series("", index=incidents.index)) == "development"
-    keep = fatal | development | incidents["id"].astype(str).isin(selected)
-    return incidents[keep], (f" Of {len(incidents):,} records, the {int(keep.sum()):,} with deaths, the "
-                             "developments and the highlighted ones are plotted.")
+    always = development | incidents["id"].astype(str).isin(selected)
+    fatal = (deaths > 0) & ~always
+    room = max(TIMELINE_MAX_POINTS - int(always.sum()), 0)
+    if int(fatal.sum()) <= room:
+        keep = fatal | always
+        return incidents[keep], (f" Of {len(incidents):,} records, the {int(keep.sum()):,} with deaths, the "
+                                 "developments and the highlighted ones are plotted.")
+    deadliest = deaths[fatal].sort_values(ascending=False, kind="stable").index[:room]
+    keep = always | incidents.index.isin(deadliest)
+    least = int(deaths.loc[deadliest].min()) if len(deadliest) else 0
+    return incidents[keep], (f" Of {len(incidents):,} records, the {len(deadliest):,} deadliest ({least:,} or "
+                             "more killed), the developments and the highlighted ones are plotted.")
 
 
 def _column(incidents: pd.DataFrame, name: str, default: str = "") -> pd.Series:

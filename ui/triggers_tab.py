@@ -108,28 +108,31 @@ def _threshold_controls(rules: TriggerRules, scenarios: tuple[Scenario, ...]) ->
         est = attack.threshold("fatality_estimate")
         c1.number_input(f"Mass-casualty threshold ({fat.unit.split('(')[0].strip()})", min_value=1,
                         max_value=10_000, step=1, value=int(fat.value), key="trg_min_fatalities",
-                        help=fat.description)
+                        help=fat.description, persist_state="page")
         c2.selectbox("Fatality figure compared", est.allowed, index=est.allowed.index(str(est.value)),
-                     key="trg_fatality_estimate", help=est.description)
+                     key="trg_fatality_estimate", help=est.description, persist_state="page")
     conf = rules.triggers[0].threshold("min_confidence")
     c3.selectbox("Weakest confidence that counts", conf.allowed, index=conf.allowed.index(str(conf.value)),
-                 key="trg_min_confidence", help=f"{conf.description} {rules.confidence.description}")
+                 key="trg_min_confidence", help=f"{conf.description} {rules.confidence.description}",
+                 persist_state="page")
     c1, c2 = st.columns(2)
     if attack is not None:
         attr = attack.threshold("min_attribution")
         win = attack.threshold("campaign_window_days")
         c1.selectbox("Weakest origin attribution", attr.allowed, index=attr.allowed.index(str(attr.value)),
-                     key="trg_min_attribution", help=attr.description)
+                     key="trg_min_attribution", help=attr.description, persist_state="page")
         c2.number_input("Campaign window (days)", min_value=1, max_value=3650, step=1, value=int(win.value),
-                        key="trg_campaign_days", help=win.description)
+                        key="trg_campaign_days", help=win.description,
+                        persist_state="page")
     c3, c4 = st.columns(2)
     lapse = next((t for t in rules.triggers if isinstance(t, DevelopmentTrigger) and t.lapse_days), None)
     if lapse is not None:
         th = lapse.threshold("lapse_days")
         c3.number_input(f"Lapse clock, trigger {lapse.id} (days)", min_value=1, max_value=3650, step=1,
-                        value=int(th.value), key="trg_lapse_days", help=th.description)
+                        value=int(th.value), key="trg_lapse_days", help=th.description,
+                        persist_state="page")
     c4.number_input("Evidence stale after (days)", min_value=1, max_value=3650, step=1,
-                    value=scenarios[0].stale_after_days if scenarios else 90, key="trg_stale_days",
+                    value=scenarios[0].stale_after_days if scenarios else 90, key="trg_stale_days", persist_state="page",
                     help="A scenario whose newest supporting record is older than this is flagged stale.")
 
 
@@ -175,10 +178,10 @@ def _trigger_block(rules: TriggerRules, result: TriggerResult, incidents: gpd.Ge
 
 @st.cache_resource(show_spinner=False)
 def _facts_cache(path: str) -> ChunkCache:
-    return ChunkCache(max_entries=8 * CHUNK_COUNT)
+    return ChunkCache(max_entries=3 * CHUNK_COUNT)
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def _evaluate(revision_key: tuple[str, int, str], rules: TriggerRules, as_of: dt.date, _incidents: gpd.GeoDataFrame,
               _border: Any) -> list[TriggerResult]:
     """Trigger results, computed once per (store, record count, newest change), rules and day (the
@@ -187,13 +190,34 @@ def _evaluate(revision_key: tuple[str, int, str], rules: TriggerRules, as_of: dt
     return evaluate_triggers(_incidents, rules, _border, cache=_facts_cache(revision_key[0]), as_of=as_of)
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def _timeline(revision_key: tuple[str, int, str], rules: TriggerRules, selected: tuple[str, ...],
               _incidents: gpd.GeoDataFrame) -> tuple[pd.DataFrame, dict[str, Any], str]:
-    """The timeline's points, spec and note, built once per (data version, rules, highlight)."""
+    """The timeline's points, spec and note, built once per (data version, rules, highlight); the
+    points without their ids (the chart does not show them: fewer bytes to the browser)."""
     plotted, note = plotted_records(_incidents, list(selected))
     points = timeline_points(plotted, rules, list(selected))
-    return points, timeline_spec(points, rules), note
+    return points.drop(columns="id"), timeline_spec(points, rules), note
+
+
+def _revision_key(incidents: gpd.GeoDataFrame) -> tuple[str, int, str]:
+    """The version of the records themselves (store, count, newest change): every write stamps updated_at."""
+    newest = str(incidents["updated_at"].max()) if "updated_at" in incidents and len(incidents) else ""
+    return incidents_state.target(), len(incidents), newest
+
+
+def highlighted_ids(incidents_gdf: gpd.GeoDataFrame, data: SceneData) -> list[str]:
+    """The incident ids of the trigger chosen for highlighting (``[]``: none), for runs in which the
+    tab is not drawn (its choice is kept while it is closed)."""
+    choice = st.session_state.get("trg_highlight")
+    if choice in (None, _NONE):
+        return []
+    try:
+        results = _evaluate(_revision_key(incidents_gdf), _current_rules(), dt.datetime.now(dt.UTC).date(),
+                            incidents_gdf, data.border)
+    except BorderMapError:
+        return []  # the tab says why when it is opened
+    return next((list(r.incident_ids) for r in results if str(r.id) == choice), [])
 
 
 def render(incidents_gdf: gpd.GeoDataFrame, data: SceneData, shown: gpd.GeoDataFrame | None = None) -> list[str]:
@@ -214,9 +238,7 @@ def render(incidents_gdf: gpd.GeoDataFrame, data: SceneData, shown: gpd.GeoDataF
     today = dt.datetime.now(dt.UTC).date()
     try:
         rules = _current_rules()
-        # the version of the records themselves: every write stamps updated_at
-        key = (incidents_state.target(), len(incidents_gdf),
-               str(incidents_gdf["updated_at"].max()) if "updated_at" in incidents_gdf and len(incidents_gdf) else "")
+        key = _revision_key(incidents_gdf)
         results = _evaluate(key, rules, today, incidents_gdf, data.border)
     except BorderMapError as exc:
         st.error(f"The triggers could not be evaluated: {exc}")
@@ -229,7 +251,7 @@ def render(incidents_gdf: gpd.GeoDataFrame, data: SceneData, shown: gpd.GeoDataF
     options = [_NONE, *[str(r.id) for r in results]]
     names = {str(r.id): f"{r.id} · {r.name} ({r.status})" for r in results}
     choice = st.radio("Highlight on map", options, horizontal=True, key="trg_highlight",
-                      format_func=lambda o: names.get(o, "none"))
+                      format_func=lambda o: names.get(o, "none"), persist_state="page")
     selected = next((list(r.incident_ids) for r in results if str(r.id) == choice), [])
     st.markdown("**Timeline of incidents and developments**")
     if incidents_gdf.empty:

@@ -212,7 +212,8 @@ def test_invalid_field_names_it_and_writes_nothing(app, db, field, value, named)
 
 def test_edit_history_delete_and_undo(app, db):
     table = _table(app)
-    target = table.loc[table["claims"] == "", "id"].iloc[0]  # its fatalities are typed, not claimed
+    # a record whose fatalities are typed, not set by claims
+    target = table.loc[(table["claims"] == "") & (table["fatalities"] == 1), "id"].iloc[0]
     app.selectbox(key="inc_selected").set_value(target)
     _run(app)
     before = app.text_input(key=f"inc_e_{target}_fatalities").value
@@ -252,42 +253,46 @@ def test_edit_history_delete_and_undo(app, db):
 
 
 def test_edit_then_undo_hits_the_selected_record_and_the_form_shows_the_stored_values(app, db):
-    """The table re-orders after an edit (the changed record moves to the end); the selection stays
-    with the record, undo restores that record only, and the edit form shows what is stored after
-    each change."""
+    """The table re-orders after an edit (newest first: the record dated back moves to the end); the
+    selection stays with the record, undo restores that record only, and the edit form shows what
+    is stored after each change."""
     before = {r["id"]: r for r in IncidentStore(db).list().to_dict("records")}
-    oldest = _table(app)["id"].iloc[0]
-    app.selectbox(key="inc_selected").set_value(oldest)
+    edited = _table(app)["id"].iloc[0]  # the newest record
+    app.selectbox(key="inc_selected").set_value(edited)
     _run(app)
-    app.text_input(key=f"inc_e_{oldest}_actor1").input("Edited actor")
-    app.text_input(key=f"inc_e_{oldest}_origin").input("Edited origin")
+    app.text_input(key=f"inc_e_{edited}_actor1").input("Edited actor")
+    app.text_input(key=f"inc_e_{edited}_origin").input("Edited origin")
+    year = str(before[edited]["event_date"])[:4]  # dated back within its year (the year is checked too)
+    app.text_input(key=f"inc_e_{edited}_event_date").input(f"{year}-01-01")
     app.button(key="inc_edit_save").click()
     _run(app)
+    assert not app.error, _messages(app.error)
     assert any(m.startswith("Last change: update done on") for m in _messages(app.success))
-    assert _table(app)["id"].iloc[0] != oldest  # re-ordered: another record is in the first row now
-    assert app.selectbox(key="inc_selected").value == oldest  # the selection followed the record
-    assert app.text_input(key=f"inc_e_{oldest}_actor1").value == "Edited actor"
+    assert _table(app)["id"].iloc[0] != edited  # re-ordered: another record is in the first row now
+    assert app.selectbox(key="inc_selected").value == edited  # the selection followed the record
+    assert app.text_input(key=f"inc_e_{edited}_actor1").value == "Edited actor"
     app.button(key="inc_undo_selected").click()
     _run(app)
     after = {r["id"]: r for r in IncidentStore(db).list().to_dict("records")}
     assert set(after) == set(before)  # nothing vanished, nothing added
-    assert after[oldest]["actor1"] == before[oldest]["actor1"]
-    assert after[oldest]["origin"] == before[oldest]["origin"]
-    for other in set(before) - {oldest}:  # no other record touched
+    assert after[edited]["actor1"] == before[edited]["actor1"]
+    assert after[edited]["origin"] == before[edited]["origin"]
+    assert after[edited]["event_date"] == before[edited]["event_date"]
+    for other in set(before) - {edited}:  # no other record touched
         assert after[other]["updated_at"] == before[other]["updated_at"]
     # the form shows the stored (undone) values, so saving again does not re-apply the edit
-    assert app.selectbox(key="inc_selected").value == oldest
-    assert app.text_input(key=f"inc_e_{oldest}_actor1").value == (before[oldest]["actor1"] or "")
-    assert app.text_input(key=f"inc_e_{oldest}_origin").value == (before[oldest]["origin"] or "")
+    assert app.selectbox(key="inc_selected").value == edited
+    assert app.text_input(key=f"inc_e_{edited}_actor1").value == (before[edited]["actor1"] or "")
+    assert app.text_input(key=f"inc_e_{edited}_origin").value == (before[edited]["origin"] or "")
     app.button(key="inc_edit_save").click()
     _run(app)
     assert any(m.startswith("Nothing changed") for m in _messages(app.info))
     # another record selected: the first one's edit widgets are freed, the new one's hold its values
-    other = next(i for i in before if i != oldest)
+    other = next(i for i in before if i != edited)
     app.selectbox(key="inc_selected").set_value(other)
     _run(app)
     for field in ("coords", "actor1", "origin", "notes", "event"):
-        assert f"inc_e_{oldest}_{field}" not in app.session_state
+        assert f"inc_e_{edited}_{field}" not in app.session_state
     assert app.text_input(key=f"inc_e_{other}_actor1").value == (before[other]["actor1"] or "")
 
 

@@ -4,11 +4,13 @@ and draws its point; the view survives a map built afresh and reaches the snapsh
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 
 from tests.browser.conftest import MAP_FRAME, save_screenshot, serving, settled_map
+from ui.incident_table import TABLE_PAGE_ROWS
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -228,4 +230,111 @@ def test_a_link_to_a_view_opens_that_view(offline_page, speed_server):
     caption.wait_for(timeout=30_000)
     assert "centre 37.19, 68.61, zoom 10" in caption.inner_text()
     save_screenshot(page, "speed_link_to_a_view")
+    assert not log.errors, log.errors
+
+
+#: Records in the busy store: enough that the whole table (or the timeline) would be megabytes.
+BUSY_RECORDS = 3_000
+EDIT_FORM = '[data-testid="stForm"]:has(button:has-text("Save changes"))'
+PICKER = 'input[aria-label="Selected record (or click a row in the table)"]'
+
+
+@pytest.fixture(scope="module")
+def busy_server(tmp_path_factory) -> Iterator[tuple[str, Path]]:
+    """The app on a store of :data:`BUSY_RECORDS` realistic incidents; yields (URL, store path)."""
+    from geo.store import IncidentStore
+    from tests.layers.synthetic_incidents import synthetic_incidents
+
+    tmp = tmp_path_factory.mktemp("busy")
+    db = tmp / "incidents.gpkg"
+    rows = synthetic_incidents(BUSY_RECORDS, seed=5).drop(columns="geometry").to_dict("records")
+    IncidentStore(db, create=True).import_rows(rows, "busy fixture")
+    with serving(tmp, BORDERMAP_USER="browser test") as url:
+        yield url, db
+
+
+def _caption_text(page) -> str:
+    caption = page.get_by_text("records match the filters in the sidebar").first
+    caption.wait_for(timeout=60_000)
+    return caption.inner_text()
+
+
+def test_with_many_records_a_save_and_an_edit_each_send_under_100_kb(offline_page, busy_server):
+    """A save from the form and an edit from the Incidents tab send < 100 KB each (the table
+    travels as one page of rows, closed tabs not at all), and the table pages through every match."""
+    from geo.store import IncidentStore
+
+    page, log = offline_page
+    url, db = busy_server
+    wire = Wire(page)
+    _drawn_page(page, url)
+    page.locator(COORDS).first.fill("37.4207, 69.3113")
+    page.locator(COORDS).first.press("Tab")
+    settled_map(page, 180_000)
+    page.locator(LOCATION).first.fill("Busy store point")
+    page.locator(LOCATION).first.press("Tab")
+    settled_map(page, 180_000)
+    form = page.locator('[data-testid="stForm"]:has(button:has-text("Save incident"))')
+    form.locator('[data-testid="stSelectbox"]').first.click()
+    page.get_by_role("option", name="Battles › Armed clash").click()
+    count = page.evaluate(f"() => {FRAME_JS}.contentWindow.__bmIncidentCount")
+    wire.reset()
+    page.get_by_role("button", name="Save incident", exact=True).first.click()
+    page.wait_for_function(f"() => {FRAME_JS}.contentWindow.__bmIncidentCount > {count}", timeout=120_000)
+    settled_map(page, 180_000)
+    assert wire.received + wire.sent < 100 * 1024, (wire.received, wire.sent)
+    total = IncidentStore(db).count_live()  # the busy records, the seeds and the saved one
+    assert total > BUSY_RECORDS and page.evaluate(f"() => {FRAME_JS}.contentWindow.__bmIncidentCount") == total
+
+    page.get_by_role("tab", name="Incidents", exact=True).click()
+    settled_map(page, 180_000)
+    pages = -(-total // TABLE_PAGE_ROWS)
+    assert f"{total:,} of {total:,} records match" in _caption_text(page)
+    assert f"rows 1–{TABLE_PAGE_ROWS}, page 1 of {pages}" in _caption_text(page)
+    # the saved record is the selected one, its edit form at hand
+    picker = page.locator(PICKER)
+    assert "Busy store point" in picker.input_value()
+    saved = next(r for r in IncidentStore(db).list().to_dict("records") if r["location"] == "Busy store point")
+    page.get_by_text("Edit this record").click()
+    page.locator(f"{EDIT_FORM} input[aria-label='Actor 1']").fill("Edited with many records")
+    wire.reset()
+    page.get_by_role("button", name="Save changes").click()
+    page.get_by_text("Last change: update done").first.wait_for(timeout=60_000)
+    settled_map(page, 180_000)
+    assert wire.received + wire.sent < 100 * 1024, (wire.received, wire.sent)
+    assert IncidentStore(db).get(saved["id"])["actor1"] == "Edited with many records"
+    assert "Busy store point" in picker.input_value()  # still the selected record
+    save_screenshot(page, "speed_busy_store_incidents_tab")
+
+    # the next page of the table; the selection stays with its record
+    page.get_by_role("button", name="Page 2", exact=True).click()
+    settled_map(page, 180_000)
+    assert f"rows {TABLE_PAGE_ROWS + 1}–{2 * TABLE_PAGE_ROWS}, page 2 of {pages}" in _caption_text(page)
+    assert "Busy store point" in picker.input_value()
+    save_screenshot(page, "speed_busy_store_table_page_2")
+    assert not log.errors, log.errors
+
+
+def test_trigger_highlight_stays_on_the_map_while_its_tab_is_closed(offline_page, speed_server):
+    """The triggers tab is drawn only while open; the highlight chosen there stays on the map
+    (the same live layers) after another tab is opened, and is still chosen on coming back."""
+    page, log = offline_page
+    _drawn_page(page, speed_server)
+    live = "() => window.__bmLiveSpec && window.__bmLiveSpec.js"
+    plain = page.evaluate(live)
+    page.get_by_role("tab", name="Escalation triggers", exact=True).click()
+    settled_map(page, 180_000)
+    choice = page.locator('[data-testid="stRadio"]:has-text("Highlight on map") label').nth(2)  # trigger 1
+    choice.click()
+    settled_map(page, 180_000)
+    highlighted = page.evaluate(live)
+    assert highlighted != plain  # the records behind trigger 1 are drawn highlighted
+    page.get_by_role("tab", name="Add incident", exact=True).click()
+    settled_map(page, 180_000)
+    assert page.get_by_text("Highlight on map").count() == 0  # the closed tab is not drawn
+    assert page.evaluate(live) == highlighted  # its highlight stays on the map
+    save_screenshot(page, "speed_trigger_highlight_with_its_tab_closed")
+    page.get_by_role("tab", name="Escalation triggers", exact=True).click()
+    settled_map(page, 180_000)
+    assert page.locator('[data-testid="stRadio"]:has-text("Highlight on map") input').nth(1).is_checked()
     assert not log.errors, log.errors

@@ -66,3 +66,17 @@ def test_many_records_plot_only_deaths_developments_and_highlight():
     assert f"Of {len(records):,} records, the {fatal + 3:,} with deaths" in note
     few = _records(10)
     assert plotted_records(few, [])[0] is few and plotted_records(few, [])[1] == ""
+
+
+def test_at_most_max_points_the_deadliest_first_developments_and_highlight_always():
+    records = _with_development(_records(3 * TIMELINE_MAX_POINTS, fatal_every=2))
+    records.loc[records["id"] == "r4", "fatalities"] = 50  # the deadliest
+    records.loc[records["id"] == "r6", "fatalities"] = 9
+    plotted, note = plotted_records(records, ["r3"])  # r3: no deaths, but highlighted
+    assert len(plotted) == TIMELINE_MAX_POINTS
+    ids = set(plotted["id"])
+    assert {"r4", "r6", "dev1", "undated", "r3"} <= ids
+    kept_deaths = pd.to_numeric(plotted["fatalities"])[~plotted["id"].isin(["dev1", "undated", "r3"])]
+    left_out = records[~records["id"].isin(ids)]
+    assert kept_deaths.min() >= left_out["fatalities"].max()  # none left out is deadlier than one kept
+    assert f"the {TIMELINE_MAX_POINTS - 3:,} deadliest (2 or more killed)" in note
