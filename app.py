@@ -6,6 +6,7 @@ Run with ``streamlit run app.py``. Everything here is page logic; analysis lives
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from dataclasses import replace
 
@@ -13,12 +14,12 @@ import geopandas as gpd
 import streamlit as st
 
 from geo.errors import BorderMapError
-from geo.incident_filters import filter_incidents
+from geo.incident_filters import IncidentFilter, filter_incidents
 from layers.base import LayerBundle
 from layers.pin import pin_layer
-from layers.places import PLACE_STYLES
-from layers.scene import OVERLAYS, SceneData
+from layers.scene import SceneData, available_overlays
 from ui import (
+    chainage_time,
     coverage_tab,
     exports,
     incident_form,
@@ -26,6 +27,7 @@ from ui import (
     incident_sidebar,
     incident_table,
     layout,
+    map_context,
     page_state,
     review,
     sidebar,
@@ -61,20 +63,20 @@ def main() -> None:
         st.stop()
     page = page_state.read()
     incident_sidebar.user_box()
-    kinds = set(data.places["kind"])
-    available = {k for k in OVERLAYS if k not in PLACE_STYLES or k in kinds}
-    options = sidebar.scene_options(available)
+    options = sidebar.scene_options(available_overlays(data))
     relief, relief_legend = terrain_ui.map_layers(terrain_ui.sidebar_choice(page.dem))
     view = incident_sidebar.sidebar_view(records)
     shown = filter_incidents(records, view.flt)
     map_area, panel = layout.work_area()
     with panel:
-        point, coverage_bundles, trigger_ids = _panel(page, data, records, shown)
+        point, coverage_bundles, trigger_ids = _panel(page, data, records, shown, view.flt)
     exports.render(replace(data, incidents=shown), options, page.event.view, page.event.bbox)
     live = []
     if "incidents" in options.overlays:  # drawn from the store, filtered, not from the shipped data
         highlight = (*trigger_ids, *((page.selected,) if page.selected else ()))
         live.append(inc.incidents_bundle(shown, options.show_precision, view.style, highlight, view.flt))
+    # crossing status on the date shown (the date filter's end or the playback's month) and origin arcs
+    live += map_context.live_bundles(data, shown, options.overlays, view.flt.date_to or dt.date.today())
     if point is not None:
         live.append(pin_layer(*point))
     map_options = replace(options, overlays=tuple(o for o in options.overlays if o != "incidents"))
@@ -86,7 +88,7 @@ def main() -> None:
 
 
 def _panel(page: page_state.PageState, data: SceneData, records: gpd.GeoDataFrame,
-           shown: gpd.GeoDataFrame) -> tuple[tuple[float, float] | None, list[LayerBundle], list[str]]:
+           shown: gpd.GeoDataFrame, flt: IncidentFilter) -> tuple[tuple[float, float] | None, list[LayerBundle], list[str]]:
     """The working panel's tabs; returns what they put on the map: the point being entered (lat,
     lon degrees), the coverage tab's layers and the ids of the trigger chosen for highlighting."""
     (t_add, t_inc, t_import, t_coverage, t_triggers, t_terrain, t_border, t_places,
@@ -96,6 +98,7 @@ def _panel(page: page_state.PageState, data: SceneData, records: gpd.GeoDataFram
     with t_add:
         point = incident_form.entry_panel(data, page.event.click, page.dem.source)
     with t_inc:
+        chainage_time.render(shown, data, page.selected, flt)
         incident_table.incidents_tab(shown, len(records), page.selected)
     with t_import:
         incident_import.import_panel(page.user)
