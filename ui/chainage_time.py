@@ -84,7 +84,7 @@ def chart_spec(points: pd.DataFrame, lines: pd.DataFrame, intervals: pd.DataFram
     y_scale = {"domain": [days[0].date().isoformat(), days[1].date().isoformat()]}
     y = _field("day", "temporal", title="date", scale=y_scale)
     present = set(points["event_type"])
-    types = [t for t in EVENT_TYPE_VALUES if t in EVENT_TYPE_COLORS and t in present] or ["Battles"]
+    types = [t for t in EVENT_TYPE_VALUES if t in EVENT_TYPE_COLORS and t in present]
     layers: list[dict[str, Any]] = []
     if len(provinces):
         strips = [{"from_km": float(a), "to_km": float(b), "province": str(n)} for n, a, b in zip(
@@ -136,9 +136,10 @@ def chart_spec(points: pd.DataFrame, lines: pd.DataFrame, intervals: pd.DataFram
             "color": _field("event_type", "nominal", title="event type",
                             scale={"domain": types, "range": [EVENT_TYPE_COLORS[t] for t in types],
                                    "unknown": OTHER_COLOR},
-                            legend={"orient": "top", "direction": "vertical", "symbolSize": 90}),
+                            legend={"orient": "top", "direction": "vertical", "symbolSize": 90} if types else None),
             "size": _field("fatalities", "quantitative", title="fatalities",
-                           scale={"type": "sqrt", "domain": [0, max(5.0, float(points["fatalities"].max() or 0))],
+                           scale={"type": "sqrt", "domain": [0, max(5.0, float(points["fatalities"].max())
+                                                                     if len(points) else 0.0)],
                                   "range": [40, 520]}, legend=None),
             "stroke": {"condition": {"test": "datum.selected", "value": "#000000"}, "value": "#ffffff"},
             "strokeWidth": {"condition": {"test": "datum.selected", "value": 3}, "value": 0.8},

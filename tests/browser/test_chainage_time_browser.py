@@ -117,3 +117,35 @@ def test_map_shows_provinces_crossing_status_and_origin_arcs(page):
     assert "Afghan province facing the border" in legend and "Origin as stated" in legend
     assert "only where it names a shipped town or province" in legend
     save_screenshot(page, "chainage_time_3_map_context")
+
+
+def test_crossing_rings_follow_the_playback_month(page):
+    page, _log = page
+    page.get_by_text("Time playback", exact=True).click()
+    _settle(page)
+    thumb = page.get_by_role("slider", name="Show incidents up to")
+    thumb.focus()
+    thumb.press("Home")  # the first month with records: July 2021
+    _settle(page)
+    frame = settled_map(page)
+    # at the end of July 2021 every shipped crossing was open (Panji Poyon closed only in May 2022)
+    frame.locator('path[stroke="#1a9850"]').nth(6).wait_for(timeout=30_000)
+    assert frame.locator('path[stroke="#1a9850"]').count() == 7
+    assert frame.locator('path[stroke="#d7301f"]').count() == 0
+    legend = frame.locator(".leaflet-control").filter(has_text="Legend").first.inner_text()
+    assert "Crossing open on 2021-07" in legend, legend
+    save_screenshot(page, "chainage_time_4_crossings_open_july_2021")
+    thumb.press("ArrowRight")  # the next month with records: November 2024, after Panji Poyon's closure of May 2022
+    _settle(page)
+    frame = settled_map(page)
+    legend = frame.locator(".leaflet-control").filter(has_text="Legend").first.inner_text()
+    assert "Crossing closed on 2024-11-30" in legend and "Crossing open on 2024-11-30" in legend, legend
+    assert frame.locator('path[stroke="#d7301f"]').count() == 1  # Panji Poyon
+    assert frame.locator('path[stroke="#1a9850"]').count() == 6
+    thumb.press("End")  # December 2025: the closures reported on 17 Dec 2025 (claimed: dashed rings)
+    _settle(page)
+    frame = settled_map(page)
+    assert frame.locator('path[stroke="#d7301f"]').count() == 7
+    assert frame.locator('path[stroke="#d7301f"][stroke-dasharray="4 3"]').count() == 7
+    page.get_by_text("Time playback", exact=True).click()  # off again: the page shows today
+    _settle(page)
