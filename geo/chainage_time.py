@@ -44,8 +44,9 @@ CATEGORIES = {"closure": "crossing closed", "open": "crossing open", "deployment
 
 
 def _text(frame: pd.DataFrame, name: str, default: str = "") -> pd.Series:
-    col = frame[name] if name in frame else pd.Series(default, index=frame.index, dtype=object)
-    return col.astype(object).where(col.notna(), default).astype(str)
+    if name not in frame:
+        return pd.Series(default, index=frame.index, dtype=object)
+    return frame[name].astype(object).fillna(default).astype(str)
 
 
 def _number(frame: pd.DataFrame, name: str) -> pd.Series:
@@ -70,8 +71,9 @@ def record_marks(records: pd.DataFrame) -> pd.DataFrame:
     chainage = _number(records, "chainage_km")
     out = pd.DataFrame({
         "id": records["id"].astype(str).to_numpy(),
-        "date": pd.to_datetime(records["event_date"].astype(str), errors="coerce", format="mixed").dt.normalize()
-        .to_numpy(),
+        # ISO dates as the store keeps them (a time of day, if any, is dropped)
+        "date": pd.to_datetime(records["event_date"].astype(str).str.slice(0, 10), format="%Y-%m-%d",
+                               errors="coerce").to_numpy(),
         "chainage_km": chainage.round(1).to_numpy(),
         "border_km": _number(records, "border_km").round(1).to_numpy(),
         "record_kind": kind.to_numpy(),

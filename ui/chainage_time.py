@@ -26,7 +26,7 @@ from geo.incidents import EVENT_TYPE_VALUES
 from geo.scene_data import SceneData
 from layers.admin_areas import PROVINCE_COLOR
 from layers.incidents import EVENT_TYPE_COLORS, OTHER_COLOR
-from ui import page_state
+from ui import page_state, state
 
 #: Selection parameters of the chart (points, date lines).
 POINT_PARAM = "pick_incident"
@@ -42,10 +42,6 @@ CHART_HEIGHT_PX = 560
 _KEY = "inc_chainage_time"
 
 
-def _iso(values: pd.Series) -> list[str]:
-    return [pd.Timestamp(v).date().isoformat() for v in values]
-
-
 def chart_rows(marks: pd.DataFrame, selected: str | None) -> tuple[pd.DataFrame, pd.DataFrame, str]:
     """(points, date lines, note): the incident points to plot (at most :data:`MAX_POINTS`, with
     ``date`` as ISO text, ``selected`` bool and a ``label``) and the developments; the note says
@@ -54,18 +50,21 @@ def chart_rows(marks: pd.DataFrame, selected: str | None) -> tuple[pd.DataFrame,
     lines = marks[marks["placement"] == "date line"].copy()
     note = ""
     if len(points) > MAX_POINTS:
-        keep = (points["fatalities"] > 0) | (points["id"] == selected)
-        note = (f"Of {len(points):,} incidents, the {int(keep.sum()):,} with deaths (and the selected one) "
-                "are plotted.")
-        points = points[keep]
+        # the deadliest (newest first among equals) and the selected one
+        rank = points.assign(_sel=points["id"] == selected).sort_values(["_sel", "fatalities", "date"],
+                                                                         ascending=False)
+        kept = rank.head(MAX_POINTS)
+        note = (f"Of {len(points):,} incidents, the {len(kept):,} deadliest (and the selected one) are plotted.")
+        points = kept.drop(columns="_sel").sort_index()
     unplaced = int((marks["placement"] == "unplaced").sum())
     if unplaced:
         note += f" {unplaced:,} record(s) without a location are not plotted."
     for frame in (points, lines):
         frame["selected"] = frame["id"] == selected
-        frame["day"] = _iso(frame["date"]) if len(frame) else []
-        frame["label"] = [f"{d} · {(s or e or 'record')} · {loc or '—'} · id {i}" for d, s, e, loc, i in zip(
-            frame["day"], frame["sub_event_type"], frame["event_type"], frame["location"], frame["id"], strict=True)]
+        frame["day"] = frame["date"].dt.strftime("%Y-%m-%d")
+        what = frame["sub_event_type"].where(frame["sub_event_type"] != "", frame["event_type"])
+        where = frame["location"].where(frame["location"] != "", "—")
+        frame["label"] = frame["day"] + " · " + what + " · " + where + " · id " + frame["id"]
     cols = ["id", "day", "chainage_km", "border_km", "event_type", "sub_event_type", "location", "fatalities",
             "fatalities_known", "precision_km", "selected", "label"]
     return points[cols].reset_index(drop=True), lines[cols].reset_index(drop=True), note.strip()
@@ -170,25 +169,41 @@ def _on_pick(key: str) -> None:
             return
 
 
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _chart(version: tuple[int, str], flt: IncidentFilter, selected: str | None, today: dt.date, data_key: str,
+           _shown: pd.DataFrame, _data: SceneData) -> tuple[pd.DataFrame, dict[str, Any], str] | None:
+    """(points, spec, note) for the filtered records, once per (data version, filter, selection,
+    day): a rerun that changes none of them (a map click, another tab) rebuilds nothing."""
+    marks = record_marks(_shown)
+    intervals = status_intervals(_data.places, _data.border, today, flt.date_from, flt.date_to)
+    days = date_range(marks, intervals, flt.date_from, flt.date_to)
+    if days is None:
+        return None
+    points, lines, note = chart_rows(marks, selected)
+    spec = chart_spec(points, lines, intervals, _data.admin_areas, _data.border.length_km, days)
+    return points, spec, note
+
+
 def render(shown: pd.DataFrame, data: SceneData, selected: str | None, flt: IncidentFilter,
            today: dt.date | None = None) -> None:
     """The view over ``shown`` (the filtered, located records) inside an expander."""
     today = today or dt.date.today()
+    # the version of the data itself (every write stamps updated_at), as the incidents layer keys it
+    version = (len(shown), str(shown["updated_at"].max()) if "updated_at" in shown and len(shown) else "")
     with st.expander("Along the line in time — border km × date", expanded=True):
-        marks = record_marks(shown)
-        intervals = status_intervals(data.places, data.border, today, flt.date_from, flt.date_to)
-        days = date_range(marks, intervals, flt.date_from, flt.date_to)
-        if days is None:
+        built = _chart(version, flt, selected, today, str(state.data_dir()), shown, data)
+        if built is None:
             st.info("No dated records or status reports to plot.")
             return
-        points, lines, note = chart_rows(marks, selected)
-        spec = chart_spec(points, lines, intervals, data.admin_areas, data.border.length_km, days)
+        points, spec, note = built
         key = f"{_KEY}_{selected or 'none'}"  # a new chart after each selection: its own selection starts empty
-        st.vega_lite_chart(points, spec, width="stretch", height=CHART_HEIGHT_PX, key=key, on_select=lambda: _on_pick(key),
-                           selection_mode=[POINT_PARAM, *([LINE_PARAM] if len(lines) else [])])
+        has_lines = any(p.get("name") == LINE_PARAM for layer in spec["layer"] for p in layer.get("params", []))
+        st.vega_lite_chart(points, spec, width="stretch", height=CHART_HEIGHT_PX, key=key,
+                           on_select=lambda: _on_pick(key), selection_mode=[POINT_PARAM, *([LINE_PARAM] if has_lines else [])])
         st.caption(" ".join(part for part in (
             "Click a point or a dashed date line to select its record on the map and in the table. "
             "Points: incidents at the border km nearest them (size: fatalities). Dashed lines: developments, "
             "which concern the whole line. Bars: crossings closed or open and 201st Base garrisons active, from "
             "the places' sourced histories (a garrison is drawn at the km nearest it; its distance is in the "
-            "tooltip). Filters apply; the date axis is the date range chosen.", note) if part))
+            "tooltip). Names at the top: the Afghan provinces facing each stretch. Filters apply; the date "
+            "axis is the date range chosen.", note) if part))

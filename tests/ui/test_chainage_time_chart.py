@@ -25,10 +25,13 @@ def test_points_and_date_lines_are_split_and_the_selected_one_flagged() -> None:
     assert points["day"].iloc[0] == "2025-11-26" and "id i0" in points["label"].iloc[0]
 
 
-def test_many_points_keep_the_deadly_and_the_selected_and_say_so() -> None:
-    points, _, note = ct.chart_rows(_marks(ct.MAX_POINTS + 10, deadly=5), f"i{ct.MAX_POINTS + 5}")
-    assert len(points) == 6 and f"i{ct.MAX_POINTS + 5}" in set(points["id"])
-    assert f"Of {ct.MAX_POINTS + 10:,} incidents" in note
+def test_many_points_keep_the_deadliest_and_the_selected_and_say_so() -> None:
+    marks = _marks(ct.MAX_POINTS + 10, deadly=5)
+    selected = f"i{ct.MAX_POINTS + 5}"  # no deaths
+    points, _, note = ct.chart_rows(marks, selected)
+    assert len(points) == ct.MAX_POINTS and selected in set(points["id"])
+    assert {f"i{k}" for k in range(5)} <= set(points["id"])  # every deadly one
+    assert f"Of {ct.MAX_POINTS + 10:,} incidents, the {ct.MAX_POINTS:,} deadliest" in note
 
 
 def test_the_spec_selects_by_id_on_points_and_date_lines_and_spans_the_line() -> None:
