@@ -61,7 +61,7 @@ def chart_rows(marks: pd.DataFrame, selected: str | None) -> tuple[pd.DataFrame,
         note += f" {unplaced:,} record(s) without a location are not plotted."
     for frame in (points, lines):
         frame["selected"] = frame["id"] == selected
-        frame["day"] = frame["date"].dt.strftime("%Y-%m-%d")
+        frame["day"] = pd.to_datetime(frame["date"]).dt.strftime("%Y-%m-%d")
         what = frame["sub_event_type"].where(frame["sub_event_type"] != "", frame["event_type"])
         where = frame["location"].where(frame["location"] != "", "—")
         frame["label"] = frame["day"] + " · " + what + " · " + where + " · id " + frame["id"]

@@ -46,3 +46,11 @@ def test_the_spec_selects_by_id_on_points_and_date_lines_and_spans_the_line() ->
     assert point_layer["encoding"]["y"]["scale"]["domain"] == ["2025-01-01", "2026-01-01"]
     assert point_layer["encoding"]["color"]["scale"]["domain"] == ["Battles"]  # only types present
     assert spec["resolve"]["scale"]["color"] == "independent"
+
+
+def test_no_records_give_empty_rows_and_a_spec_without_a_key() -> None:
+    points, lines, note = ct.chart_rows(record_marks(pd.DataFrame({"id": [], "event_date": []})), None)
+    assert points.empty and lines.empty and note == ""
+    days = (pd.Timestamp("2025-01-01"), pd.Timestamp("2026-01-01"))
+    spec = ct.chart_spec(points, lines, pd.DataFrame(), pd.DataFrame(), 1245.7, days)
+    assert spec["layer"][-1]["encoding"]["color"]["legend"] is None
