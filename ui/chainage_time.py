@@ -43,9 +43,9 @@ _KEY = "inc_chainage_time"
 
 
 def chart_rows(marks: pd.DataFrame, selected: str | None) -> tuple[pd.DataFrame, pd.DataFrame, str]:
-    """(points, date lines, note): the incident points to plot (at most :data:`MAX_POINTS`, with
-    ``date`` as ISO text, ``selected`` bool and a ``label``) and the developments; the note says
-    what was left out (empty when nothing was)."""
+    """(points, date lines, note): the incident points to plot (at most :data:`MAX_POINTS`) and the
+    developments, each with ``day`` (ISO date text), ``selected`` (bool) and a one-line ``label``
+    (its description in the chart); the note says what was left out (empty when nothing was)."""
     points = marks[marks["placement"] == "point"].copy()
     lines = marks[marks["placement"] == "date line"].copy()
     note = ""

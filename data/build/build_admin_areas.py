@@ -153,8 +153,9 @@ from a package registry for this build (geoBoundaries, OCHA and GADM are reached
 download; GADM's licence also forbids redistribution). Where an incident's origin names a
 district, the map can only place it in its province.
 
-Natural Earth's admin-1 layer still lists Panjshir and Daykundi under their former provinces
-(two features named Parwan and Uruzgan); neither faces the border, so neither ships here.
+In Natural Earth's admin-1 layer the features covering Panjshir and Daykundi carry the names of
+the provinces they were split from (a second Parwan, a second Uruzgan); none of the four faces the
+border, so none ships here.
 """, encoding="utf-8")
     print(f"{len(features)} provinces: " + ", ".join(ft["properties"]["name"] for ft in features))
 
