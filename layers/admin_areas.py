@@ -40,5 +40,5 @@ def provinces_layer(provinces: gpd.GeoDataFrame, text: str | None = None) -> Lay
                   default_style={"color": PROVINCE_COLOR, "weight": 1.2, "dashArray": "4 3", "fill": True,
                                  "fillOpacity": 0.0, "opacity": 0.8},
                   interactive=True, tooltip_field="tip", labels=labels, label_style=LABEL_STYLE).add_to(group)
-    return LayerBundle([group], [LegendEntry("Afghan province facing the border (Natural Earth; no districts)",
-                                             PROVINCE_COLOR, "dashed")])
+    return LayerBundle([group], [LegendEntry("Afghan province (Natural Earth; no districts)", PROVINCE_COLOR,
+                                             "dashed")])

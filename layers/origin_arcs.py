@@ -68,7 +68,8 @@ def origin_arcs_layer(arcs: pd.DataFrame) -> LayerBundle:
         where = "its point nearest the incident" if row["level"] == "province" else "the town"
         tip = tooltip_text(f"Origin: {row['origin_name']} {row['level']} (drawn from {where})",
                            f"stated: {row['origin']}", f"→ {row['location']} ({str(row['event_date'])[:10]})",
-                           f"attribution: {row['attribution']}")
+                           f"attributed by: {row['attribution']}",
+                           "arcs are drawn only where the origin names a shipped town or province")
         folium.PolyLine(pts, color=color, weight=2.5, opacity=0.9, dash_array=dash,
                         tooltip=folium.Tooltip(tip)).add_to(group)
         for stroke in _head(pts, max(min(length * 0.25, 0.05), 0.004)):
@@ -76,13 +77,12 @@ def origin_arcs_layer(arcs: pd.DataFrame) -> LayerBundle:
         folium.CircleMarker(pts[0], radius=4, color=color, weight=2, fill=True, fill_color="#ffffff",
                             fill_opacity=1.0, tooltip=folium.Tooltip(tip)).add_to(group)
     styles = set(shown["attribution"])
+    # one short line each: the legend sits beside the border (the tooltips say the rest)
     legend = [LegendEntry(label, ARC_STYLES[key][0], "dashed" if ARC_STYLES[key][1] else "line")
-              for key, label in (("official", "Origin attributed officially → incident"),
-                                 ("claimed", "Origin claimed (not official) → incident"),
-                                 ("not recorded", "Origin as stated → incident (who attributes it: not recorded)"))
+              for key, label in (("official", "Origin → incident (official), where locatable"),
+                                 ("claimed", "Origin → incident (claimed), where locatable"),
+                                 ("not recorded", "Origin → incident, where locatable"))
               if key in styles]
-    legend.append(LegendEntry("Origin: arcs only where it names a shipped town or province (a province: "
-                              "from its point nearest the incident)", ARC_COLOR, "hollow"))
     if len(arcs) > len(shown):
-        legend.append(LegendEntry(f"Newest {len(shown)} of {len(arcs)} origin arcs drawn", ARC_COLOR, "line"))
+        legend.append(LegendEntry(f"Newest {len(shown)} of {len(arcs)} origin arcs", ARC_COLOR, "line"))
     return LayerBundle([group], legend if len(shown) else [])

@@ -50,8 +50,7 @@ def crossing_status_layer(places: gpd.GeoDataFrame, as_of: dt.date) -> LayerBund
         ).add_to(group)
     legend = []
     if any(s["closed"] for s in states):
-        legend.append(LegendEntry(f"Crossing closed on {as_of.isoformat()} (ring; dashed: claimed report)",
-                                  CLOSED_COLOR, "hollow"))
+        legend.append(LegendEntry(f"Crossing closed on {as_of.isoformat()} (dashed: claimed)", CLOSED_COLOR, "hollow"))
     if any(not s["closed"] for s in states):
         legend.append(LegendEntry(f"Crossing open on {as_of.isoformat()}", OPEN_COLOR, "hollow"))
     return LayerBundle([group], legend)

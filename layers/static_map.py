@@ -383,8 +383,7 @@ def static_map(data: SceneData, options: SceneOptions, bbox: BBox | None = None,
             if w < lon < e and s < lat < n:
                 ax.text(lon, lat, plain_text(name), ha="center", va="center", fontsize=8 * k, color=PROVINCE_COLOR,
                         fontstyle="italic", zorder=4.7, path_effects=_HALO)
-        entries.append(LegendEntry("Afghan province facing the border (Natural Earth; no districts)",
-                                   PROVINCE_COLOR, "dashed"))
+        entries.append(LegendEntry("Afghan province (Natural Earth; no districts)", PROVINCE_COLOR, "dashed"))
     if "reference_border" in options.overlays and len(data.reference_border):
         ref = data.reference_border.geometry.iloc[0]
         xs, ys = ref.xy

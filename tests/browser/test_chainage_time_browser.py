@@ -114,8 +114,8 @@ def test_map_shows_provinces_crossing_status_and_origin_arcs(page):
     arcs = frame.locator('path[stroke="#555555"][stroke-dasharray="2 5"]')
     assert arcs.count() == 2
     legend = frame.locator(".bm-legend, .leaflet-control").filter(has_text="Legend").first.inner_text()
-    assert "Afghan province facing the border" in legend and "Origin as stated" in legend
-    assert "only where it names a shipped town or province" in legend
+    assert "Afghan province (Natural Earth; no districts)" in legend
+    assert "Origin → incident, where locatable" in legend  # attribution not recorded: one plain line
     save_screenshot(page, "chainage_time_3_map_context")
 
 

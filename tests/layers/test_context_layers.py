@@ -81,6 +81,7 @@ def test_an_arc_runs_from_origin_to_target_and_is_styled_by_attribution() -> Non
     assert f'"dashArray": "{ARC_STYLES["not recorded"][1]}"' in html
     assert "→ &lt;script&gt;" in html and "→ <script>" not in html  # the target's text escaped
     labels = " ".join(e.label for e in bundle.legend)
-    assert "officially" in labels and "claimed" in labels and "not recorded" in labels
-    assert "only where it names a shipped town or province" in labels
+    assert "(official), where locatable" in labels and "(claimed), where locatable" in labels
+    assert "Origin → incident, where locatable" in labels
+    assert "only where the origin names a shipped town or province" in html  # said in each tooltip
     assert origin_arcs_layer(arcs.iloc[0:0]).legend == []
