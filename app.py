@@ -6,6 +6,7 @@ Run with ``streamlit run app.py``. Everything here is page logic; analysis lives
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from dataclasses import replace
 
@@ -13,13 +14,13 @@ import geopandas as gpd
 import streamlit as st
 
 from geo.errors import BorderMapError
-from geo.incident_filters import filter_incidents
+from geo.incident_filters import IncidentFilter, filter_incidents
 from layers.base import LayerBundle
 from layers.pin import pin_layer
-from layers.places import PLACE_STYLES
-from layers.scene import OVERLAYS, SceneData
+from layers.scene import SceneData, available_overlays
 from ui import (
     access,
+    chainage_time,
     coverage_tab,
     exports,
     incident_form,
@@ -27,6 +28,7 @@ from ui import (
     incident_sidebar,
     incident_table,
     layout,
+    map_context,
     page_state,
     review,
     sidebar,
@@ -67,25 +69,26 @@ def main() -> None:
         st.stop()
     page = page_state.read(who)
     access.account_box(page.access)
-    kinds = set(data.places["kind"])
-    available = {k for k in OVERLAYS if k not in PLACE_STYLES or k in kinds}
-    options = sidebar.scene_options(available)
+    options = sidebar.scene_options(available_overlays(data))
     terrain_choice = terrain_ui.sidebar_choice(page.dem)
     relief, relief_legend = terrain_ui.map_layers(terrain_choice)
     view = incident_sidebar.sidebar_view(records)
     shown = filter_incidents(records, view.flt)
     map_area, panel = layout.work_area()
     with panel:
-        point, coverage_bundles, trigger_ids = _panel(page, data, records, shown)
+        point, coverage_bundles, trigger_ids = _panel(page, data, records, shown, view.flt)
     highlight = (*trigger_ids, *((page.selected,) if page.selected else ()))
+    # crossing status on the date shown (the date filter's end or the playback's month) and origin arcs
+    context = map_context.live_bundles(data, shown, options.overlays, view.flt.date_to or dt.date.today())
     # the exports get every layer the map gets (relief, coverage, zones, highlights, the pin)
     exports.render(replace(data, incidents=shown), options, page.event.view, page.event.bbox,
                    exports.OnScreen(relief=tuple(relief), terrain=terrain_choice,
-                                    bundles=(*relief_legend, *coverage_bundles), pin=point,
+                                    bundles=(*relief_legend, *coverage_bundles, *context), pin=point,
                                     highlight_ids=highlight, incident_style=view.style))
     live = []
     if "incidents" in options.overlays:  # drawn from the store, filtered, not from the shipped data
         live.append(inc.incidents_bundle(shown, options.show_precision, view.style, highlight, view.flt))
+    live += context
     if point is not None:
         live.append(pin_layer(*point))
     map_options = replace(options, overlays=tuple(o for o in options.overlays if o != "incidents"))
@@ -97,7 +100,8 @@ def main() -> None:
 
 
 def _panel(page: page_state.PageState, data: SceneData, records: gpd.GeoDataFrame,
-           shown: gpd.GeoDataFrame) -> tuple[tuple[float, float, float] | None, list[LayerBundle], list[str]]:
+           shown: gpd.GeoDataFrame, flt: IncidentFilter,
+           ) -> tuple[tuple[float, float, float] | None, list[LayerBundle], list[str]]:
     """The working panel's tabs; returns what they put on the map: the point being entered (lat,
     lon degrees, precision km), the coverage tab's layers and the ids of the trigger chosen for
     highlighting.
@@ -117,6 +121,7 @@ def _panel(page: page_state.PageState, data: SceneData, records: gpd.GeoDataFram
             incident_form.show_error()
     if layout.is_open(t_inc):
         with t_inc:
+            chainage_time.render(shown, data, page.selected, flt)
             incident_table.incidents_tab(shown, len(records), page.selected)
     with t_import:
         if page.access.may("import"):

@@ -197,8 +197,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--width", type=int, default=None, help="image width in px (200–4000)")
     p.add_argument("--height", type=int, default=None, help="image height in px (200–4000)")
     p.add_argument("--bbox", help="W,S,E,N in degrees (EPSG:4326) to frame; must overlap the region")
-    p.add_argument("--layers", help="comma list of overlays (countries,border,town,crossing,garrison,"
-                                    "garrison_history,chinese_site,incidents,reference_border) or 'all'")
+    p.add_argument("--layers", help="comma list of overlays (countries,afghan_provinces,border,town,crossing,"
+                                    "garrison,garrison_history,chinese_site,incidents,reference_border) or 'all'")
     p.add_argument("--basemap", help="offline (default), OpenStreetMap, OpenTopoMap or 'Esri World Imagery'")
     p.add_argument("--no-precision", action="store_true", help="do not draw location-uncertainty circles")
     p.add_argument("--title", help="title of the static map")

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 import geopandas as gpd
 
 from geo import datasets
+from geo.admin_areas import load_admin_areas
 from geo.border import Border, load_border
 
 T = TypeVar("T")
@@ -29,6 +30,8 @@ class SceneData:
     reference_border: gpd.GeoDataFrame
     places: gpd.GeoDataFrame
     incidents: gpd.GeoDataFrame = field(default_factory=lambda: gpd.GeoDataFrame(geometry=[], crs=4326))
+    #: Afghan provinces facing the border (:mod:`geo.admin_areas`); empty when not shipped.
+    admin_areas: gpd.GeoDataFrame = field(default_factory=lambda: gpd.GeoDataFrame(geometry=[], crs=4326))
     _derived: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def derived(self, key: str, build: Callable[[SceneData], T]) -> T:
@@ -51,4 +54,5 @@ def load_scene_data(data_dir: Path | None = None) -> SceneData:
         countries=datasets.load_layer(datasets.COUNTRIES_FILE, data_dir),
         reference_border=datasets.load_layer(datasets.REFERENCE_BORDER_FILE, data_dir),
         places=places,
+        admin_areas=load_admin_areas(data_dir),
     )

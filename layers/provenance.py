@@ -44,6 +44,8 @@ def source_parts(data: SceneData, options: SceneOptions, relief: str | None = No
              + (f" ({meta['licence']})" if meta.get("licence") else "")]
     if "reference_border" in options.overlays and len(data.reference_border):
         parts.append(f"comparison line: {data.reference_border['source'].iloc[0]}")
+    if "afghan_provinces" in options.overlays and len(data.admin_areas):
+        parts.append("Afghan provinces: Natural Earth 1:10m admin-1 (public domain; data/ADMIN_AREAS.md)")
     kinds = [k for k in PLACE_STYLES if k in options.overlays]
     shown = data.places[data.places["kind"].isin(kinds)] if "kind" in data.places else data.places.iloc[0:0]
     if len(shown):

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import folium
 
 from geo.scene_data import SceneData, load_scene_data
+from layers.admin_areas import provinces_geojson, provinces_layer
 from layers.base import LayerBundle
 from layers.border import border_layer, reference_border_layer
 from layers.countries import countries_geojson, countries_layer
@@ -23,6 +24,7 @@ from layers.points import PointSymbol
 #: Overlay keys and their labels on the page, in drawing order (bottom → top).
 OVERLAYS: dict[str, str] = {
     "countries": "Countries (tinted)",
+    "afghan_provinces": "Afghan provinces facing the border",
     "reference_border": "Border as Natural Earth draws it (comparison)",
     "border": "Tajikistan–Afghanistan border",
     "town": "Towns",
@@ -36,9 +38,9 @@ DEFAULT_OVERLAYS: tuple[str, ...] = tuple(k for k in OVERLAYS if k != "reference
 
 #: SceneData and load_scene_data are re-exported for callers written before they moved to geo/.
 __all__ = [
-    "DEFAULT_OVERLAYS", "OVERLAYS", "SceneData", "SceneOptions", "basemap_json", "build_scene_map",
-    "countries_json", "load_scene_data", "overlay_bundle", "prepare_scene", "scene_bundles",
-    "scene_place_symbols",
+    "DEFAULT_OVERLAYS", "OVERLAYS", "SceneData", "SceneOptions", "available_overlays", "basemap_json",
+    "build_scene_map", "countries_json", "load_scene_data", "overlay_bundle", "prepare_scene",
+    "provinces_json", "scene_bundles", "scene_place_symbols",
 ]
 
 
@@ -52,6 +54,18 @@ def basemap_json(data: SceneData) -> str:
     return data.derived("basemap_json", lambda d: countries_geojson(d.countries, tolerance_deg=0.01))
 
 
+def provinces_json(data: SceneData) -> str:
+    """The Afghan provinces as display GeoJSON text, serialised once per scene."""
+    return data.derived("provinces_json", lambda d: provinces_geojson(d.admin_areas))
+
+
+def available_overlays(data: SceneData) -> set[str]:
+    """The overlays this scene can draw: place kinds it has, the provinces if shipped, the rest."""
+    kinds = set(data.places["kind"]) if "kind" in data.places else set()
+    return {k for k in OVERLAYS if (k not in PLACE_STYLES or k in kinds)
+            and (k != "afghan_provinces" or len(data.admin_areas) > 0)}
+
+
 def scene_place_symbols(data: SceneData) -> dict[str, tuple[PointSymbol, ...]]:
     """The map symbols of each kind of place, built once per scene."""
     return data.derived("place_symbols", lambda d: {kind: place_symbols(d.places, kind) for kind in PLACE_STYLES})
@@ -61,6 +75,7 @@ def prepare_scene(data: SceneData) -> None:
     """Build the scene's serialised layers now (e.g. once per process, not on a user's rerun)."""
     countries_json(data)
     basemap_json(data)
+    provinces_json(data)
     scene_place_symbols(data)
 
 
@@ -87,6 +102,8 @@ def overlay_bundle(data: SceneData, key: str, show_precision: bool = True) -> La
         return reference_border_layer(ref.geometry, str(ref["source"]), float(ref["length_km"]))
     if key == "countries":
         return countries_layer(countries_json(data))
+    if key == "afghan_provinces":
+        return provinces_layer(data.admin_areas, provinces_json(data))
     if key in PLACE_STYLES:
         return places_layer(data.places, key, show_precision, scene_place_symbols(data)[key])
     if key == "incidents":
@@ -98,8 +115,8 @@ def overlay_bundle(data: SceneData, key: str, show_precision: bool = True) -> La
 
 def scene_bundles(data: SceneData, options: SceneOptions) -> list[LayerBundle]:
     """The chosen overlays, in drawing order, skipping empty place kinds."""
-    kinds = set(data.places["kind"]) if "kind" in data.places else set()
-    keys = [k for k in OVERLAYS if k in options.overlays and (k not in PLACE_STYLES or k in kinds)]
+    available = available_overlays(data)
+    keys = [k for k in OVERLAYS if k in options.overlays and k in available]
     return [overlay_bundle(data, k, options.show_precision) for k in keys]
 
 

@@ -40,6 +40,7 @@ from geo.crs import GEOD
 from geo.dem import Dem
 from geo.errors import InvalidInputError
 from geo.scene_data import SceneData
+from layers.admin_areas import PROVINCE_COLOR
 from layers.base import (
     APPROXIMATE_LEGEND,
     MAX_DRAWN_PRECISION_KM,
@@ -471,6 +472,15 @@ def static_map(data: SceneData, options: SceneOptions, bbox: BBox | None = None,
             ax.text(lon, lat, plain_text(row["name"]).upper(), ha="center", va="center", fontsize=9 * k,
                     color="#666666", fontweight="bold", alpha=0.8, zorder=4.5, path_effects=_HALO)
     _draw_graticule(ax, extent, k)
+    if "afghan_provinces" in options.overlays and len(data.admin_areas):
+        data.admin_areas.boundary.plot(ax=ax, color=PROVINCE_COLOR, linewidth=0.8 * k, linestyle=(0, (4, 3)),
+                                       zorder=4.6)
+        for name, lon, lat in zip(data.admin_areas["name"], data.admin_areas["label_lon"],
+                                  data.admin_areas["label_lat"], strict=True):
+            if w < lon < e and s < lat < n:
+                ax.text(lon, lat, plain_text(name), ha="center", va="center", fontsize=8 * k, color=PROVINCE_COLOR,
+                        fontstyle="italic", zorder=4.7, path_effects=_HALO)
+        entries.append(LegendEntry("Afghan province (Natural Earth; no districts)", PROVINCE_COLOR, "dashed"))
     if "reference_border" in options.overlays and len(data.reference_border):
         ref = data.reference_border.geometry.iloc[0]
         xs, ys = ref.xy
