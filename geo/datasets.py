@@ -160,8 +160,15 @@ def load_features(name: str, data_dir: Path | None = None) -> FeatureLayer:
 
 
 def load_layer(name: str, data_dir: Path | None = None) -> gpd.GeoDataFrame:
-    """Read one shipped layer by file name (relative to ``data_dir``) with provenance checked."""
-    return read_geojson(resolve_data_dir(data_dir) / name, required=PROVENANCE_FIELDS)
+    """Read one shipped layer by file name (relative to ``data_dir``) with provenance checked.
+
+    A record's ``claims`` (a GeoJSON array in the file) comes as the JSON text the incident store
+    keeps, so the shipped seeds and stored records look alike to every layer and exporter."""
+    layer = read_geojson(resolve_data_dir(data_dir) / name, required=PROVENANCE_FIELDS)
+    if "claims" in layer:
+        layer["claims"] = [json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v
+                           for v in layer["claims"]]
+    return layer
 
 
 def file_metadata(name: str, data_dir: Path | None = None) -> dict[str, Any]:
