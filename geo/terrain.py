@@ -113,7 +113,7 @@ def _check_axis_aligned(transform: Affine) -> None:
         raise InvalidInputError(f"the DEM transform has a zero pixel size: {tuple(transform)[:6]}")
 
 
-def _row_spacing_m(crs: CRS, transform: Affine, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def row_spacing_m(crs: CRS, transform: Affine, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Signed cell width (east +) and height (north +) in metres for each row index."""
     _check_axis_aligned(transform)
     hcrs = _horizontal_crs(crs)
@@ -153,7 +153,7 @@ def cell_size_m(dem: Dem) -> tuple[float, float]:
     >>> [round(v, 1) for v in cell_size_m(d)]  # 3 arc-seconds at 37.5° N
     [73.7, 92.5]
     """
-    dx, dy = _row_spacing_m(dem.crs, dem.transform, np.array([dem.shape[0] / 2.0 - 0.5]))
+    dx, dy = row_spacing_m(dem.crs, dem.transform, np.array([dem.shape[0] / 2.0 - 0.5]))
     return abs(float(dx[0])), abs(float(dy[0]))
 
 
@@ -167,7 +167,7 @@ def _gradients(dem: Dem) -> tuple[np.ndarray, np.ndarray]:
     Returns two float32 arrays of shape (rows - 2, cols - 2).
     """
     z = np.asarray(dem.elevation, dtype=np.float32)
-    dx, dy = _row_spacing_m(dem.crs, dem.transform, np.arange(1, z.shape[0] - 1))
+    dx, dy = row_spacing_m(dem.crs, dem.transform, np.arange(1, z.shape[0] - 1))
     inv_dx = (1.0 / (8.0 * dx)).astype(np.float32)[:, None]
     inv_dy = (1.0 / (8.0 * dy)).astype(np.float32)[:, None]
     cd = z[:, 2:] - z[:, :-2]  # right minus left, every row
@@ -453,7 +453,7 @@ def _horn_at_cells(dem: Dem, rows: np.ndarray, cols: np.ndarray) -> tuple[np.nda
     a, b, cc = at(-1, -1), at(-1, 0), at(-1, 1)
     d, e, f = at(0, -1), at(0, 0), at(0, 1)
     g, hh, i = at(1, -1), at(1, 0), at(1, 1)
-    dx, dy = _row_spacing_m(dem.crs, dem.transform, r)
+    dx, dy = row_spacing_m(dem.crs, dem.transform, r)
     p = ((cc + 2 * f + i) - (a + 2 * d + g)) / (8 * dx)
     q = ((a + 2 * b + cc) - (g + 2 * hh + i)) / (8 * dy)
     slope = np.degrees(np.arctan(np.hypot(p, q)))
