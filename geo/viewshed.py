@@ -79,6 +79,8 @@ def _half(sub: np.ndarray, orow: int, ocol: int, radius: int, r0: int, c0: int, 
         inv_len[ti] = 1.0 / math.sqrt(length2)
         reach[ti] = max_dist * inv_len[ti] + 1.0
         drop[ti] = curv * length2 / half_earth
+    # every ray is within range up to ring reach_min (the diagonal ones are the shortest)
+    reach_min = int(max_dist / math.sqrt(step_major * step_major + step_minor * step_minor))
     # run[t]: the highest tangent seen so far along ray t (the horizon for the next ring)
     run = np.empty(n_t)
     for si in range(2):
@@ -89,6 +91,7 @@ def _half(sub: np.ndarray, orow: int, ocol: int, radius: int, r0: int, c0: int, 
             i = rr - r0
             if 0 <= i < h:  # the output cells of this ring, against the horizon of steps 1 … k−1
                 y = sign * k * step_major
+                rays_per_cell = r / k
                 lim = k - 1 if strict else k
                 if max2 < y * y:
                     continue
@@ -100,7 +103,7 @@ def _half(sub: np.ndarray, orow: int, ocol: int, radius: int, r0: int, c0: int, 
                     zt = sub[rr, c0 + j]
                     if d2 > max2 or zt != zt:
                         continue
-                    tf = dc * r / k + r  # the cell lies between rays t0 and t0 + 1
+                    tf = dc * rays_per_cell + r  # the cell lies between rays t0 and t0 + 1
                     t0 = math.floor(tf)
                     wt = tf - t0
                     if wt == 0.0:
@@ -114,23 +117,25 @@ def _half(sub: np.ndarray, orow: int, ocol: int, radius: int, r0: int, c0: int, 
                 continue
             inv_k = 1.0 / k
             row = sub[rr]
-            for ti in range(n_t):  # step every ray still within range to ring k
-                if k > reach[ti]:
-                    continue
+            # rays still within range at ring k: a contiguous run of ti around the middle
+            spread = n_t if k <= reach_min + 1 else int(math.sqrt(max(0.0, (max_dist / (k - 1)) ** 2 - step_major ** 2))
+                                                    / step_minor * r) + 1
+            for ti in range(max(0, r - spread), min(n_t, r + spread + 1)):
                 minor = slope[ti] * k
                 lo = math.floor(minor)
                 frac = minor - lo
                 cl = ocol + lo
                 if 0 <= cl < ncols - 1:
-                    z = row[cl] + (row[cl + 1] - row[cl]) * frac if frac != 0.0 else row[cl]
+                    z0 = row[cl]
+                    z1 = row[cl + 1] if frac != 0.0 else z0
+                    z = z0 + (z1 - z0) * frac
                 elif cl == ncols - 1 and frac == 0.0:
                     z = row[cl]
                 else:
                     continue
-                # NaN (no data) never blocks: the comparison is then False
+                # NaN (no data) never blocks: max keeps the horizon when tan is NaN
                 tan = (z - drop[ti] * k * k - z_obs) * inv_len[ti] * inv_k
-                if tan > run[ti]:
-                    run[ti] = tan
+                run[ti] = max(run[ti], tan)
 
 
 def viewshed_from(elevation: np.ndarray, cell_m: float, row: int, col: int,
