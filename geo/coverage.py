@@ -19,8 +19,10 @@ Three models decide whether an asset covers a border segment
     ``observer_height_m`` above ground) and lies within ``range_km``
     (:func:`geo.viewshed.viewshed_from`).
 
-A segment is covered if any asset covers it. Terrain models need a DEM; a DEM in
-another CRS (e.g. EPSG:4326) is resampled into METRIC_CRS for the area needed.
+A segment is covered if any asset covers it. Terrain models need a DEM. A DEM in
+EPSG:4326 is used on its own grid, each asset's window with its cell sizes in metres
+(:func:`geo.metric_grid.analysis_grid`); a DEM in another projected CRS, or any DEM
+when ``params.cell_m`` is set, is resampled into METRIC_CRS for the area needed.
 Functions are pure and their parameters hashable (assets are frozen, ``params`` is a
 frozen dataclass), so the page can cache them.
 
@@ -47,6 +49,7 @@ import numpy as np
 import pandas as pd
 import rasterio.features
 import shapely
+from affine import Affine
 from scipy import ndimage
 
 from geo.assets import Asset
@@ -54,7 +57,7 @@ from geo.border import Border, sample_border, segment_border
 from geo.crs import METRIC_CRS
 from geo.dem import Dem
 from geo.errors import InvalidInputError, TerrainUnavailableError
-from geo.metric_grid import MetricGrid, metric_grid, to_metric_xy
+from geo.metric_grid import MetricGrid, analysis_grid, to_metric_xy
 from geo.precision import records_radius_km
 from geo.travel import reach_cells, travel_hours
 from geo.viewshed import CURVATURE_COEFF, visible_window
@@ -174,7 +177,7 @@ def prepare_grid(dem: Dem, border: Border, assets: Sequence[Asset], params: Cove
         margin = max([a.travel_hours * 6.0 * 1000.0 for a in assets] + [5_000.0])
     else:
         margin = max([a.range_km * 1000.0 for a in assets] + [5_000.0])
-    return metric_grid(dem, _grid_bounds(border, assets, margin), params.cell_m)
+    return analysis_grid(dem, _grid_bounds(border, assets, margin), params.cell_m)
 
 
 def _samples(border: Border, edges: np.ndarray, step_km: float) -> pd.DataFrame:
@@ -186,41 +189,53 @@ def _samples(border: Border, edges: np.ndarray, step_km: float) -> pd.DataFrame:
     return samples.assign(segment=seg, x=x, y=y)
 
 
-def border_wall(grid: MetricGrid, border: Border, crossings_m: np.ndarray, radius_m: float) -> np.ndarray:
-    """Cells the border line passes through, minus openings around crossings."""
-    wall = rasterio.features.rasterize([(border.line_m, 1)], out_shape=grid.shape,
-                                       transform=grid.transform, all_touched=True,
-                                       dtype="uint8").astype(bool)
-    if len(crossings_m):
+def border_wall(grid: MetricGrid, border: Border, crossings_m: np.ndarray, radius_m: float,
+                window: tuple[int, int, int, int] | None = None) -> np.ndarray:
+    """Cells the border line passes through, minus openings around crossings.
+
+    ``crossings_m`` are METRIC_CRS (x, y) points; ``window`` = (row0, row1, col0, col1)
+    limits the result to that part of the grid (default: all of it).
+    """
+    r0, r1, c0, c1 = window if window is not None else (0, grid.shape[0], 0, grid.shape[1])
+    transform = grid.transform @ Affine.translation(c0, r0)
+    line = border.line if grid.is_geographic else border.line_m
+    wall = rasterio.features.rasterize([(line, 1)], out_shape=(r1 - r0, c1 - c0), transform=transform,
+                                       all_touched=True, dtype="uint8").astype(bool)
+    if len(crossings_m) and wall.any():
         rows, cols = np.nonzero(wall)
-        cx, cy = grid.centres(rows, cols)
+        cx, cy = grid.centres(rows + r0, cols + c0)
+        if grid.is_geographic:
+            cx, cy = to_metric_xy(cx, cy)
         d = np.hypot(cx[:, None] - crossings_m[None, :, 0], cy[:, None] - crossings_m[None, :, 1])
-        open_ = (d <= max(radius_m, 1.5 * grid.cell_m)).any(axis=1)
+        cell = max(grid.cell_size_at((r0 + r1) // 2))
+        open_ = (d <= max(radius_m, 1.5 * cell)).any(axis=1)
         wall[rows[open_], cols[open_]] = False
     return wall
 
 
 def _asset_cell(grid: MetricGrid, asset: Asset) -> tuple[int, int, float, float] | None:
     x, y = to_metric_xy(np.array([asset.lon]), np.array([asset.lat]))
-    r, c, inside = grid.cells_of(x, y)
+    r, c, inside = grid.lonlat_cells(np.array([asset.lon]), np.array([asset.lat]))
     if not inside[0] or np.isnan(grid.elevation[r[0], c[0]]):
         return None
     return int(r[0]), int(c[0]), float(x[0]), float(y[0])
 
 
-def _travel_cover(grid: MetricGrid, wall: np.ndarray, asset: Asset, cell: tuple[int, int, float, float],
-                  srow: np.ndarray, scol: np.ndarray) -> np.ndarray:
+def _travel_cover(grid: MetricGrid, border: Border, crossings_m: np.ndarray, radius_m: float, asset: Asset,
+                  cell: tuple[int, int, float, float], srow: np.ndarray, scol: np.ndarray) -> np.ndarray:
     """Bool per sample: reachable from ``asset`` within its travel_hours."""
     r, c, _, _ = cell
-    k = reach_cells(asset.travel_hours, grid.cell_m)
+    dx, dy = grid.cell_size_at(r)
+    kr, kc = reach_cells(asset.travel_hours, dy), reach_cells(asset.travel_hours, dx)
     rows, cols = grid.shape
-    r0, r1, c0, c1 = max(0, r - k), min(rows, r + k + 1), max(0, c - k), min(cols, c + k + 1)
+    r0, r1, c0, c1 = max(0, r - kr), min(rows, r + kr + 1), max(0, c - kc), min(cols, c + kc + 1)
     near = (srow >= r0) & (srow < r1) & (scol >= c0) & (scol < c1)
     out = np.zeros(len(srow), dtype=bool)
     if not near.any():
         return out
-    win_wall = wall[r0:r1, c0:c1]
-    hours = travel_hours(grid.elevation[r0:r1, c0:c1], grid.cell_m, [(r - r0, c - c0)], barrier=win_wall)
+    win_wall = border_wall(grid, border, crossings_m, radius_m, (r0, r1, c0, c1))
+    hours = travel_hours(grid.elevation[r0:r1, c0:c1], dx, [(r - r0, c - c0)], barrier=win_wall,
+                         cell_y_m=dy, max_hours=asset.travel_hours)
     # a wall cell (the line itself) counts as reached when a neighbour is
     bank = np.where(win_wall, ndimage.minimum_filter(hours, size=3, mode="constant", cval=np.inf), hours)
     out[near] = bank[srow[near] - r0, scol[near] - c0] <= asset.travel_hours
@@ -237,8 +252,9 @@ def _sight_cover(grid: MetricGrid, asset: Asset, cell: tuple[int, int, float, fl
     out = np.zeros(len(srow), dtype=bool)
     if not near.any():
         return out
-    r0, c0, vis = visible_window(grid.elevation, grid.cell_m, r, c, asset.observer_height_m, rng,
-                                 params.target_height_m, params.curvature_coeff)
+    dx, dy = grid.cell_size_at(r)
+    r0, c0, vis = visible_window(grid.elevation, dx, r, c, asset.observer_height_m, rng,
+                                 params.target_height_m, params.curvature_coeff, cell_y_m=dy)
     h, w = vis.shape
     rr, cc = srow[near] - r0, scol[near] - c0
     ok = (rr >= 0) & (rr < h) & (cc >= 0) & (cc < w)
@@ -256,7 +272,7 @@ def _terrain_matrix(border: Border, edges: np.ndarray, assets: Sequence[Asset], 
     step_km = min(step_km, (edges[1] - edges[0]) / 2)
     samples = _samples(border, edges, step_km)
     sx, sy = samples["x"].to_numpy(), samples["y"].to_numpy()
-    srow, scol, inside = grid.cells_of(sx, sy)
+    srow, scol, inside = grid.lonlat_cells(samples["lon"].to_numpy(), samples["lat"].to_numpy())
     on_data = inside & ~np.isnan(grid.elevation[srow, scol])
     if not on_data.any():
         raise TerrainUnavailableError(
@@ -268,12 +284,12 @@ def _terrain_matrix(border: Border, edges: np.ndarray, assets: Sequence[Asset], 
     seg_idx = samples["segment"].to_numpy()
     n_seg = len(edges) - 1
     matrix = np.zeros((n_seg, len(assets)), dtype=bool)
-    wall = None
+    crossings_m = np.zeros((0, 2))
     if params.model == "travel":
         pts = [(a.lon, a.lat) for a in assets if a.kind == "crossing"] + list(crossings)
-        cm = np.column_stack(to_metric_xy(np.array([p[0] for p in pts]), np.array([p[1] for p in pts]))) \
-            if pts else np.zeros((0, 2))
-        wall = border_wall(grid, border, cm, params.crossing_radius_m)
+        if pts:
+            crossings_m = np.column_stack(to_metric_xy(np.array([p[0] for p in pts]),
+                                                       np.array([p[1] for p in pts])))
     for j, asset in enumerate(assets):
         if params.model == "travel" and asset.kind == "drone":
             continue  # filled from the radius model by the caller
@@ -283,8 +299,7 @@ def _terrain_matrix(border: Border, edges: np.ndarray, assets: Sequence[Asset], 
                             f"under the {params.model} model")
             continue
         if params.model == "travel":
-            assert wall is not None
-            hit = _travel_cover(grid, wall, asset, cell, srow, scol)
+            hit = _travel_cover(grid, border, crossings_m, params.crossing_radius_m, asset, cell, srow, scol)
         else:
             hit = _sight_cover(grid, asset, cell, srow, scol, sx, sy, params)
         hit &= on_data

@@ -70,6 +70,8 @@ MAX_FILE_CELLS = 4_000_000_000
 #: Most cells a decimated read may have to scan (when the file has no overview close enough):
 #: ≈ 1 GB of float32, a few seconds. Beyond it the file needs overviews (gdaladdo).
 MAX_SCAN_CELLS = 250_000_000
+#: GDAL block cache while :func:`read_dem` reads a window, MB (a row of tiles fits).
+_READ_CACHE_MB = 64
 #: Most cells :func:`derive_raster` writes (a 4 GB float32 GeoTIFF).
 MAX_DERIVE_CELLS = 1_000_000_000
 #: Products :func:`derive_raster` can write.
@@ -272,7 +274,7 @@ def _read_float(src: rasterio.DatasetReader, window: Window, name: str,
     except RasterioError as exc:
         raise DataFileError(f"DEM {shown(name)} could not be read (corrupt data?): "
                             f"{_gdal_reason(exc, name)}") from exc
-    arr[np.isinf(arr)] = np.nan
+    np.copyto(arr, np.nan, where=np.isinf(arr))
     return arr
 
 
@@ -313,7 +315,10 @@ def read_dem(source: str | os.PathLike[str], bounds: tuple[float, float, float, 
     if max_cells < 4:
         raise InvalidInputError(f"max_cells must be ≥ 4, got {max_cells!r}")
     name = str(source)
-    env = _VSICURL_OPTIONS if _gdal_path(source).startswith("/vsicurl/") else {}
+    env: dict[str, str | int] = dict(_VSICURL_OPTIONS) if _gdal_path(source).startswith("/vsicurl/") else {}
+    if "GDAL_CACHEMAX" not in os.environ:
+        # one pass over the window: GDAL's block cache would only hold a second copy of it
+        env["GDAL_CACHEMAX"] = _READ_CACHE_MB
     with rasterio.Env(**env), _open(source) as src:
         _check_declared_size(src, name)
         crs = _check_crs(src, name)

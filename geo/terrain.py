@@ -41,6 +41,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 from affine import Affine
+from numba import njit
 from pyproj import CRS, Transformer
 
 from geo.border import Border, points_at_chainage, sample_border
@@ -113,7 +114,7 @@ def _check_axis_aligned(transform: Affine) -> None:
         raise InvalidInputError(f"the DEM transform has a zero pixel size: {tuple(transform)[:6]}")
 
 
-def _row_spacing_m(crs: CRS, transform: Affine, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def row_spacing_m(crs: CRS, transform: Affine, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Signed cell width (east +) and height (north +) in metres for each row index."""
     _check_axis_aligned(transform)
     hcrs = _horizontal_crs(crs)
@@ -153,7 +154,7 @@ def cell_size_m(dem: Dem) -> tuple[float, float]:
     >>> [round(v, 1) for v in cell_size_m(d)]  # 3 arc-seconds at 37.5° N
     [73.7, 92.5]
     """
-    dx, dy = _row_spacing_m(dem.crs, dem.transform, np.array([dem.shape[0] / 2.0 - 0.5]))
+    dx, dy = row_spacing_m(dem.crs, dem.transform, np.array([dem.shape[0] / 2.0 - 0.5]))
     return abs(float(dx[0])), abs(float(dy[0]))
 
 
@@ -167,7 +168,7 @@ def _gradients(dem: Dem) -> tuple[np.ndarray, np.ndarray]:
     Returns two float32 arrays of shape (rows - 2, cols - 2).
     """
     z = np.asarray(dem.elevation, dtype=np.float32)
-    dx, dy = _row_spacing_m(dem.crs, dem.transform, np.arange(1, z.shape[0] - 1))
+    dx, dy = row_spacing_m(dem.crs, dem.transform, np.arange(1, z.shape[0] - 1))
     inv_dx = (1.0 / (8.0 * dx)).astype(np.float32)[:, None]
     inv_dy = (1.0 / (8.0 * dy)).astype(np.float32)[:, None]
     cd = z[:, 2:] - z[:, :-2]  # right minus left, every row
@@ -200,6 +201,92 @@ def _pad(interior: np.ndarray, fill: float | int, dtype: np.dtype | type) -> np.
     return out
 
 
+def _horn_inputs(dem: Dem) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Elevations (C order) and each row's cell width and height in metres, for the kernels."""
+    z = np.ascontiguousarray(dem.elevation)
+    if z.dtype not in (np.float32, np.float64):
+        z = z.astype(np.float32)
+    dx, dy = row_spacing_m(dem.crs, dem.transform, np.arange(z.shape[0]))
+    return z, np.abs(dx), np.abs(dy)
+
+
+@njit(cache=True, nogil=True)
+def _horn_sums(z: np.ndarray, r: int, c: int) -> tuple[float, float]:
+    """Horn's weighted differences (east minus west, north minus south) at interior cell (r, c).
+
+    Summed in the grid's own precision and in gdaldem's order, so that slopes come out
+    bit-identical to ``gdaldem slope`` on float32 DEMs.
+    """
+    a, b, cc = z[r - 1, c - 1], z[r - 1, c], z[r - 1, c + 1]
+    d, f = z[r, c - 1], z[r, c + 1]
+    g, h, i = z[r + 1, c - 1], z[r + 1, c], z[r + 1, c + 1]
+    west = a + d + d + g
+    east = cc + f + f + i
+    north = a + b + b + cc
+    south = g + h + h + i
+    return float(east - west), float(north - south)
+
+
+@njit(cache=True, nogil=True)
+def _slope_kernel(z: np.ndarray, dx: np.ndarray, dy: np.ndarray, out: np.ndarray) -> None:
+    """Slope in degrees into ``out``; NaN on the edge, next to NaN, and on a NaN centre."""
+    rows, cols = z.shape
+    to_deg = 180.0 / math.pi
+    out[0, :] = np.nan
+    out[rows - 1, :] = np.nan
+    for r in range(1, rows - 1):
+        out[r, 0] = np.nan
+        out[r, cols - 1] = np.nan
+        for c in range(1, cols - 1):
+            ew, ns = _horn_sums(z, r, c)
+            gx, gy = ew / dx[r], ns / dy[r]
+            s = math.atan(math.sqrt(gx * gx + gy * gy) / 8.0) * to_deg
+            out[r, c] = s if z[r, c] == z[r, c] else np.nan
+
+
+@njit(cache=True, nogil=True)
+def _horn_sums_square(z: np.ndarray, r: int, c: int) -> tuple[float, float]:
+    """:func:`_horn_sums` in the order gdaldem's hillshade uses for square cells (differences first)."""
+    a, b, cc = z[r - 1, c - 1], z[r - 1, c], z[r - 1, c + 1]
+    d, f = z[r, c - 1], z[r, c + 1]
+    g, h, i = z[r + 1, c - 1], z[r + 1, c], z[r + 1, c + 1]
+    corner = a - i
+    sides = d - f
+    middle = b - h
+    cross = g - cc
+    west_east = corner + sides + sides + cross
+    north_south = corner + middle + middle - cross
+    return -float(west_east), float(north_south)
+
+
+@njit(cache=True, nogil=True)
+def _hillshade_kernel(z: np.ndarray, dx: np.ndarray, dy: np.ndarray, kx: float, ky: float,
+                      k0: float, zf2: float, out: np.ndarray) -> None:
+    """``1 + max(0, 254·cos i)`` rounded half up into uint8 ``out``; 0 = no data and the edge.
+
+    Follows gdaldem's arithmetic (its order of summing, float32 output rounded half up).
+    gdaldem divides by the square root with an approximate reciprocal (SSE ``rsqrt`` and
+    one Newton step); this is exact, so a cell lying within ~1e-7 of a rounding boundary
+    may differ from gdaldem's by 1.
+    """
+    rows, cols = z.shape
+    out[0, :] = 0
+    out[rows - 1, :] = 0
+    for r in range(1, rows - 1):
+        out[r, 0] = 0
+        out[r, cols - 1] = 0
+        square = dx[r] == dy[r]
+        for c in range(1, cols - 1):
+            ew, ns = _horn_sums_square(z, r, c) if square else _horn_sums(z, r, c)
+            p, q = ew / (8.0 * dx[r]), ns / (8.0 * dy[r])
+            v = (k0 - kx * p - ky * q) / math.sqrt(1.0 + zf2 * (p * p + q * q))
+            if v != v or z[r, c] != z[r, c]:
+                out[r, c] = 0
+            else:
+                shade = np.float32(1.0 + v) if v > 0.0 else np.float32(1.0)
+                out[r, c] = int(np.float32(shade + np.float32(0.5)))
+
+
 def slope_degrees(dem: Dem) -> np.ndarray:
     """Slope in degrees (0 = flat, 90 = vertical), Horn's 3×3 method.
 
@@ -224,14 +311,10 @@ def slope_degrees(dem: Dem) -> np.ndarray:
     >>> round(float(slope_degrees(d)[1, 1]), 2)
     5.71
     """
-    p, q = _gradients(dem)
-    s = p * p
-    s += q * q
-    del p, q
-    np.sqrt(s, out=s)
-    np.arctan(s, out=s)
-    s *= np.float32(180.0 / math.pi)
-    return _pad(s, np.nan, np.float32)
+    z, dx, dy = _horn_inputs(dem)
+    out = np.empty(z.shape, dtype=np.float32)
+    _slope_kernel(z, dx, dy, out)
+    return out
 
 
 def aspect_degrees(dem: Dem) -> np.ndarray:
@@ -283,27 +366,10 @@ def hillshade(dem: Dem, azimuth: float = 315.0, altitude: float = 45.0, z_factor
     """
     light = Illumination(azimuth, altitude, z_factor)
     az, alt, zf = math.radians(light.azimuth), math.radians(light.altitude), light.z_factor
-    p, q = _gradients(dem)
-    # numerator: sin(alt) - zf·cos(alt)·(p·sin(az) + q·cos(az)), scaled by 254
-    num = p * np.float32(-254.0 * zf * math.cos(alt) * math.sin(az))
-    num -= q * np.float32(254.0 * zf * math.cos(alt) * math.cos(az))
-    num += np.float32(254.0 * math.sin(alt))
-    p *= p
-    q *= q
-    p += q
-    del q
-    p *= np.float32(zf * zf)
-    p += np.float32(1.0)
-    np.sqrt(p, out=p)
-    num /= p
-    del p
-    np.maximum(num, 0.0, out=num)
-    num += np.float32(1.0)
-    np.rint(num, out=num)
-    nodata = np.isnan(num)
-    num[nodata] = 0.0
-    out = np.zeros((num.shape[0] + 2, num.shape[1] + 2), dtype=np.uint8)
-    np.copyto(out[1:-1, 1:-1], num, casting="unsafe")
+    z, dx, dy = _horn_inputs(dem)
+    out = np.empty(z.shape, dtype=np.uint8)
+    _hillshade_kernel(z, dx, dy, 254.0 * zf * math.cos(alt) * math.sin(az),
+                      254.0 * zf * math.cos(alt) * math.cos(az), 254.0 * math.sin(alt), zf * zf, out)
     return out
 
 
@@ -453,7 +519,7 @@ def _horn_at_cells(dem: Dem, rows: np.ndarray, cols: np.ndarray) -> tuple[np.nda
     a, b, cc = at(-1, -1), at(-1, 0), at(-1, 1)
     d, e, f = at(0, -1), at(0, 0), at(0, 1)
     g, hh, i = at(1, -1), at(1, 0), at(1, 1)
-    dx, dy = _row_spacing_m(dem.crs, dem.transform, r)
+    dx, dy = row_spacing_m(dem.crs, dem.transform, r)
     p = ((cc + 2 * f + i) - (a + 2 * d + g)) / (8 * dx)
     q = ((a + 2 * b + cc) - (g + 2 * hh + i)) / (8 * dy)
     slope = np.degrees(np.arctan(np.hypot(p, q)))

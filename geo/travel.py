@@ -7,8 +7,9 @@ by the cell's slope (isotropic, so up- and down-hill cost the same):
 
 which is at most 6·e^(−0.175) ≈ 5.04 km/h on flat ground. A step between two
 neighbouring cells costs the mean of their times per metre times the step length
-(``skimage.graph.MCP_Geometric``, 8-connected). Cells with no data or marked as a
-barrier are impassable.
+(8-connected, as ``skimage.graph.MCP_Geometric`` does; here a Dijkstra search compiled
+with numba that can stop at a time budget). Cells with no data or marked as a barrier
+are impassable.
 
 Example
 -------
@@ -25,7 +26,7 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
-from skimage.graph import MCP_Geometric
+from numba import njit
 
 from geo.errors import InvalidInputError
 
@@ -35,19 +36,21 @@ logger = logging.getLogger(__name__)
 MAX_SPEED_KMH = 6.0 * math.exp(-3.5 * 0.05)
 
 
-def slope_tan(elevation: np.ndarray, cell_m: float) -> np.ndarray:
-    """Slope as tan θ (rise over run) with Horn's 3×3 method; cell size in metres.
+def slope_tan(elevation: np.ndarray, cell_m: float, cell_y_m: float | None = None) -> np.ndarray:
+    """Slope as tan θ (rise over run) with Horn's 3×3 method; cell width (and height) in metres.
 
     Edges use replicated neighbours; NaN cells give NaN.
     """
-    if not (math.isfinite(cell_m) and cell_m > 0):
-        raise InvalidInputError(f"cell_m must be a positive number of metres, got {cell_m!r}")
+    cell_y = cell_m if cell_y_m is None else cell_y_m
+    for name, value in (("cell_m", cell_m), ("cell_y_m", cell_y)):
+        if not (math.isfinite(value) and value > 0):
+            raise InvalidInputError(f"{name} must be a positive number of metres, got {value!r}")
     z = np.pad(np.asarray(elevation, dtype=np.float64), 1, mode="edge")
     a, b, c = z[:-2, :-2], z[:-2, 1:-1], z[:-2, 2:]
     d, f = z[1:-1, :-2], z[1:-1, 2:]
     g, h, i = z[2:, :-2], z[2:, 1:-1], z[2:, 2:]
     dzdx = ((c + 2 * f + i) - (a + 2 * d + g)) / (8 * cell_m)
-    dzdy = ((g + 2 * h + i) - (a + 2 * b + c)) / (8 * cell_m)
+    dzdy = ((g + 2 * h + i) - (a + 2 * b + c)) / (8 * cell_y)
     return np.hypot(dzdx, dzdy)
 
 
@@ -57,7 +60,8 @@ def tobler_speed_kmh(tan_slope: np.ndarray) -> np.ndarray:
 
 
 def travel_hours(elevation: np.ndarray, cell_m: float, starts: Sequence[tuple[int, int]],
-                 barrier: np.ndarray | None = None, speed_factor: float = 1.0) -> np.ndarray:
+                 barrier: np.ndarray | None = None, speed_factor: float = 1.0,
+                 cell_y_m: float | None = None, max_hours: float | None = None) -> np.ndarray:
     """Least travel time (hours) from the nearest start cell to every cell.
 
     Parameters
@@ -73,11 +77,16 @@ def travel_hours(elevation: np.ndarray, cell_m: float, starts: Sequence[tuple[in
         Impassable cells (e.g. the border line except at crossings).
     speed_factor : float
         Multiplies Tobler's speed (1 = walking; > 1 approximates vehicles off-road).
+    cell_y_m : float, optional
+        Cell height (north–south), m, when cells are not square; default ``cell_m``.
+    max_hours : float, optional
+        Stop the search at this time budget: cells farther away are then ``inf``
+        (much faster when only the budget matters).
 
     Returns
     -------
     numpy.ndarray of float64
-        Hours; ``inf`` where unreachable.
+        Hours; ``inf`` where unreachable (or beyond ``max_hours``).
     """
     elev = np.asarray(elevation)
     if elev.ndim != 2:
@@ -90,20 +99,103 @@ def travel_hours(elevation: np.ndarray, cell_m: float, starts: Sequence[tuple[in
     for r, c in starts:
         if not (0 <= r < rows and 0 <= c < cols):
             raise InvalidInputError(f"start cell ({r}, {c}) is outside the grid {elev.shape}")
-    speed = tobler_speed_kmh(slope_tan(elev, cell_m)) * speed_factor
-    hours_per_cell = (cell_m / 1000.0) / speed          # hours to cross one cell length
-    hours_per_cell = np.where(np.isfinite(hours_per_cell), hours_per_cell, np.inf)
+    cell_y = cell_m if cell_y_m is None else cell_y_m
+    speed = tobler_speed_kmh(slope_tan(elev, cell_m, cell_y)) * speed_factor
+    hours_per_m = 1.0 / (1000.0 * speed)                # hours to walk one metre
+    hours_per_m = np.where(np.isfinite(hours_per_m), hours_per_m, np.inf)
     if barrier is not None:
         if barrier.shape != elev.shape:
             raise InvalidInputError(f"barrier shape {barrier.shape} differs from elevation {elev.shape}")
-        hours_per_cell = np.where(barrier, np.inf, hours_per_cell)
+        hours_per_m = np.where(barrier, np.inf, hours_per_m)
     for r, c in starts:
-        if not np.isfinite(hours_per_cell[r, c]):
+        if not np.isfinite(hours_per_m[r, c]):
             # leave the start cell at the flat-ground pace
-            hours_per_cell[r, c] = (cell_m / 1000.0) / (MAX_SPEED_KMH * speed_factor)
-    mcp = MCP_Geometric(hours_per_cell, fully_connected=True)
-    cumulative, _ = mcp.find_costs([tuple(map(int, s)) for s in starts])
+            hours_per_m[r, c] = 1.0 / (1000.0 * MAX_SPEED_KMH * speed_factor)
+    if max_hours is not None and not (math.isfinite(max_hours) and max_hours > 0):
+        raise InvalidInputError(f"max_hours must be > 0 h, got {max_hours!r}")
+    limit = math.inf if max_hours is None else float(max_hours)
+    cumulative = _least_cost(np.ascontiguousarray(hours_per_m, dtype=np.float64),
+                             np.array([s[0] for s in starts], dtype=np.int64),
+                             np.array([s[1] for s in starts], dtype=np.int64),
+                             float(cell_m), float(cell_y), limit)
     return np.asarray(cumulative, dtype=np.float64)
+
+
+@njit(cache=True, nogil=True)
+def _least_cost(cost: np.ndarray, start_rows: np.ndarray, start_cols: np.ndarray, cell_x: float,
+                cell_y: float, limit: float) -> np.ndarray:
+    """Dijkstra on the 8-connected grid: a step costs the mean of its two cells' ``cost``
+    (per metre) times its length in metres. Cells not settled within ``limit`` are inf."""
+    rows, cols = cost.shape
+    n = rows * cols
+    best = np.full(n, np.inf)
+    settled = np.zeros(n, dtype=np.bool_)
+    diag = math.sqrt(cell_x * cell_x + cell_y * cell_y)
+    d_row = np.array([-1, -1, -1, 0, 0, 1, 1, 1])
+    d_col = np.array([-1, 0, 1, -1, 1, -1, 0, 1])
+    length = np.array([diag, cell_y, diag, cell_x, cell_x, diag, cell_y, diag])
+    cap = 4 * n + 16
+    keys = np.empty(cap)
+    vals = np.empty(cap, dtype=np.int64)
+    size = 0
+    for s in range(start_rows.size):
+        v = start_rows[s] * cols + start_cols[s]
+        best[v] = 0.0
+        keys[size] = 0.0
+        vals[size] = v
+        size += 1
+    while size > 0:
+        key, v = keys[0], vals[0]
+        size -= 1  # pop the root: sift the last entry down from the top
+        k_last, v_last = keys[size], vals[size]
+        i = 0
+        while True:
+            c = 2 * i + 1
+            if c >= size:
+                break
+            if c + 1 < size and keys[c + 1] < keys[c]:
+                c += 1
+            if keys[c] >= k_last:
+                break
+            keys[i], vals[i] = keys[c], vals[c]
+            i = c
+        keys[i], vals[i] = k_last, v_last
+        if settled[v] or key > best[v]:
+            continue
+        if key > limit:
+            break
+        settled[v] = True
+        r, c0 = v // cols, v % cols
+        here = cost[r, c0]
+        for m in range(8):
+            rr, cc = r + d_row[m], c0 + d_col[m]
+            if rr < 0 or rr >= rows or cc < 0 or cc >= cols:
+                continue
+            u = rr * cols + cc
+            there = cost[rr, cc]
+            if settled[u] or not there < math.inf:
+                continue
+            cand = key + 0.5 * (here + there) * length[m]
+            if cand < best[u]:
+                best[u] = cand
+                if size == cap:  # grow the heap
+                    cap *= 2
+                    nk, nv = np.empty(cap), np.empty(cap, dtype=np.int64)
+                    nk[:size], nv[:size] = keys[:size], vals[:size]
+                    keys, vals = nk, nv
+                i = size  # push: sift up
+                size += 1
+                while i > 0:
+                    p = (i - 1) // 2
+                    if keys[p] <= cand:
+                        break
+                    keys[i], vals[i] = keys[p], vals[p]
+                    i = p
+                keys[i], vals[i] = cand, u
+    for v in range(n):
+        if not settled[v]:
+            best[v] = math.inf
+    return best.reshape(rows, cols)
 
 
 def reach_cells(hours: float, cell_m: float, speed_factor: float = 1.0) -> int:

@@ -1,13 +1,16 @@
-"""Line-of-sight (viewshed) on a metric elevation grid, in numpy.
+"""Line-of-sight (viewshed) on a metric elevation grid (compiled with numba).
 
 The algorithm casts one ray from the observer to every cell on the perimeter of the
 square of half-width R = ceil(range / cell) cells (8·R rays), steps along the ray's
 major axis one cell at a time, interpolates the terrain linearly across the minor
 axis, and keeps the running maximum of the elevation-angle tangent (the *horizon*).
 Each cell is then tested against the horizon of the two rays that bracket it,
-interpolated by its position between them, at the distances before the cell. Cost
-is O(R²) for the rays plus O(cells) for the lookup — a 20-km viewshed on a 90-m grid
-takes tens of milliseconds. It matches an exact per-cell line of sight (bilinear
+interpolated by its position between them, at the distances before the cell. The
+rays advance ring by ring (one row or column of cells at a time), so a ring's cells
+are tested as soon as the rays have passed the ring before them. Cost is O(R²) for
+the rays plus O(cells) for the tests — a 20-km viewshed on a 90-m grid takes about
+3.5 ms of CPU, ~1.9× GDAL's ``GDALViewshedGenerate`` in process on a loaded machine
+(``benchmarks/bench_coverage.py``), against ~44 ms for the earlier numpy version. It matches an exact per-cell line of sight (bilinear
 terrain) on ~99.9 % of cells and agrees with ``gdal_viewshed`` on ≥ 99 % of cells for
 observers ≥ 10 m on rolling synthetic terrain (tests/geo/test_viewshed.py,
 benchmarks/bench_coverage.py). With a 2-m observer on a steep slope agreement drops
@@ -18,8 +21,10 @@ Heights are corrected for earth curvature and refraction as ``gdal_viewshed`` do
 ``z − k·d²/(2·R_earth)`` with k = :data:`CURVATURE_COEFF` (0.85714 for visible light)
 and R_earth = 6,378,137 m.
 
-All inputs are in metres on a grid with square cells (a projected CRS such as
-:data:`geo.crs.METRIC_CRS`); rows go south as the index grows (north-up rasters).
+All inputs are in metres on a north-up grid (rows go south as the index grows): square
+cells of a projected CRS such as :data:`geo.crs.METRIC_CRS`, or the rectangular cells of
+a geographic DEM's window, whose width and height in metres are nearly constant within
+a viewshed's range (``cell_y_m``).
 
 Example
 -------
@@ -37,6 +42,7 @@ import logging
 import math
 
 import numpy as np
+from numba import njit
 
 from geo.errors import InvalidInputError
 
@@ -47,54 +53,96 @@ EARTH_RADIUS_M = 6378137.0
 CURVATURE_COEFF = 0.85714
 
 
-def _cells(elev: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-    """``elev[rows, cols]`` (broadcast index arrays), NaN where the index falls off the grid."""
-    nrows, ncols = elev.shape
-    inside = (rows >= 0) & (rows < nrows) & (cols >= 0) & (cols < ncols)
-    return np.where(inside, elev[np.clip(rows, 0, nrows - 1), np.clip(cols, 0, ncols - 1)], np.nan)
+@njit(cache=True, nogil=True)
+def _half(sub: np.ndarray, orow: int, ocol: int, radius: int, r0: int, c0: int, h: int, w: int,
+          step_major: float, step_minor: float, z_obs: float, target: float, curv: float,
+          max_dist: float, strict: bool, out: np.ndarray) -> None:
+    """The cells whose rays run along the row axis: ``|dc| ≤ |dr|`` (``<`` if ``strict``), dr ≠ 0.
 
-
-def _ray_horizon(elev: np.ndarray, row: int, col: int, radius: int, cell_m: float,
-                 z_obs: float, curv: float, major_axis: int) -> tuple[np.ndarray, np.ndarray]:
-    """Horizon tangents along the rays whose major axis is ``major_axis`` (0 rows, 1 cols).
-
-    Returns ``horizon`` of shape (2, 2R+1, R+1): for direction sign s (0: −, 1: +),
-    minor offset t+R of the perimeter target and step k, the maximum tangent of the
-    terrain seen at steps 1..k−1 (−inf for k ≤ 1); and the per-ray length factor
-    ``sqrt(1 + (t/R)²)`` of shape (2R+1,).
+    ``sub`` is the elevation window padded by one cell (float64, C order), (``orow``,
+    ``ocol``) the observer in it, (``r0``, ``c0``) the output window's offset in ``sub``
+    and ``out`` the (h, w) bool output, written only for those cells. ``step_major`` and
+    ``step_minor`` are the cell sizes along rows and columns, metres. The other half of
+    the cells is this same function on the transposed window.
     """
+    nrows, ncols = sub.shape
     r = radius
-    t = np.arange(-r, r + 1, dtype=np.float64)
-    k = np.arange(1, r + 1, dtype=np.float64)
-    minor = t[:, None] * k[None, :] / r            # (2R+1, R) fractional minor offsets
-    lo = np.floor(minor)
-    frac = minor - lo
-    lo = lo.astype(np.int64)
-    factor = np.sqrt(1.0 + (t / r) ** 2)
-    dist = factor[:, None] * k[None, :] * cell_m   # horizontal distance, m
-    drop = curv * dist**2 / (2.0 * EARTH_RADIUS_M)
-    horizon = np.full((2, 2 * r + 1, r + 1), -np.inf)
-    for si, sign in enumerate((-1, 1)):
-        kk = (sign * k).astype(np.int64)[None, :]
-        if major_axis == 0:
-            rr = row + kk + 0 * lo
-            z0, z1 = _cells(elev, rr, col + lo), _cells(elev, rr, col + lo + 1)
-        else:
-            cc = col + kk + 0 * lo
-            z0, z1 = _cells(elev, row + lo, cc), _cells(elev, row + lo + 1, cc)
-        # exact hits on a cell (frac == 0) need only z0
-        z1 = np.where(frac == 0, z0, z1)
-        z = z0 * (1 - frac) + z1 * frac
-        tan = (z - drop - z_obs) / dist
-        tan = np.where(np.isnan(tan), -np.inf, tan)
-        run = np.maximum.accumulate(tan, axis=1)
-        horizon[si, :, 2:] = run[:, :-1]
-    return horizon, factor
+    n_t = 2 * r + 1
+    half_earth = 2.0 * EARTH_RADIUS_M
+    max2 = max_dist * max_dist
+    inv_len = np.empty(n_t)
+    drop = np.empty(n_t)
+    slope = np.empty(n_t)  # minor cells per major cell along each ray
+    reach = np.empty(n_t)  # steps along each ray that stay within range (+1)
+    for ti in range(n_t):
+        slope[ti] = (ti - r) / r
+        minor = slope[ti] * step_minor
+        length2 = step_major * step_major + minor * minor
+        inv_len[ti] = 1.0 / math.sqrt(length2)
+        reach[ti] = max_dist * inv_len[ti] + 1.0
+        drop[ti] = curv * length2 / half_earth
+    # every ray is within range up to ring reach_min (the diagonal ones are the shortest)
+    reach_min = int(max_dist / math.sqrt(step_major * step_major + step_minor * step_minor))
+    # run[t]: the highest tangent seen so far along ray t (the horizon for the next ring)
+    run = np.empty(n_t)
+    for si in range(2):
+        sign = 2 * si - 1
+        run[:] = -math.inf
+        for k in range(1, r + 1):
+            rr = orow + sign * k
+            i = rr - r0
+            if 0 <= i < h:  # the output cells of this ring, against the horizon of steps 1 … k−1
+                y = sign * k * step_major
+                rays_per_cell = r / k
+                lim = k - 1 if strict else k
+                if max2 < y * y:
+                    continue
+                lim = min(lim, int(math.sqrt(max2 - y * y) / step_minor) + 1)
+                for j in range(max(0, ocol - lim - c0), min(w, ocol + lim - c0 + 1)):
+                    dc = c0 + j - ocol
+                    x = dc * step_minor
+                    d2 = x * x + y * y
+                    zt = sub[rr, c0 + j]
+                    if d2 > max2 or zt != zt:
+                        continue
+                    tf = dc * rays_per_cell + r  # the cell lies between rays t0 and t0 + 1
+                    t0 = math.floor(tf)
+                    wt = tf - t0
+                    if wt == 0.0:
+                        hz = run[t0]
+                    else:
+                        h0, h1 = run[t0], run[min(t0 + 1, 2 * r)]
+                        hz = -math.inf if (h0 == -math.inf or h1 == -math.inf) else h0 * (1.0 - wt) + h1 * wt
+                    tan = (zt + target - curv * d2 / half_earth - z_obs) / math.sqrt(d2)
+                    out[i, j] = tan >= hz
+            if k == r or not 0 <= rr < nrows:
+                continue
+            inv_k = 1.0 / k
+            row = sub[rr]
+            # rays still within range at ring k: a contiguous run of ti around the middle
+            spread = n_t if k <= reach_min + 1 else int(math.sqrt(max(0.0, (max_dist / (k - 1)) ** 2 - step_major ** 2))
+                                                    / step_minor * r) + 1
+            for ti in range(max(0, r - spread), min(n_t, r + spread + 1)):
+                minor = slope[ti] * k
+                lo = math.floor(minor)
+                frac = minor - lo
+                cl = ocol + lo
+                if 0 <= cl < ncols - 1:
+                    z0 = row[cl]
+                    z1 = row[cl + 1] if frac != 0.0 else z0
+                    z = z0 + (z1 - z0) * frac
+                elif cl == ncols - 1 and frac == 0.0:
+                    z = row[cl]
+                else:
+                    continue
+                # NaN (no data) never blocks: max keeps the horizon when tan is NaN
+                tan = (z - drop[ti] * k * k - z_obs) * inv_len[ti] * inv_k
+                run[ti] = max(run[ti], tan)
 
 
 def viewshed_from(elevation: np.ndarray, cell_m: float, row: int, col: int,
                   observer_height_m: float, max_distance_m: float, target_height_m: float = 0.0,
-                  curvature_coeff: float = CURVATURE_COEFF) -> np.ndarray:
+                  curvature_coeff: float = CURVATURE_COEFF, cell_y_m: float | None = None) -> np.ndarray:
     """Cells visible from an observer, within a maximum distance.
 
     Parameters
@@ -102,7 +150,7 @@ def viewshed_from(elevation: np.ndarray, cell_m: float, row: int, col: int,
     elevation : numpy.ndarray
         2-D elevation grid, metres; NaN = no data (never blocks, never visible).
     cell_m : float
-        Cell size in metres (square cells, projected CRS).
+        Cell width (east–west) in metres.
     row, col : int
         The observer's cell.
     observer_height_m : float
@@ -114,6 +162,9 @@ def viewshed_from(elevation: np.ndarray, cell_m: float, row: int, col: int,
         Height above ground of what must be seen, m (0: the ground itself).
     curvature_coeff : float
         Earth curvature/refraction coefficient (0 disables the correction).
+    cell_y_m : float, optional
+        Cell height (north–south) in metres when cells are not square (e.g. a
+        geographic DEM's window, 73.7 m × 92.5 m at 37.5° N for 3″); default ``cell_m``.
 
     Returns
     -------
@@ -122,7 +173,7 @@ def viewshed_from(elevation: np.ndarray, cell_m: float, row: int, col: int,
         cell is always visible (unless it has no data).
     """
     r0, c0, window = visible_window(elevation, cell_m, row, col, observer_height_m, max_distance_m,
-                                    target_height_m, curvature_coeff)
+                                    target_height_m, curvature_coeff, cell_y_m)
     visible = np.zeros(np.shape(elevation), dtype=bool)
     visible[r0:r0 + window.shape[0], c0:c0 + window.shape[1]] = window
     return visible
@@ -130,7 +181,8 @@ def viewshed_from(elevation: np.ndarray, cell_m: float, row: int, col: int,
 
 def visible_window(elevation: np.ndarray, cell_m: float, row: int, col: int,
                    observer_height_m: float, max_distance_m: float, target_height_m: float = 0.0,
-                   curvature_coeff: float = CURVATURE_COEFF) -> tuple[int, int, np.ndarray]:
+                   curvature_coeff: float = CURVATURE_COEFF,
+                   cell_y_m: float | None = None) -> tuple[int, int, np.ndarray]:
     """Like :func:`viewshed_from` but returns only the window within range.
 
     Returns
@@ -145,47 +197,34 @@ def visible_window(elevation: np.ndarray, cell_m: float, row: int, col: int,
     nrows, ncols = elev.shape
     if not (0 <= row < nrows and 0 <= col < ncols):
         raise InvalidInputError(f"observer cell ({row}, {col}) is outside the grid {elev.shape}")
-    for name, value in (("cell_m", cell_m), ("max_distance_m", max_distance_m)):
+    cell_y = cell_m if cell_y_m is None else cell_y_m
+    for name, value in (("cell_m", cell_m), ("cell_y_m", cell_y), ("max_distance_m", max_distance_m)):
         if not (math.isfinite(value) and value > 0):
             raise InvalidInputError(f"{name} must be a positive number of metres, got {value!r}")
     if not (math.isfinite(observer_height_m) and observer_height_m >= 0):
         raise InvalidInputError(f"observer_height_m must be ≥ 0 m, got {observer_height_m!r}")
-    radius = max(1, math.ceil(max_distance_m / cell_m))
-    r0, r1 = max(0, row - radius), min(nrows, row + radius + 1)
-    c0, c1 = max(0, col - radius), min(ncols, col + radius + 1)
+    # a square of rays (in cells) reaching the range along the shorter cell side
+    radius = max(1, math.ceil(max_distance_m / min(cell_m, cell_y)))
+    r0, r1 = max(0, row - math.ceil(max_distance_m / cell_y)), min(nrows, row + math.ceil(max_distance_m / cell_y) + 1)
+    c0, c1 = max(0, col - math.ceil(max_distance_m / cell_m)), min(ncols, col + math.ceil(max_distance_m / cell_m) + 1)
     if np.isnan(elev[row, col]):
         return r0, c0, np.zeros((r1 - r0, c1 - c0), dtype=bool)
     # work on the window padded by one cell so the rays' interpolation stays inside
     p0, p1 = max(0, r0 - 1), min(nrows, r1 + 1)
     q0, q1 = max(0, c0 - 1), min(ncols, c1 + 1)
-    sub = np.asarray(elev[p0:p1, q0:q1], dtype=np.float64)
+    dtype = np.float32 if elev.dtype == np.float32 else np.float64  # float32 is exact in float64
+    sub = np.ascontiguousarray(elev[p0:p1, q0:q1], dtype=dtype)
     orow, ocol = row - p0, col - q0
     z_obs = float(sub[orow, ocol]) + observer_height_m
-    dr = np.arange(r0, r1)[:, None] - row
-    dc = np.arange(c0, c1)[None, :] - col
-    dr, dc = np.broadcast_arrays(dr, dc)
-    dist = np.hypot(dr, dc) * cell_m
-    zt = sub[r0 - p0:r1 - p0, c0 - q0:c1 - q0] + target_height_m
-    with np.errstate(divide="ignore", invalid="ignore"):
-        tan_cell = (zt - curvature_coeff * dist**2 / (2.0 * EARTH_RADIUS_M) - z_obs) / dist
-    result = np.zeros(dr.shape, dtype=bool)
-    for major_axis in (0, 1):
-        hor, _ = _ray_horizon(sub, orow, ocol, radius, cell_m, z_obs, curvature_coeff, major_axis)
-        a_major, a_minor = (dr, dc) if major_axis == 0 else (dc, dr)
-        k = np.abs(a_major)
-        sel = (k > 0) & (np.abs(a_minor) <= k) if major_axis == 0 else (k > 0) & (np.abs(a_minor) < k)
-        kk = k[sel]
-        # the cell lies between two rays: interpolate their horizons by its position
-        tf = a_minor[sel] * radius / kk + radius
-        t0 = np.floor(tf).astype(np.int64)
-        w = tf - t0
-        t1 = np.minimum(t0 + 1, 2 * radius)
-        s = (a_major[sel] > 0).astype(np.int64)
-        h0, h1 = hor[s, t0, kk], hor[s, t1, kk]
-        with np.errstate(invalid="ignore"):
-            horizon = np.where(w == 0, h0, h0 * (1 - w) + h1 * w)
-        result[sel] = tan_cell[sel] >= horizon
-    result &= (dist <= max_distance_m) & ~np.isnan(zt)
+    h, w = r1 - r0, c1 - c0
+    args = (radius, float(z_obs), float(target_height_m), float(curvature_coeff), float(max_distance_m))
+    result = np.zeros((h, w), dtype=bool)
+    _half(sub, orow, ocol, args[0], r0 - p0, c0 - q0, h, w, float(cell_y), float(cell_m), *args[1:],
+          False, result)
+    across = np.zeros((w, h), dtype=bool)
+    _half(np.ascontiguousarray(sub.T), ocol, orow, args[0], c0 - q0, r0 - p0, w, h, float(cell_m),
+          float(cell_y), *args[1:], True, across)
+    result |= across.T
     result[row - r0, col - c0] = True
     logger.debug("viewshed at (%d, %d): %d cells visible within %.0f m", row, col,
                  int(result.sum()), max_distance_m)

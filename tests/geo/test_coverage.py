@@ -329,3 +329,38 @@ def test_gap_terrain_aggregates_the_gap_segments():
     assert out["slope_max_deg"].tolist() == [7.0, 31.0]
     assert out["tri_mean_m"].tolist() == [10.0, 80.0]
     assert out.attrs["formula"] == "f" and "elev_mean_m" not in gaps
+
+
+# ------------------------------------------------------------------ geographic DEMs on their own grid
+
+
+def _geographic_rough_dem() -> Dem:
+    """3″-like cells (0.002° ≈ 177 m × 222 m at 37.5° N) of rough terrain in EPSG:4326."""
+    from tests.geo.conftest import rough_terrain
+
+    z = rough_terrain((250, 500), 7)
+    return Dem(z, Affine(0.002, 0, 69.75, 0, -0.002, 37.75), CRS.from_epsg(4326), "rough-geographic")
+
+
+@pytest.mark.parametrize("model", ["sight", "travel"])
+def test_geographic_dem_on_its_own_grid_agrees_with_resampling_it(toy_border, model):
+    # the native grid (no resampling, cell sizes in metres per row) and the same DEM
+    # resampled into METRIC_CRS at 180 m must cover nearly the same segments
+    dem = _geographic_rough_dem()
+    assets = _toy_assets(4, seed=5, travel_hours=1.5)
+    native = _covered(compute_coverage(toy_border, assets, CoverageParams(model=model), dem=dem))
+    resampled = _covered(compute_coverage(toy_border, assets, CoverageParams(model=model, cell_m=180.0),
+                                          dem=dem))
+    assert 0 < native.sum() < len(native), "terrain should hide or slow part of the border"
+    assert (native == resampled).mean() >= 0.9
+
+
+def test_native_grid_reports_metre_cell_sizes():
+    from geo.metric_grid import analysis_grid
+
+    dem = _geographic_rough_dem()
+    grid = analysis_grid(dem, (-40_000, -20_000, 0, 20_000))
+    assert grid.is_geographic and np.shares_memory(grid.elevation, dem.elevation)  # a view, not a copy
+    dx, dy = grid.cell_size_at(grid.shape[0] // 2)
+    assert dx == pytest.approx(0.002 * 111_320 * np.cos(np.radians(37.5)), rel=0.01)
+    assert dy == pytest.approx(0.002 * 110_990, rel=0.01)

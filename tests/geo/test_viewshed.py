@@ -125,3 +125,20 @@ def test_agrees_with_gdal_viewshed(tmp_path, seed, height):
     agreement = (ours[in_range] == ref[in_range]).mean()
     assert 0.05 < ref[in_range].mean() < 0.95, "terrain should hide part of the area for the test to bite"
     assert agreement >= 0.99, f"agreement with gdal_viewshed {agreement:.4f} < 0.99"
+
+
+def test_rectangular_cells_measure_range_in_metres():
+    # cells 50 m wide and 100 m tall (a geographic DEM's window): the range is a circle in metres
+    z = np.full((41, 81), 300.0, dtype=np.float32)
+    vis = viewshed_from(z, 50.0, 20, 40, 2.0, 1500.0, curvature_coeff=0.0, cell_y_m=100.0)
+    rr, cc = np.indices(z.shape)
+    np.testing.assert_array_equal(vis, np.hypot((rr - 20) * 100.0, (cc - 40) * 50.0) <= 1500.0)
+
+
+def test_rectangular_cells_ridge_blocks_by_angle_in_metres():
+    # a 30-m wall 500 m east; seen from 2 m, ground 1 km east is hidden, whatever the cell shape
+    for cx, cy in ((50.0, 50.0), (50.0, 100.0)):
+        z = np.zeros((21, 61), dtype=np.float32)
+        z[:, 20] = 30.0
+        vis = viewshed_from(z, cx, 10, 10, 2.0, 2000.0, curvature_coeff=0.0, cell_y_m=cy)
+        assert vis[10, 20] and not vis[10, 30]
