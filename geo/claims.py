@@ -455,4 +455,6 @@ def claim_count(claims_value: Any) -> str:
 def disagreement_labels(values: pd.Series) -> pd.Series:
     """:func:`disagreement_label` of each stored claims text (each distinct text parsed once)."""
     labels = {v: disagreement_label(v) for v in values.dropna().unique()}
-    return values.map(labels).fillna("").astype(object)
+    # as objects first: a column without any claims is all-NaN floats, which take no text
+    mapped = values.astype(object).map(labels)
+    return mapped.where(mapped.notna(), "").astype(object)

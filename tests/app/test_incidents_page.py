@@ -213,7 +213,7 @@ def test_invalid_field_names_it_and_writes_nothing(app, db, field, value, named)
 def test_edit_history_delete_and_undo(app, db):
     table = _table(app)
     # a record whose fatalities are typed, not set by claims
-    target = table.loc[(table["claims"] == "") & (table["fatalities"] == 1), "id"].iloc[0]
+    target = table.loc[(table["claims"] == "") & table["fatalities"].notna(), "id"].iloc[0]
     app.selectbox(key="inc_selected").set_value(target)
     _run(app)
     before = app.text_input(key=f"inc_e_{target}_fatalities").value
