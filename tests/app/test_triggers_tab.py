@@ -16,10 +16,15 @@ def _run() -> AppTest:
     return run_app()
 
 
+def _timeline(at):
+    """The triggers tab's timeline (the Incidents tab's chainage–time chart is the other chart)."""
+    return next(c.proto for c in at.get("vega_lite_chart") if "chainage_km" not in c.proto.spec)
+
+
 def _highlighted(at) -> int:
     """How many records the timeline outlines as behind the highlighted trigger (the same ids the
     map highlights)."""
-    chart = at.get("vega_lite_chart")[0].proto
+    chart = _timeline(at)
     points = pa.ipc.open_stream(chart.data.data).read_all().to_pandas()
     return int(points["selected"].astype(bool).sum())
 
@@ -44,7 +49,7 @@ def test_tab_shows_scenarios_and_three_triggers(app_env):
     assert any("Lapse clock: not running" in plain(c.value) for c in at.caption)
     assert _highlighted(at) == 0
     # the timeline: one point per seed record (10: 4 incidents, 6 developments), the fatality threshold as a rule
-    chart = at.get("vega_lite_chart")[0].proto
+    chart = _timeline(at)
     spec = json.loads(chart.spec)
     assert [layer["mark"]["type"] for layer in spec["layer"]][:3] == ["point", "rule", "text"]
     assert spec["layer"][1]["data"]["values"][0]["y"] == 10
