@@ -36,9 +36,11 @@ def provinces_layer(provinces: gpd.GeoDataFrame, text: str | None = None) -> Lay
     group = folium.FeatureGroup(name=LAYER_NAME)
     labels = [(float(p["label_lat"]), float(p["label_lon"]), escape_html(p.get("name")))
               for p in provinces.drop(columns="geometry").to_dict("records")]
+    # outlines only take the pointer (their tooltip): an unseen fill would catch every click and
+    # drag inside Afghanistan, so a pan would report a clicked object and run the page
     StyledGeoJson(text if text is not None else provinces_geojson(provinces), "kind", styles={},
-                  default_style={"color": PROVINCE_COLOR, "weight": 1.2, "dashArray": "4 3", "fill": True,
-                                 "fillOpacity": 0.0, "opacity": 0.8},
+                  default_style={"color": PROVINCE_COLOR, "weight": 1.2, "dashArray": "4 3", "fill": False,
+                                 "opacity": 0.8},
                   interactive=True, tooltip_field="tip", labels=labels, label_style=LABEL_STYLE).add_to(group)
     return LayerBundle([group], [LegendEntry("Afghan province (Natural Earth; no districts)", PROVINCE_COLOR,
                                              "dashed")])

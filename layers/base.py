@@ -33,7 +33,7 @@ class LegendEntry:
 
 
 #: Shown once in the legend whenever any approximate feature is on the map.
-APPROXIMATE_LEGEND = LegendEntry("Approximate location (dashed circle = precision radius)", "#777777", "hollow")
+APPROXIMATE_LEGEND = LegendEntry("Approximate location (dashed circle: ± precision)", "#777777", "hollow")
 
 #: Uncertainty circles larger than this (km) are not drawn: the popup states the precision.
 MAX_DRAWN_PRECISION_KM = 100.0

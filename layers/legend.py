@@ -45,7 +45,7 @@ COLLAPSED_KEY = "bm-legend-collapsed"
 _TEMPLATE = """
 {% macro html(this, kwargs) %}
 <div id="bm-legend" class="bm-legend" style="background:rgba(255,255,255,.93);padding:3px 8px 5px;
-  border:1px solid #999;border-radius:4px;font:11px/1.4 sans-serif;max-width:290px;clear:both;
+  border:1px solid #999;border-radius:4px;font:11px/1.25 sans-serif;max-width:290px;clear:both;
   box-shadow:0 1px 4px rgba(0,0,0,.25)">
   <button type="button" id="bm-legend-toggle" aria-expanded="true" aria-controls="bm-legend-body"
     title="Fold or unfold the legend" style="display:block;width:100%;text-align:left;background:none;

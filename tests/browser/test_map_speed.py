@@ -78,7 +78,9 @@ def _map_view(page) -> tuple[float, float, float]:
 def _drag(page, dx: float, dy: float) -> None:
     box = page.locator(MAP_FRAME).bounding_box()
     assert box is not None
-    x, y = box["x"] + box["width"] * 0.55, box["y"] + box["height"] * 0.4
+    # from open map (south-west of the legend, which sits top-right) — a drag begun on the legend
+    # does not pan
+    x, y = box["x"] + box["width"] * 0.4, box["y"] + box["height"] * 0.6
     page.mouse.move(x, y)
     page.mouse.down()
     for k in range(1, 11):

@@ -66,7 +66,7 @@ def test_each_line_is_tied_to_the_layers_it_describes():
     # no duplicate line: the approximate-location line once, for both layers
     assert body.count("></span>Approximate location") == 1
     rows = re.findall(r"data-row='(\d+)'>.*?</span>([^<]+)</div>", body)
-    assert [label for _, label in rows] == ["Line A", "Approximate location (dashed circle = precision radius)",
+    assert [label for _, label in rows] == ["Line A", "Approximate location (dashed circle: ± precision)",
                                             "Line B"]
     layers = html.split("layers = [", 1)[1].split("];", 1)[0]
     assert layers == f"[{a.get_name()}],[{a.get_name()},{b.get_name()}],[{b.get_name()}]"
