@@ -63,7 +63,9 @@ class ScenarioEvidence:
 def _dates(records: pd.DataFrame) -> dict[str, str]:
     if records.empty or "event_date" not in records.columns:
         return {}
-    return dict(zip(records["id"].astype(str), records["event_date"].astype(str).str.slice(0, 10), strict=True))
+    # through lists: iterating Arrow-backed columns yields one Python string at a time, ~3x slower
+    return dict(zip(records["id"].astype(str).tolist(), records["event_date"].astype(str).str.slice(0, 10).tolist(),
+                    strict=True))
 
 
 def _marked(records: pd.DataFrame, tags: set[str]) -> dict[str, set[str]]:
