@@ -86,7 +86,7 @@ def judgement_gaps(records: pd.DataFrame) -> JudgementGaps:
     ids = judged["id"].astype(str) if not judged.empty else pd.Series([], dtype=str)
     no_origin = _blank(_col(judged, "origin_attribution")) if not judged.empty else pd.Series([], dtype=bool)
     no_nat = _blank(_col(judged, "nationals")) if not judged.empty else pd.Series([], dtype=bool)
-    return JudgementGaps(lacking_origin=tuple(ids[no_origin]), lacking_nationals=tuple(ids[no_nat]),
+    return JudgementGaps(lacking_origin=tuple(ids[no_origin].tolist()), lacking_nationals=tuple(ids[no_nat].tolist()),
                          incidents=len(judged))
 
 

@@ -426,7 +426,7 @@ def prepare_incidents(incidents: gpd.GeoDataFrame, highlight_ids: Sequence[str] 
     frame = frame[frame.geometry.notna().to_numpy()]
     event_types = (frame["event_type"].astype(str).str.strip() if "event_type" in frame.columns
                    else pd.Series("", index=frame.index))
-    present = set(event_types)
+    present = set(event_types.unique())  # not row by row: 100,000s of Arrow strings
     type_names = tuple(t for t in EVENT_TYPE_COLORS if t in present)
     notes_limit = notes_limit_for(len(frame))
     level = FAST_GZIP_LEVEL if len(frame) <= FAST_GZIP_MAX_INCIDENTS else GZIP_LEVEL

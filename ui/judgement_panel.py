@@ -9,6 +9,7 @@ also be undone as a whole.
 from __future__ import annotations
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -78,7 +79,9 @@ def _undo() -> None:
 def _matching(records: gpd.GeoDataFrame, gaps: JudgementGaps, lacking: str, text: str) -> pd.DataFrame:
     ids = {"either": gaps.ids, "origin": gaps.lacking_origin, "nationals": gaps.lacking_nationals}[lacking]
     rows = judged_incidents(records)
-    rows = rows[rows["id"].astype(str).isin(set(ids))] if not rows.empty else rows
+    if not rows.empty:  # a set lookup per id: Series.isin over 100,000s of Arrow strings takes ~0.7 s
+        wanted = set(ids)
+        rows = rows[np.fromiter((i in wanted for i in rows["id"].astype(str).tolist()), dtype=bool, count=len(rows))]
     if text.strip() and not rows.empty:
         hay = pd.Series("", index=rows.index)
         for col in ("location", "admin1", "admin2", "actor1", "actor2", "origin", "notes", "source"):
