@@ -449,7 +449,7 @@ class CsvStream:
                         continue
                 yield num, row
         except csv.Error as exc:
-            raise DataFileError(f"import file {self.path.name!r} is not valid CSV near data row {num}: "
+            raise DataFileError(f"import file {self.path.name!r} is not valid CSV near data row {num + 1}: "
                                 f"{exc}") from None
 
 
