@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import itertools
 import json
 import logging
@@ -154,6 +155,7 @@ def _wkb(blob: bytes) -> bytes:
     return bytes(blob[8 + _ENVELOPE_BYTES.get((flags >> 1) & 7, 0):])
 
 
+@functools.lru_cache(maxsize=64)  # the R-tree triggers ask ST_MinX…ST_MaxY and ST_IsEmpty of each blob
 def _bounds(blob: bytes | None) -> tuple[float, float, float, float] | None:
     if blob is None:
         return None
