@@ -1106,6 +1106,8 @@ class IncidentStore:
             with self._write() as conn:
                 # 256 MB page cache: a large import must not spill pages to the WAL mid-way
                 conn.execute("PRAGMA cache_size = -262144")
+                per_row_triggers = _suspend_per_row_triggers(conn)
+                first_fid = conn.execute(f'SELECT coalesce(max(fid), 0) FROM "{LAYER}"').fetchone()[0]  # noqa: S608
                 seen_keys: set[str] = set()
                 seen_ids: set[str] = set()
                 now = _now()
@@ -1131,9 +1133,40 @@ class IncidentStore:
                     if on_progress is not None:
                         on_progress(read, total)
                     batch_in = next_valid_batch(batches, rejected)
+                _index_new_rows(conn, first_fid, per_row_triggers)
         logger.info("import: %d added, %d duplicates, %d rejected", len(ids), duplicates, len(rejected))
         return ImportReport(imported=len(ids), duplicates=duplicates, rejected=tuple(rejected),
                             ids=tuple(ids))
+
+
+#: GDAL's per-row triggers on the incidents layer that a bulk import replaces by one statement each.
+_RTREE = f"rtree_{LAYER}_geom"
+_BULK_TRIGGERS = (f"{_RTREE}_insert", f"trigger_insert_feature_count_{LAYER}")
+
+
+def _suspend_per_row_triggers(conn: sqlite3.Connection) -> list[tuple[str, str]]:
+    """Drop the R-tree and feature-count insert triggers inside the open transaction (as GDAL
+    does for bulk loads); :func:`_index_new_rows` restores them before the commit, and a
+    rollback restores them too. Returns (name, SQL) of each dropped trigger."""
+    found = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN (?, ?)",
+                         _BULK_TRIGGERS).fetchall()
+    for name, _ in found:
+        conn.execute(f'DROP TRIGGER "{name}"')
+    return [(str(n), str(q)) for n, q in found]
+
+
+def _index_new_rows(conn: sqlite3.Connection, first_fid: int, triggers: Sequence[tuple[str, str]]) -> None:
+    """Do in bulk what the suspended triggers would have done row by row for rows after
+    ``first_fid`` (points: the R-tree box is the point itself), then recreate the triggers."""
+    names = {name for name, _ in triggers}
+    if _BULK_TRIGGERS[0] in names:
+        conn.execute(f'INSERT OR REPLACE INTO "{_RTREE}" SELECT fid, longitude, longitude, latitude, latitude '  # noqa: S608
+                     f'FROM "{LAYER}" WHERE fid > ? AND geom IS NOT NULL', (first_fid,))
+    if _BULK_TRIGGERS[1] in names:
+        conn.execute(f'UPDATE gpkg_ogr_contents SET feature_count = (SELECT count(*) FROM "{LAYER}") '  # noqa: S608
+                     "WHERE lower(table_name) = lower(?)", (LAYER,))
+    for _, sql in triggers:
+        conn.execute(sql)
 
 
 def validated_batches(rows: Iterable[Mapping[str, Any]], row_numbers: Iterable[int] | None,

@@ -130,3 +130,27 @@ def test_cli_progress_bar_on_a_terminal(tmp_path: Path) -> None:
                             str(tmp_path / "s.gpkg"), "--json"], cwd=REPO, env=env, capture_output=True,
                            timeout=120, check=False)
     assert quiet.returncode == 0 and "import [" not in quiet.stderr.decode()  # not a terminal: no bar
+
+
+def test_bulk_import_keeps_gdal_spatial_index_and_count(tmp_path: Path) -> None:
+    import sqlite3
+
+    import pyogrio
+
+    store = IncidentStore(tmp_path / "s.gpkg", seed_path=None, create=True)
+    store.add({"event_date": "2025-03-15", "event_type": "Attack", "latitude": 36.0, "longitude": 70.0}, "ana")
+    rows = [{"event_date": "2025-03-15", "event_type": "Attack", "latitude": 37.0 + i / 1000,
+             "longitude": 68.0 + i / 1000, "notes": f"n{i}"} for i in range(300)]
+    assert store.import_rows(rows, "ana").imported == 300
+    with sqlite3.connect(tmp_path / "s.gpkg") as conn:
+        triggers = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+        count = conn.execute("SELECT feature_count FROM gpkg_ogr_contents WHERE table_name = 'incidents'").fetchone()
+    assert {"rtree_incidents_geom_insert", "trigger_insert_feature_count_incidents"} <= triggers
+    assert count == (301,)
+    # GDAL answers a bounding-box query from the R-tree: only the imported points in the box
+    box = pyogrio.read_dataframe(tmp_path / "s.gpkg", layer="incidents", bbox=(68.0995, 37.0995, 68.2005, 37.2005))
+    assert sorted(box["notes"]) == sorted(f"n{i}" for i in range(100, 201))
+    store.add({"event_date": "2025-03-15", "event_type": "Attack", "latitude": 37.15, "longitude": 68.15}, "ana")
+    with sqlite3.connect(tmp_path / "s.gpkg") as conn:  # the restored triggers work for later writes
+        assert conn.execute("SELECT feature_count FROM gpkg_ogr_contents").fetchone() == (302,)
+        assert conn.execute("SELECT count(*) FROM rtree_incidents_geom").fetchone() == (302,)
