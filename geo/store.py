@@ -1108,8 +1108,6 @@ class IncidentStore:
                 conn.execute("PRAGMA cache_size = -262144")
                 per_row_triggers = _suspend_per_row_triggers(conn)
                 first_fid = conn.execute(f'SELECT coalesce(max(fid), 0) FROM "{LAYER}"').fetchone()[0]  # noqa: S608
-                seen_keys: set[str] = set()
-                seen_ids: set[str] = set()
                 now = _now()
                 lon_at, lat_at = 1 + STORE_COLUMNS.index("longitude"), 1 + STORE_COLUMNS.index("latitude")
                 while batch_in is not None:
@@ -1117,11 +1115,10 @@ class IncidentStore:
                     known_keys = _existing(conn, "dedup_key", [r["dedup_key"] for r in chunk])
                     known_ids = _existing(conn, "id", [r["id"] for r in chunk if r["id"]])
                     batch, history = [], []
-                    fresh, skipped = select_new(chunk, known_keys | seen_keys, known_ids | seen_ids)
+                    # earlier batches are in the table already (same transaction): the query sees them
+                    fresh, skipped = select_new(chunk, known_keys, known_ids)
                     duplicates += skipped
                     for rec in fresh:
-                        seen_keys.add(rec["dedup_key"])
-                        seen_ids.add(rec["id"])
                         rec.update(created_at=now, updated_at=now, created_by=by, updated_by=by, deleted=0,
                                    version=1)
                         batch.append(self._row_values(rec))

@@ -355,21 +355,18 @@ class PostgisStore:
         batch_in = next_valid_batch(batches, rejected)
         if batch_in is not None:
             with self._tx(by, "import", pipeline=False) as conn:
-                seen_keys: set[str] = set()
-                seen_ids: set[str] = set()
                 while batch_in is not None:
                     chunk, read = batch_in
                     known_keys = _existing(conn, "dedup_key", [r["dedup_key"] for r in chunk])
                     known_ids = _existing(conn, "id", [r["id"] for r in chunk if r["id"]])
-                    fresh, skipped = select_new(chunk, known_keys | seen_keys, known_ids | seen_ids)
+                    # earlier batches are in the table already (same transaction): the query sees them
+                    fresh, skipped = select_new(chunk, known_keys, known_ids)
                     duplicates += skipped
                     with conn.cursor() as cur, cur.copy(
                             f"COPY incidents ({', '.join(columns)}) FROM STDIN") as copy:
                         for rec in fresh:
                             copy.write_row([rec.get(c) for c in columns])
                     for rec in fresh:
-                        seen_keys.add(rec["dedup_key"])
-                        seen_ids.add(rec["id"])
                         ids.append(rec["id"])
                     if on_progress is not None:
                         on_progress(read, total)
