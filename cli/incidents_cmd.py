@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from typing import TYPE_CHECKING, Any
 
 from cli.output import emit
@@ -13,6 +14,8 @@ from geo.settings import CLI_USER, USER_ENV, read_settings
 if TYPE_CHECKING:  # the store (geopandas) is imported when a command opens it (quick --help)
     from geo.store import IncidentStoreProtocol
 
+#: Width of the import's progress bar (characters).
+_BAR = 30
 
 def _who(args: argparse.Namespace) -> str:
     """``--by``, else ``$BORDERMAP_USER``, else :data:`geo.settings.CLI_USER` (never the OS login)."""
@@ -57,6 +60,13 @@ def _run_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def _import_progress(rows: int, fraction: float) -> None:
+    """A progress bar on stderr (stdout stays the report): share of the file read, rows so far."""
+    filled = round(_BAR * fraction)
+    print(f"\rimport [{'#' * filled}{'.' * (_BAR - filled)}] {fraction:4.0%} {rows:,} rows",
+          end="\n" if fraction >= 1 else "", file=sys.stderr, flush=True)
+
+
 def _run_import(args: argparse.Namespace) -> int:
     from geo.importers import import_defaults, import_file, preview_file
 
@@ -72,7 +82,9 @@ def _run_import(args: argparse.Namespace) -> int:
                                  f"{len(prev.rejected)} rejected; nothing written")
         return 0
     store = _store(args)
-    report = import_file(store, args.file, _guard(store, args, "import"), layer=args.layer, defaults=defaults)
+    show = not args.quiet and sys.stderr.isatty()
+    report = import_file(store, args.file, _guard(store, args, "import"), layer=args.layer, defaults=defaults,
+                         on_progress=_import_progress if show else None)
     lines = [f"imported {report.imported} incidents, skipped {report.duplicates} already in the store, "
              f"rejected {len(report.rejected)}"]
     lines += [f"  row {r.row}: {r.reason}" for r in report.rejected[:50]]
@@ -206,6 +218,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     imp.add_argument("--layer", help="GeoPackage layer (default: incidents, else the first point layer)")
     imp.add_argument("--dry-run", action="store_true", help="validate and preview; write nothing")
     imp.add_argument("--preview-rows", type=int, default=10, help="rows shown by --dry-run")
+    imp.add_argument("--quiet", action="store_true", help="no progress bar (it is shown only on a terminal)")
     imp.add_argument("--default-type", dest="default_type",
                      help="event type for rows without one (ACLED type or sub-type); rows without a type "
                           "and without this come in as 'Unclassified — needs review'")

@@ -13,22 +13,26 @@ lack them. ACLED target text such as ``Civilians (China)`` fills a blank ``natio
 
 Coordinates end up in ``latitude``/``longitude`` (degrees, EPSG:4326); GeoPackage
 layers in another CRS are reprojected. XML is parsed with ``defusedxml`` and any
-DTD is refused (entity expansion and external-entity attacks). Files above
-:data:`MAX_IMPORT_BYTES` are refused before being read.
+DTD is refused (entity expansion and external-entity attacks). GeoJSON, KML and
+GeoPackage files above :data:`MAX_IMPORT_BYTES` are refused before being read; CSV
+files are streamed by :func:`import_file` and :func:`preview_file` at any size
+(:class:`CsvStream`).
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
+import itertools
 import json
 import logging
 import math
 import warnings
 import zipfile
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -335,74 +339,134 @@ def _build_rows(records: Iterable[tuple[int, Mapping[str, Any]]], mapping_for: A
 
 # --------------------------------------------------------------------------- CSV
 
+#: Bytes read at a time when checking a CSV file's encoding.
+_SCAN_BYTES = 1 << 20
+
+
+def _csv_encoding(path: Path) -> str:
+    """``utf-8-sig`` if the whole file is UTF-8, else ``cp1252`` (read in 1 MB pieces);
+    refuse a file holding nothing but whitespace."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    blank = True
+    with path.open("rb") as fh:
+        try:
+            while piece := fh.read(_SCAN_BYTES):
+                text = decoder.decode(piece)
+                blank = blank and not text.strip(" \t\r\n\ufeff")
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            logger.warning("%s is not UTF-8; read as Windows-1252", path.name)
+            return "cp1252"
+    if blank:
+        raise DataFileError(f"import file {path.name!r} is empty")
+    return "utf-8-sig"
+
+
+class CsvStream:
+    """The rows of a CSV file, read as they are iterated (memory bounded for any file size).
+
+    Opening reads the header (and checks it names the coordinates); iterating yields
+    ``(row number, row)`` for each readable data row and adds the unreadable ones to
+    :attr:`rejected`. :attr:`fraction_read` (0–1, of the file's bytes) drives a
+    progress bar. Use as a context manager, or :meth:`close` it.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = path = Path(path)
+        if not path.is_file():
+            raise DataFileError(f"import file {path.name!r} does not exist or is not a file")
+        encoding = _csv_encoding(path)
+        self.size = path.stat().st_size
+        self.rejected: list[Rejection] = []
+        self._raw = path.open("rb")
+        self._text = io.TextIOWrapper(self._raw, encoding=encoding, errors="replace", newline="")
+        try:
+            sample = self._text.read(65536)
+            self._text.seek(0)
+            try:
+                delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
+            except csv.Error:
+                delimiter = ","
+            self._reader = csv.reader(self._text, delimiter=delimiter)
+            try:
+                header = next(self._reader)
+            except (StopIteration, csv.Error) as exc:
+                raise DataFileError(f"import file {path.name!r} has no readable header row: {exc}") from None
+            mapping, self.ignored_columns = _map_columns(header)
+            targets = set(mapping.values())
+            if not ({"latitude", "longitude"} <= targets or _COORDS in targets):
+                raise DataFileError(
+                    f"import file {path.name!r} has no latitude/longitude columns; name them latitude and "
+                    "longitude (or lat/lon, lng, y/x) or give one 'coordinates' column")
+        except BaseException:
+            self.close()
+            raise
+        self._index = [(i, mapping[c]) for i, c in enumerate(header) if c in mapping]
+        self._width = len(header)
+        self.format = "acled-csv" if {"event_id_cnty", "latitude", "longitude"} <= targets else "csv"
+
+    def __enter__(self) -> CsvStream:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the file."""
+        self._text.close()
+
+    @property
+    def fraction_read(self) -> float:
+        """Share of the file's bytes read so far (0–1)."""
+        if self._raw.closed or not self.size:
+            return 1.0
+        return min(1.0, self._raw.tell() / self.size)
+
+    def __iter__(self) -> Iterator[tuple[int, dict[str, Any]]]:
+        index, width, rejected = self._index, self._width, self.rejected
+        num = 0
+        try:
+            for cells in self._reader:
+                num += 1
+                if not cells or not any(c.strip() for c in cells):
+                    continue
+                if len(cells) != width:
+                    rejected.append(Rejection(num, f"has {len(cells)} cells where the header has {width}"))
+                    continue
+                row: dict[str, Any] = {}
+                for i, target in index:
+                    cell = cells[i]
+                    if cell:
+                        row[target] = csv_unsafe(cell) if cell[0] == "'" else cell
+                if _is_deleted(row.pop("deleted", None)):
+                    rejected.append(Rejection(num, "the record is marked deleted in the source"))
+                    continue
+                if _COORDS in row:
+                    try:
+                        _finish_row(row)
+                    except InvalidCoordinateError as exc:
+                        rejected.append(Rejection(num, str(exc)))
+                        continue
+                yield num, row
+        except csv.Error as exc:
+            raise DataFileError(f"import file {self.path.name!r} is not valid CSV near data row {num + 1}: "
+                                f"{exc}") from None
+
+
 def read_csv(path: Path) -> ParsedFile:
     """Read an ACLED export or any CSV with latitude/longitude (or coordinates/MGRS) columns.
 
     The delimiter (``,`` ``;`` tab) is detected; UTF-8 (with or without BOM) is
     expected, Windows-1252 is accepted as a fallback. Rows with the wrong number of
-    cells are rejected.
+    cells are rejected. The whole file is held: files over :data:`MAX_IMPORT_BYTES`
+    are refused (:func:`import_file` and :func:`preview_file` stream any size).
     """
     path = Path(path)
     _check_size(path)
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="replace")
-        logger.warning("%s is not UTF-8; read as Windows-1252", path.name)
-    if not text.strip():
-        raise DataFileError(f"import file {path.name!r} is empty")
-    sample = text[:65536]
-    try:
-        delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
-    except csv.Error:
-        delimiter = ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = next(reader)
-    except (StopIteration, csv.Error) as exc:
-        raise DataFileError(f"import file {path.name!r} has no readable header row: {exc}") from None
-    mapping, ignored = _map_columns(header)
-    targets = set(mapping.values())
-    if not ({"latitude", "longitude"} <= targets or _COORDS in targets):
-        raise DataFileError(
-            f"import file {path.name!r} has no latitude/longitude columns; name them latitude and longitude "
-            "(or lat/lon, lng, y/x) or give one 'coordinates' column")
-    index = [(i, mapping[c]) for i, c in enumerate(header) if c in mapping]
-    width = len(header)
-    rows: list[dict[str, Any]] = []
-    numbers: list[int] = []
-    rejected: list[Rejection] = []
-    num = 0
-    try:
-        for cells in reader:
-            num += 1
-            if not cells or not any(c.strip() for c in cells):
-                continue
-            if len(cells) != width:
-                rejected.append(Rejection(num, f"has {len(cells)} cells where the header has {width}"))
-                continue
-            row: dict[str, Any] = {}
-            for i, target in index:
-                cell = cells[i]
-                if cell:
-                    row[target] = csv_unsafe(cell) if cell[0] == "'" else cell
-            if _is_deleted(row.pop("deleted", None)):
-                rejected.append(Rejection(num, "the record is marked deleted in the source"))
-                continue
-            if _COORDS in row:
-                try:
-                    _finish_row(row)
-                except InvalidCoordinateError as exc:
-                    rejected.append(Rejection(num, str(exc)))
-                    continue
-            rows.append(row)
-            numbers.append(num)
-    except csv.Error as exc:
-        raise DataFileError(f"import file {path.name!r} is not valid CSV near data row {num}: "
-                            f"{exc}") from None
-    fmt = "acled-csv" if {"event_id_cnty", "latitude", "longitude"} <= targets else "csv"
-    return ParsedFile(tuple(rows), tuple(numbers), tuple(rejected), fmt, ignored)
+    with CsvStream(path) as stream:
+        pairs = list(stream)
+        return ParsedFile(tuple(r for _, r in pairs), tuple(n for n, _ in pairs), tuple(stream.rejected),
+                          stream.format, stream.ignored_columns)
 
 
 # ----------------------------------------------------------------------- GeoJSON
@@ -645,43 +709,78 @@ def _content(row: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in row.items() if k not in BOOKKEEPING_FIELDS}
 
 
+def _csv_file(path: str | Path) -> bool:
+    return FORMATS.get(Path(path).suffix.lower()) == "csv"
+
+
 def preview_file(path: str | Path, n: int = 20, *, layer: str | None = None,
                  defaults: ImportDefaults = ImportDefaults()) -> Preview:
     """Read and validate a file without writing: the first ``n`` valid rows and all rejections.
 
     ``defaults`` fill rows that lack a value (see :func:`with_defaults`), as
-    :func:`import_file` would.
+    :func:`import_file` would. A CSV file is streamed (any size).
     """
     if n < 0:
         raise InvalidInputError(f"n must be >= 0, got {n}")
-    parsed = read_file(path, layer=layer)
     shown: list[dict[str, Any]] = []
-    rejected = list(parsed.rejected)
-    valid = unclassified = 0
-    for num, row in zip(parsed.row_numbers, parsed.rows, strict=True):
-        try:
-            rec = validate_incident(with_defaults(_content(row), defaults))
-        except InvalidInputError as exc:
-            rejected.append(Rejection(num, str(exc)))
-            continue
-        valid += 1
-        unclassified += rec["event_type"] == UNCLASSIFIED
-        if len(shown) < n:
-            shown.append(rec)
-    return Preview(tuple(shown), tuple(sorted(rejected, key=lambda r: r.row)),
-                   total_rows=len(parsed.rows) + len(parsed.rejected), valid_rows=valid,
-                   format=parsed.format, ignored_columns=parsed.ignored_columns, unclassified_rows=unclassified)
+    rejected: list[Rejection] = []
+    valid = unclassified = total = 0
+
+    def check(pairs: Iterable[tuple[int, dict[str, Any]]]) -> None:
+        nonlocal valid, unclassified, total
+        for num, row in pairs:
+            total += 1
+            try:
+                rec = validate_incident(with_defaults(_content(row), defaults))
+            except InvalidInputError as exc:
+                rejected.append(Rejection(num, str(exc)))
+                continue
+            valid += 1
+            unclassified += rec["event_type"] == UNCLASSIFIED
+            if len(shown) < n:
+                shown.append(rec)
+
+    if _csv_file(path):
+        with CsvStream(path) as stream:
+            check(stream)
+            early, fmt, ignored = stream.rejected, stream.format, stream.ignored_columns
+    else:
+        parsed = read_file(path, layer=layer)
+        check(zip(parsed.row_numbers, parsed.rows, strict=True))
+        early, fmt, ignored = list(parsed.rejected), parsed.format, parsed.ignored_columns
+    return Preview(tuple(shown), tuple(sorted([*early, *rejected], key=lambda r: r.row)),
+                   total_rows=total + len(early), valid_rows=valid,
+                   format=fmt, ignored_columns=ignored, unclassified_rows=unclassified)
 
 
 def import_file(store: IncidentStoreProtocol, path: str | Path, by: str, *,
-                layer: str | None = None, defaults: ImportDefaults = ImportDefaults()) -> ImportReport:
+                layer: str | None = None, defaults: ImportDefaults = ImportDefaults(),
+                on_progress: Callable[[int, float], None] | None = None) -> ImportReport:
     """Read ``path`` and import its valid rows into ``store`` in one transaction.
 
     ``defaults`` fill rows that lack a value; rows without an event type come in as
-    :data:`geo.incidents.UNCLASSIFIED`.
+    :data:`geo.incidents.UNCLASSIFIED`. A CSV file is streamed: read, validated and
+    written in batches (any size, memory bounded). ``on_progress(rows_read, fraction)``
+    is called after each batch (``fraction`` of the file read, 0–1).
     """
-    parsed = read_file(path, layer=layer)
-    rows = [with_defaults(row, defaults) for row in parsed.rows]
-    report = store.import_rows(rows, by, row_numbers=parsed.row_numbers)
-    rejected = tuple(sorted((*parsed.rejected, *report.rejected), key=lambda r: r.row))
+    if _csv_file(path):
+        with CsvStream(path) as stream:
+            # two views of one stream of (number, row), pulled in step by the store
+            numbered, rowed = itertools.tee((num, with_defaults(row, defaults)) for num, row in stream)
+            numbers = (num for num, _ in numbered)
+            rows = (row for _, row in rowed)
+            progress = None if on_progress is None else (
+                lambda done, _total: on_progress(done, stream.fraction_read))
+            report = store.import_rows(rows, by, row_numbers=numbers, on_progress=progress)
+            early: Iterable[Rejection] = stream.rejected
+    else:
+        parsed = read_file(path, layer=layer)
+        rows_in = [with_defaults(row, defaults) for row in parsed.rows]
+        progress = None if on_progress is None else (
+            lambda done, total: on_progress(done, done / total if total else 1.0))
+        report = store.import_rows(rows_in, by, row_numbers=parsed.row_numbers, on_progress=progress)
+        early = parsed.rejected
+    rejected = tuple(sorted((*early, *report.rejected), key=lambda r: r.row))
+    if on_progress is not None:
+        on_progress(report.imported + report.duplicates + len(rejected), 1.0)
     return ImportReport(report.imported, report.duplicates, rejected, report.ids)

@@ -151,6 +151,12 @@ def clean_text(value: Any, name: str) -> str | None:
     """Text without control characters (tab and newlines kept) and outer spaces; ``None`` if empty."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
+    if type(value) is str and value.isprintable():  # the usual case: no control character, no surrogate
+        text = value.strip()
+        if len(text) > MAX_TEXT_LENGTH:
+            raise InvalidInputError(f"{name} is {len(text):,} characters long; the limit is "
+                                    f"{MAX_TEXT_LENGTH:,} — shorten it or split the record")
+        return text or None
     text = _CONTROL_RE.sub("", str(value)).strip()
     if not text:
         return None
@@ -169,6 +175,13 @@ def _blank(value: Any) -> bool:
 
 
 def _int(value: Any, name: str, lo: int = 0, hi: int = MAX_COUNT) -> int | None:
+    if value is None:
+        return None
+    if type(value) is str and len(value) < 19 and value.isascii() and value.isdigit():  # plain digits
+        v = int(value)
+        if v < lo or v > hi:
+            return _int(float(v), name, lo, hi)  # the range messages below
+        return v
     if _blank(value):
         return None
     if isinstance(value, bool):

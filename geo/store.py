@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
+import itertools
 import json
 import logging
 import math
@@ -33,7 +35,7 @@ import sqlite3
 import struct
 import tempfile
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Sized
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
@@ -153,6 +155,7 @@ def _wkb(blob: bytes) -> bytes:
     return bytes(blob[8 + _ENVELOPE_BYTES.get((flags >> 1) & 7, 0):])
 
 
+@functools.lru_cache(maxsize=64)  # the R-tree triggers ask ST_MinX…ST_MaxY and ST_IsEmpty of each blob
 def _bounds(blob: bytes | None) -> tuple[float, float, float, float] | None:
     if blob is None:
         return None
@@ -252,9 +255,9 @@ class IncidentStoreProtocol(Protocol):
         ...
 
     def import_rows(self, rows: Iterable[Mapping[str, Any]], by: str, *,
-                    row_numbers: Sequence[int] | None = None,
+                    row_numbers: Iterable[int] | None = None,
                     on_progress: Callable[[int, int], None] | None = None) -> ImportReport:
-        """Validate rows; add the valid, new ones in one transaction."""
+        """Validate rows (a stream is read in batches); add the valid, new ones in one transaction."""
         ...
 
     def insert_zone(self, zone: Mapping[str, Any], geom: shapely.Geometry) -> None:
@@ -1062,9 +1065,14 @@ class IncidentStore:
             return preview.list(include_deleted)
 
     def import_rows(self, rows: Iterable[Mapping[str, Any]], by: str, *,
-                    row_numbers: Sequence[int] | None = None,
+                    row_numbers: Iterable[int] | None = None,
                     on_progress: Callable[[int, int], None] | None = None) -> ImportReport:
         """Validate rows and add every valid, new one in a single transaction.
+
+        ``rows`` may be a stream (any iterable, e.g. a generator over a file of any size):
+        it is read, validated and written :data:`IMPORT_CHUNK` rows at a time, so memory
+        stays bounded; the transaction still commits only at the end, so a failure (or a
+        kill) part-way leaves the store as it was.
 
         Parameters
         ----------
@@ -1074,10 +1082,12 @@ class IncidentStore:
             fields are ignored.
         by : str
             Who imports (recorded as creator).
-        row_numbers : sequence of int, optional
-            The source row number of each row, for rejection messages (default 1, 2, …).
+        row_numbers : iterable of int, optional
+            The source row number of each row, in step with ``rows``, for rejection
+            messages (default 1, 2, …).
         on_progress : callable, optional
-            Called as ``on_progress(done, total)`` after each batch is written.
+            Called as ``on_progress(done, total)`` after each batch is written: input rows
+            read so far and their total (0 when ``rows`` is a stream of unknown length).
 
         Returns
         -------
@@ -1086,26 +1096,29 @@ class IncidentStore:
             record already in the store or earlier in the file) are skipped, not rejected.
         """
         by = _who(by)
-        valid, rejected = validate_rows(rows, row_numbers)
+        total = len(rows) if isinstance(rows, Sized) else 0
+        batches = validated_batches(rows, row_numbers)
+        rejected: list[Rejection] = []
         ids: list[str] = []
         duplicates = 0
-        if valid:
+        batch_in = next_valid_batch(batches, rejected)
+        if batch_in is not None:
             with self._write() as conn:
                 # 256 MB page cache: a large import must not spill pages to the WAL mid-way
                 conn.execute("PRAGMA cache_size = -262144")
-                seen_keys: set[str] = set()
-                seen_ids: set[str] = set()
+                per_row_triggers = _suspend_per_row_triggers(conn)
+                first_fid = conn.execute(f'SELECT coalesce(max(fid), 0) FROM "{LAYER}"').fetchone()[0]  # noqa: S608
                 now = _now()
-                for start in range(0, len(valid), IMPORT_CHUNK):
-                    chunk = valid[start:start + IMPORT_CHUNK]
+                lon_at, lat_at = 1 + STORE_COLUMNS.index("longitude"), 1 + STORE_COLUMNS.index("latitude")
+                while batch_in is not None:
+                    chunk, read = batch_in
                     known_keys = _existing(conn, "dedup_key", [r["dedup_key"] for r in chunk])
                     known_ids = _existing(conn, "id", [r["id"] for r in chunk if r["id"]])
                     batch, history = [], []
-                    fresh, skipped = select_new(chunk, known_keys | seen_keys, known_ids | seen_ids)
+                    # earlier batches are in the table already (same transaction): the query sees them
+                    fresh, skipped = select_new(chunk, known_keys, known_ids)
                     duplicates += skipped
                     for rec in fresh:
-                        seen_keys.add(rec["dedup_key"])
-                        seen_ids.add(rec["id"])
                         rec.update(created_at=now, updated_at=now, created_by=by, updated_by=by, deleted=0,
                                    version=1)
                         batch.append(self._row_values(rec))
@@ -1113,13 +1126,78 @@ class IncidentStore:
                         ids.append(rec["id"])
                     conn.executemany(_INSERT_SQL, batch)
                     conn.executemany(_HISTORY_SQL, history)
-                    self._extend_extent(conn, [b[1 + STORE_COLUMNS.index("longitude")] for b in batch],
-                                        [b[1 + STORE_COLUMNS.index("latitude")] for b in batch])
+                    self._extend_extent(conn, [b[lon_at] for b in batch], [b[lat_at] for b in batch])
                     if on_progress is not None:
-                        on_progress(min(start + IMPORT_CHUNK, len(valid)), len(valid))
+                        on_progress(read, total)
+                    batch_in = next_valid_batch(batches, rejected)
+                _index_new_rows(conn, first_fid, per_row_triggers)
         logger.info("import: %d added, %d duplicates, %d rejected", len(ids), duplicates, len(rejected))
         return ImportReport(imported=len(ids), duplicates=duplicates, rejected=tuple(rejected),
                             ids=tuple(ids))
+
+
+#: GDAL's per-row triggers on the incidents layer that a bulk import replaces by one statement each.
+_RTREE = f"rtree_{LAYER}_geom"
+_BULK_TRIGGERS = (f"{_RTREE}_insert", f"trigger_insert_feature_count_{LAYER}")
+
+
+def _suspend_per_row_triggers(conn: sqlite3.Connection) -> list[tuple[str, str]]:
+    """Drop the R-tree and feature-count insert triggers inside the open transaction (as GDAL
+    does for bulk loads); :func:`_index_new_rows` restores them before the commit, and a
+    rollback restores them too. Returns (name, SQL) of each dropped trigger."""
+    found = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN (?, ?)",
+                         _BULK_TRIGGERS).fetchall()
+    for name, _ in found:
+        conn.execute(f'DROP TRIGGER "{name}"')
+    return [(str(n), str(q)) for n, q in found]
+
+
+def _index_new_rows(conn: sqlite3.Connection, first_fid: int, triggers: Sequence[tuple[str, str]]) -> None:
+    """Do in bulk what the suspended triggers would have done row by row for rows after
+    ``first_fid`` (points: the R-tree box is the point itself), then recreate the triggers."""
+    names = {name for name, _ in triggers}
+    if _BULK_TRIGGERS[0] in names:
+        conn.execute(f'INSERT OR REPLACE INTO "{_RTREE}" SELECT fid, longitude, longitude, latitude, latitude '  # noqa: S608
+                     f'FROM "{LAYER}" WHERE fid > ? AND geom IS NOT NULL', (first_fid,))
+    if _BULK_TRIGGERS[1] in names:
+        conn.execute(f'UPDATE gpkg_ogr_contents SET feature_count = (SELECT count(*) FROM "{LAYER}") '  # noqa: S608
+                     "WHERE lower(table_name) = lower(?)", (LAYER,))
+    for _, sql in triggers:
+        conn.execute(sql)
+
+
+def validated_batches(rows: Iterable[Mapping[str, Any]], row_numbers: Iterable[int] | None,
+                      size: int | None = None) -> Iterator[tuple[RecordDicts, list[Rejection], int]]:
+    """Validate a (possibly streamed) sequence of import rows ``size`` input rows at a time
+    (default :data:`IMPORT_CHUNK`): per batch the valid records (see :func:`validate_rows`),
+    the rejections and how many input rows were read so far. Rows are pulled lazily."""
+    size = size or IMPORT_CHUNK
+    if isinstance(rows, Sized) and isinstance(row_numbers, Sized) and len(row_numbers) != len(rows):
+        raise InvalidInputError(f"row_numbers has {len(row_numbers)} items for {len(rows)} rows")
+    numbers: Iterable[int] = row_numbers if row_numbers is not None else itertools.count(1)
+    pairs = zip(numbers, rows, strict=row_numbers is not None)
+    read = 0
+    while True:
+        try:
+            part = list(itertools.islice(pairs, size))
+        except ValueError:  # zip(strict=True): the two ran out at different rows
+            raise InvalidInputError("row_numbers and rows have different lengths") from None
+        if not part:
+            return
+        read += len(part)
+        valid, rejected = _validate_pairs(part)
+        yield valid, rejected, read
+
+
+def next_valid_batch(batches: Iterator[tuple[RecordDicts, list[Rejection], int]], rejected: list[Rejection]
+                     ) -> tuple[RecordDicts, int] | None:
+    """The next batch of :func:`validated_batches` holding a valid record, with the count of
+    input rows read (``None``: no more); rejections met on the way are added to ``rejected``."""
+    for valid, bad, read in batches:
+        rejected.extend(bad)
+        if valid:
+            return valid, read
+    return None
 
 
 def validate_rows(rows: Iterable[Mapping[str, Any]], row_numbers: Sequence[int] | None
@@ -1130,9 +1208,13 @@ def validate_rows(rows: Iterable[Mapping[str, Any]], row_numbers: Sequence[int] 
     numbers = list(row_numbers) if row_numbers is not None else list(range(1, len(rows) + 1))
     if len(numbers) != len(rows):
         raise InvalidInputError(f"row_numbers has {len(numbers)} items for {len(rows)} rows")
+    return _validate_pairs(zip(numbers, rows, strict=True))
+
+
+def _validate_pairs(pairs: Iterable[tuple[int, Mapping[str, Any]]]) -> tuple[RecordDicts, list[Rejection]]:
     rejected: list[Rejection] = []
     valid: RecordDicts = []
-    for num, row in zip(numbers, rows, strict=True):
+    for num, row in pairs:
         content = {k: v for k, v in row.items() if k not in STORE_ONLY_FIELDS}
         try:
             rec = validate_incident(content)

@@ -17,7 +17,7 @@ import atexit
 import contextlib
 import logging
 import weakref
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Sized
 from pathlib import Path
 from typing import Any
 
@@ -30,10 +30,9 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 
 from geo import datasets
 from geo.errors import IncidentNotFoundError, InvalidInputError, StoreError
-from geo.incidents import CONTENT_FIELDS, ImportReport
+from geo.incidents import CONTENT_FIELDS, ImportReport, Rejection
 from geo.permissions import check_role, normalise_email
 from geo.store import (
-    IMPORT_CHUNK,
     LOCK_TIMEOUT_S,
     PUBLIC_COLUMNS,
     STORE_COLUMNS,
@@ -45,10 +44,11 @@ from geo.store import (
     check_version,
     edited_values,
     merge_changes,
+    next_valid_batch,
     records_frame,
     select_new,
     undo_target,
-    validate_rows,
+    validated_batches,
     zone_frame,
 )
 from geo.store_pg_schema import SCHEMA_SQL, SCHEMA_VERSION
@@ -340,35 +340,37 @@ class PostgisStore:
             return int(row[0]) if row else 0
 
     def import_rows(self, rows: Iterable[Mapping[str, Any]], by: str, *,
-                    row_numbers: Sequence[int] | None = None,
+                    row_numbers: Iterable[int] | None = None,
                     on_progress: Callable[[int, int], None] | None = None) -> ImportReport:
         """Validate rows and add every valid, new one in a single transaction (see
-        :meth:`geo.store.IncidentStore.import_rows`); rows go in with ``COPY``."""
+        :meth:`geo.store.IncidentStore.import_rows`: a stream is read in batches); rows go in
+        with ``COPY``."""
         by = _who(by)
-        valid, rejected = validate_rows(rows, row_numbers)
+        total = len(rows) if isinstance(rows, Sized) else 0
+        batches = validated_batches(rows, row_numbers)
+        rejected: list[Rejection] = []
         ids: list[str] = []
         duplicates = 0
         columns = ("id", *CONTENT_FIELDS, "dedup_key")
-        if valid:
+        batch_in = next_valid_batch(batches, rejected)
+        if batch_in is not None:
             with self._tx(by, "import", pipeline=False) as conn:
-                seen_keys: set[str] = set()
-                seen_ids: set[str] = set()
-                for start in range(0, len(valid), IMPORT_CHUNK):
-                    chunk = valid[start:start + IMPORT_CHUNK]
+                while batch_in is not None:
+                    chunk, read = batch_in
                     known_keys = _existing(conn, "dedup_key", [r["dedup_key"] for r in chunk])
                     known_ids = _existing(conn, "id", [r["id"] for r in chunk if r["id"]])
-                    fresh, skipped = select_new(chunk, known_keys | seen_keys, known_ids | seen_ids)
+                    # earlier batches are in the table already (same transaction): the query sees them
+                    fresh, skipped = select_new(chunk, known_keys, known_ids)
                     duplicates += skipped
                     with conn.cursor() as cur, cur.copy(
                             f"COPY incidents ({', '.join(columns)}) FROM STDIN") as copy:
                         for rec in fresh:
                             copy.write_row([rec.get(c) for c in columns])
                     for rec in fresh:
-                        seen_keys.add(rec["dedup_key"])
-                        seen_ids.add(rec["id"])
                         ids.append(rec["id"])
                     if on_progress is not None:
-                        on_progress(min(start + IMPORT_CHUNK, len(valid)), len(valid))
+                        on_progress(read, total)
+                    batch_in = next_valid_batch(batches, rejected)
         logger.info("import: %d added, %d duplicates, %d rejected", len(ids), duplicates, len(rejected))
         return ImportReport(imported=len(ids), duplicates=duplicates, rejected=tuple(rejected), ids=tuple(ids))
 

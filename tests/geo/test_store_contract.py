@@ -154,6 +154,17 @@ def test_import_dedup_and_rejections(any_store: IncidentStoreProtocol) -> None:
     assert any_store.history(rep.ids[0])[0]["action"] == "import"
 
 
+def test_streamed_import_dedups_across_batches(any_store: IncidentStoreProtocol,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from geo import store as store_module
+
+    monkeypatch.setattr(store_module, "IMPORT_CHUNK", 3)  # each batch of 3 rows written before the next is read
+    rows = [rec(1), rec(2), rec(3, event_id_cnty="TJK7"), rec(4), rec(1), rec(5, event_id_cnty="TJK7"), rec(6)]
+    rep = any_store.import_rows(iter(rows), "ana", row_numbers=iter(range(10, 17)))
+    assert rep.imported == 5 and rep.duplicates == 2 and rep.rejected == ()
+    assert any_store.count_live() == 5
+
+
 def test_zones(any_store: IncidentStoreProtocol) -> None:
     zones = ZoneStore(any_store)
     before = any_store.revision
