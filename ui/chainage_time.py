@@ -31,8 +31,10 @@ from ui import page_state, state
 #: Selection parameters of the chart (points, date lines).
 POINT_PARAM = "pick_incident"
 LINE_PARAM = "pick_development"
-#: Above this many incidents only those with deaths and the selected one are plotted.
-MAX_POINTS = 3000
+#: Above this many incidents only the deadliest and the selected one are plotted (as the
+#: triggers' timeline does): the chart travels again with each change of its records, and 1,000
+#: points are ~25 KB.
+MAX_POINTS = 1000
 CATEGORY_COLORS = {"closure": "#d7301f", "open": "#a6d96a", "deployment": "#c51b7d"}
 DEVELOPMENT_COLOR = EVENT_TYPE_COLORS["Strategic developments"]
 #: Height (px) of the plot area.

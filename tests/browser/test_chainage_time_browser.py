@@ -109,13 +109,16 @@ def test_map_shows_provinces_crossing_status_and_origin_arcs(page):
         assert frame.get_by_text(name, exact=True).first.is_visible()
     # the shipped crossings are all reported closed after 17 Dec 2025: today they are drawn closed (red rings)
     assert frame.locator('path[stroke="#d7301f"]').count() == 7
-    # two seed incidents have an origin in Badakhshan (Tajik statements; attribution not recorded):
-    # two dotted grey arcs, with the origin's circle
-    arcs = frame.locator('path[stroke="#555555"][stroke-dasharray="2 5"]')
-    assert arcs.count() == 2
+    # two seed incidents have an origin in Badakhshan attributed officially (Tajik statements):
+    # two solid arcs (plus the origin's circle each), none dotted as "not recorded"
+    from layers.origin_arcs import ARC_COLOR, UNRECORDED_COLOR
+
+    arcs = frame.locator(f'path[stroke="{ARC_COLOR}"]:not([stroke-dasharray])')
+    assert arcs.count() >= 2
+    assert frame.locator(f'path[stroke="{UNRECORDED_COLOR}"][stroke-dasharray="2 5"]').count() == 0
     legend = frame.locator(".bm-legend, .leaflet-control").filter(has_text="Legend").first.inner_text()
     assert "Afghan province (Natural Earth; no districts)" in legend
-    assert "Origin → incident, where locatable" in legend  # attribution not recorded: one plain line
+    assert "Origin → incident (official), where locatable" in legend  # the seeds: official attributions
     save_screenshot(page, "chainage_time_3_map_context")
 
 

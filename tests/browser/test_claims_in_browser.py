@@ -80,7 +80,11 @@ def test_the_page_shows_the_disagreement_and_takes_a_claim(browser, tmp_path):
             settled_map(page)
             page.get_by_role("tab", name="Incidents", exact=True).click()
             settled_map(page)
-            page.locator('[data-testid="stDataFrame"]').first.click(position={"x": 14, "y": 35 + 17})  # first row
+            # the Zarbuz record (the table lists newest first: pick it by name)
+            picker = page.locator('input[aria-label="Selected record (or click a row in the table)"]')
+            picker.click()
+            picker.fill("Zarbuz")  # the list is long: type to filter it
+            page.get_by_role("option").filter(has_text="Zarbuz").first.click()
             page.get_by_text("Sourced claims").wait_for(timeout=30_000)
             settled_map(page)
             warning = page.locator('[data-testid="stAlert"]:has-text("Sources differ on")')

@@ -283,8 +283,15 @@ def test_exported_map_popups_and_legend_follow_its_own_layer_switcher(look, tmp_
         page.evaluate(f"{win.leaflet_map()}.closePopup()")
     win.set_view(37.6, 71.1, 7)
     # a popup opened under the legend (Murghab, top right): the legend steps back, the popup's
-    # close button takes the click (Playwright refuses a click another element would catch)
+    # close button takes the click (Playwright refuses a click another element would catch).
+    # Murghab is brought just below the legend's left edge (the popup's close button then clears the
+    # layer switcher above the legend), whatever the legend's size in this
+    # browser's fonts, so its popup (which opens upwards) lies under the legend
     town = data.places[data.places["name"] == "Murghab"].iloc[0]
+    page.evaluate(f"""() => {{ const m = {win.leaflet_map()}, r = document.getElementById('bm-legend')
+        .getBoundingClientRect(), c = m.getContainer().getBoundingClientRect();
+      const p = m.latLngToContainerPoint([{town.geometry.y}, {town.geometry.x}]);
+      m.panBy(p.subtract(L.point(r.left - c.left, r.bottom - c.top + 24)), {{animate: false}}); }}""")
     _open_stack(win, town.geometry.y, town.geometry.x)
     page.wait_for_function("document.getElementById('bm-legend').getAttribute('data-behind-popup') === '1'",
                            timeout=5_000)
