@@ -39,8 +39,12 @@ def _guard(store: IncidentStoreProtocol, args: argparse.Namespace, action: str, 
     by = _who(args)
     if "@" not in by or not store.list_users():
         return by
-    owner = str(store.get(incident_id).get("created_by") or "") if incident_id else None
-    check(store.role_of(by), action, record_owner=owner, user=by)
+    try:
+        owner = str(store.get(incident_id).get("created_by") or "") if incident_id else None
+        check(store.role_of(by), action, record_owner=owner, user=by)
+    except BaseException:
+        store.close()  # refused: the command ends here, and a PostGIS pool must not be left open
+        raise
     return by
 
 
