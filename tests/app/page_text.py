@@ -15,3 +15,10 @@ def plain(markdown: str) -> str:
 def errors(at: AppTest) -> list[str]:
     """The page's error messages, as shown."""
     return [plain(e.value) for e in at.error]
+
+
+def incidents_table(at: AppTest):
+    """The Incidents tab's table (the one frame with the records' id, side and sub-event type)."""
+    frames = [d.value for d in at.dataframe if {"sub_event_type", "side", "id"} <= set(d.value.columns)]
+    assert len(frames) == 1
+    return frames[0]

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from geo.claims import parse_claims
 from geo.store import IncidentStore
-from tests.app.page_text import errors, plain
+from tests.app.page_text import errors, incidents_table, plain
 from tests.conftest import ROOT
 
 APP = str(ROOT / "app.py")
@@ -27,14 +27,10 @@ def _run(at: AppTest) -> AppTest:
     return at
 
 
-def _table(at: AppTest):
-    frames = [d.value for d in at.dataframe if {"sub_event_type", "side", "id"} <= set(d.value.columns)]
-    assert len(frames) == 1
-    return frames[0]
 
 
 def _zarbuz(at: AppTest) -> str:
-    table = _table(at)
+    table = incidents_table(at)
     return str(table.loc[table["location"].astype(str).str.contains("Zarbuz"), "id"].iloc[0])
 
 
@@ -56,7 +52,7 @@ def _fill(at: AppTest, field: str, value: str, source: str, date: dt.date | None
 
 
 def test_table_marks_where_sources_differ(app):
-    table = _table(app)
+    table = incidents_table(app)
     by_place = dict(zip(table["location"].astype(str).str.slice(0, 12), table["claims"], strict=True))
     assert by_place["Zarbuz gorge"] == "⚠ injured"  # 24.kg/Chinese MFA 4, RFE/RL 5
     assert by_place["Shodak, Vish"] == "⚠ origin"  # Border Troops vs Afghanistan International
@@ -83,7 +79,7 @@ def test_selected_record_shows_disagreement_and_a_claim_is_added(app, db):
     added = [c for c in parse_claims(rec["claims"]) if c.source == "Test Agency"]
     assert len(added) == 1 and added[0].added_by == "test analyst" and added[0].value == 2
     assert any("Claim" in plain(s.value) and "added" in plain(s.value) for s in app.success)
-    marker = _table(app).set_index("id").loc[target, "claims"]
+    marker = incidents_table(app).set_index("id").loc[target, "claims"]
     assert marker == "⚠ fatalities, injured"
     history = next(d.value for d in app.dataframe if "changes" in d.value.columns)
     assert "claims: 3 claims → 4 claims" in history["changes"].iloc[-1]

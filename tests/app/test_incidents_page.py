@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from geo.datasets import DATA_DIR, SEED_INCIDENTS_FILE
 from geo.store import IncidentStore
-from tests.app.page_text import plain
+from tests.app.page_text import incidents_table, plain
 from tests.conftest import ROOT
 
 APP = str(ROOT / "app.py")
@@ -39,10 +39,6 @@ def app(db) -> AppTest:
     return _app()
 
 
-def _table(at: AppTest):
-    frames = [d.value for d in at.dataframe if {"sub_event_type", "side", "id"} <= set(d.value.columns)]
-    assert len(frames) == 1
-    return frames[0]
 
 
 
@@ -74,7 +70,7 @@ def _run(at: AppTest) -> AppTest:
 
 
 def test_seed_incidents_are_listed_with_their_side(app):
-    table = _table(app)
+    table = incidents_table(app)
     assert len(table) == N_SEED
     # the side the whole precision circle lies on: the ±30-km seed attacks by the river are uncertain
     assert set(table["side"]) <= {"TJK", "AFG", "other", "uncertain"} and "uncertain" in set(table["side"])
@@ -133,7 +129,7 @@ def test_saving_adds_a_row_that_survives_a_restart(app, db):
     app.button(key="inc_save").click()
     _run(app)
     assert not app.error, [e.value for e in app.error]
-    table = _table(app)
+    table = incidents_table(app)
     assert len(table) == N_SEED + 1
     new = table[table["location"] == "Panji Poyon, near Farkhor"].iloc[0]
     assert new["notes"] == XSS  # stored as typed; st.dataframe shows text, never HTML
@@ -146,7 +142,7 @@ def test_saving_adds_a_row_that_survives_a_restart(app, db):
     assert not any("Saved" in s for s in _messages(app.success))
     # a new session (the app restarted) reads the same file
     again = _app()
-    assert len(_table(again)) == N_SEED + 1
+    assert len(incidents_table(again)) == N_SEED + 1
     stored = IncidentStore(db).list()
     assert XSS in set(stored["notes"]) and len(stored) == N_SEED + 1
     assert stored["fatalities"].isna().sum() == 1  # left blank: unknown, not zero
@@ -203,7 +199,7 @@ def test_invalid_field_names_it_and_writes_nothing(app, db, field, value, named)
     errors = _messages(app.error)
     assert errors and named in errors[0], errors
     assert IncidentStore(db).revision == revision
-    assert len(_table(app)) == N_SEED
+    assert len(incidents_table(app)) == N_SEED
     # nothing typed is lost
     assert app.text_input(key=f"inc_f_{field}").value == value
     assert app.text_input(key="inc_coords").value == "37.1944, 68.6053"
@@ -211,7 +207,7 @@ def test_invalid_field_names_it_and_writes_nothing(app, db, field, value, named)
 
 
 def test_edit_history_delete_and_undo(app, db):
-    table = _table(app)
+    table = incidents_table(app)
     # a record whose fatalities are typed, not set by claims
     target = table.loc[(table["claims"] == "") & table["fatalities"].notna(), "id"].iloc[0]
     app.selectbox(key="inc_selected").set_value(target)
@@ -242,13 +238,13 @@ def test_edit_history_delete_and_undo(app, db):
 
     app.button(key="inc_delete").click()
     _run(app)
-    assert target not in set(_table(app)["id"])
+    assert target not in set(incidents_table(app)["id"])
     assert IncidentStore(db).get(target)["deleted"] is True
 
     assert app.selectbox(key="inc_selected").value == target  # still selected, shown as deleted
     app.button(key="inc_undo_last").click()
     _run(app)
-    assert target in set(_table(app)["id"])
+    assert target in set(incidents_table(app)["id"])
     assert IncidentStore(db).get(target)["fatalities"] == 7
 
 
@@ -257,7 +253,7 @@ def test_edit_then_undo_hits_the_selected_record_and_the_form_shows_the_stored_v
     selection stays with the record, undo restores that record only, and the edit form shows what
     is stored after each change."""
     before = {r["id"]: r for r in IncidentStore(db).list().to_dict("records")}
-    edited = _table(app)["id"].iloc[0]  # the newest record
+    edited = incidents_table(app)["id"].iloc[0]  # the newest record
     app.selectbox(key="inc_selected").set_value(edited)
     _run(app)
     app.text_input(key=f"inc_e_{edited}_actor1").input("Edited actor")
@@ -268,7 +264,7 @@ def test_edit_then_undo_hits_the_selected_record_and_the_form_shows_the_stored_v
     _run(app)
     assert not app.error, _messages(app.error)
     assert any(m.startswith("Last change: update done on") for m in _messages(app.success))
-    assert _table(app)["id"].iloc[0] != edited  # re-ordered: another record is in the first row now
+    assert incidents_table(app)["id"].iloc[0] != edited  # re-ordered: another record is in the first row now
     assert app.selectbox(key="inc_selected").value == edited  # the selection followed the record
     assert app.text_input(key=f"inc_e_{edited}_actor1").value == "Edited actor"
     app.button(key="inc_undo_selected").click()
@@ -316,7 +312,7 @@ def test_import_previews_reports_rejected_rows_and_does_not_duplicate(app, db):
     _run(app)
     report = [s for s in _messages(app.success) if "report.csv" in s]
     assert report and "2 imported" in report[0] and "1 rejected" in report[0]
-    assert len(_table(app)) == N_SEED + 2
+    assert len(incidents_table(app)) == N_SEED + 2
     app.button(key="inc_import_go").click()
     _run(app)
     report = [s for s in _messages(app.success) if "report.csv" in s]
@@ -327,11 +323,11 @@ def test_import_previews_reports_rejected_rows_and_does_not_duplicate(app, db):
 def test_filters_narrow_the_table_and_the_style_choice_reruns(app):
     app.multiselect(key="inc_sides").set_value(["other"])
     _run(app)
-    assert set(_table(app)["side"]) <= {"other"}
+    assert set(incidents_table(app)["side"]) <= {"other"}
     app.multiselect(key="inc_sides").set_value([])
     app.text_input(key="inc_actor").input("no such actor")
     _run(app)
-    assert len(_table(app)) == 0
+    assert len(incidents_table(app)) == 0
     assert any(f"0 of {N_SEED} records" in c.value for c in app.caption)
 
 
@@ -353,11 +349,11 @@ def test_playback_shows_incidents_up_to_the_chosen_month(app):
     assert slider.options == _record_months()
     slider.set_value(dt.date(2024, 11, 30))
     _run(app)
-    shown = _table(app)
+    shown = incidents_table(app)
     assert sorted(shown["event_date"]) == [d for d in SEED_DATES if d <= "2024-11-30"]
     app.select_slider(key="inc_until").set_value(dt.date(2025, 11, 30))
     _run(app)
-    assert len(_table(app)) == len([d for d in SEED_DATES if d <= "2025-11-30"])
+    assert len(incidents_table(app)) == len([d for d in SEED_DATES if d <= "2025-11-30"])
 
 
 def _month_end(month: str) -> dt.date:
@@ -380,4 +376,4 @@ def test_playback_stops_at_the_last_month_with_the_play_label(app):
     _run(app)  # one step (0.8 s) to the next month with records, the last: playback stops there
     assert app.select_slider(key="inc_until").value == _month_end(months[-1])
     assert app.sidebar.button(key="inc_play_button").label == "▶ Play"
-    assert len(_table(app)) == len(SEED_DATES)
+    assert len(incidents_table(app)) == len(SEED_DATES)

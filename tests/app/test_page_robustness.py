@@ -20,6 +20,7 @@ from streamlit.testing.v1 import AppTest
 
 from geo.store import IncidentStore
 from tests.app.page_text import errors as page_errors
+from tests.app.page_text import incidents_table
 from tests.conftest import ROOT
 
 APP = str(ROOT / "app.py")
@@ -34,10 +35,6 @@ def _run(at: AppTest | None = None) -> AppTest:
 
 
 
-def _table(at: AppTest):
-    frames = [d.value for d in at.dataframe if {"sub_event_type", "side", "id"} <= set(d.value.columns)]
-    assert len(frames) == 1
-    return frames[0]
 
 
 def _one_sentence(text: str) -> None:
@@ -64,13 +61,13 @@ def test_a_replaced_or_deleted_store_is_never_served_from_the_cache(app_env):
     _store_with(other, "Beta village")
     assert IncidentStore(db).revision == IncidentStore(other).revision  # the same revision: not enough
     at = _run()
-    assert list(_table(at)["location"]) == ["Alpha village"]
+    assert list(incidents_table(at)["location"]) == ["Alpha village"]
     os.replace(other, db)  # another program puts another store in its place
     _run(at)
-    assert list(_table(at)["location"]) == ["Beta village"]
+    assert list(incidents_table(at)["location"]) == ["Beta village"]
     db.unlink()
     _run(at)
-    assert "Beta village" not in set(_table(at)["location"])  # the store is gone: its records too
+    assert "Beta village" not in set(incidents_table(at)["location"])  # the store is gone: its records too
 
 
 def test_a_damaged_store_gives_one_sentence_at_start(app_env):
