@@ -54,54 +54,48 @@ def _run_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _run_add(args: argparse.Namespace) -> int:
+def _edit_claims(args: argparse.Namespace, change: Callable[[Any, str], Any]) -> tuple[Any, dict[str, Any]]:
+    """Run ``change(store, by)`` on record ``args.id`` once the role allows editing it (a claim
+    edits its record); return its result and the record as stored afterwards."""
     from cli.incidents_cmd import _guard, _store
+
+    store = _store(args)
+    try:
+        result = change(store, _guard(store, args, "edit", args.id))
+        return result, store.get(args.id)
+    finally:
+        store.close()
+
+
+def _run_add(args: argparse.Namespace) -> int:
     from geo.claim_edits import add_claim
 
     fields = {"field": args.field, "value": args.value, "source": args.source, "source_url": args.url,
               "source_date": args.date, "claimant": args.claimant, "note": args.note, "chosen": args.chosen}
-    store = _store(args)
-    try:
-        by = _guard(store, args, "edit", args.id)  # a claim edits its record: the role may forbid it
-        claim, version = add_claim(store, args.id, {k: v for k, v in fields.items() if v is not None}, by)
-        rec = store.get(args.id)
-    finally:
-        store.close()
+    given = {k: v for k, v in fields.items() if v is not None}
+    (claim, version), rec = _edit_claims(args, lambda store, by: add_claim(store, args.id, given, by))
     emit({"id": args.id, "claim_id": claim.id, "version": version, **_document(rec)}, args.json,
          "\n".join([f"added claim {claim.id}; incident {args.id} is at version {version}", *_summary_lines(rec)]))
     return 0
 
 
 def _run_choose(args: argparse.Namespace) -> int:
-    from cli.incidents_cmd import _guard, _store
     from geo.claim_edits import choose_claim
     from geo.errors import InvalidInputError
 
     if (args.claim_id is None) == (args.none is None):
         raise InvalidInputError("give a claim id to choose, or --none FIELD to choose none for that field")
-    store = _store(args)
-    try:
-        by = _guard(store, args, "edit", args.id)
-        version = choose_claim(store, args.id, args.claim_id, by, field=args.none)
-        rec = store.get(args.id)
-    finally:
-        store.close()
+    version, rec = _edit_claims(args, lambda store, by: choose_claim(store, args.id, args.claim_id, by,
+                                                                     field=args.none))
     emit({"id": args.id, "version": version, **_document(rec)}, args.json,
          "\n".join([f"incident {args.id} is at version {version}", *_summary_lines(rec)]))
     return 0
 
 
 def _run_remove(args: argparse.Namespace) -> int:
-    from cli.incidents_cmd import _guard, _store
     from geo.claim_edits import remove_claim
 
-    store = _store(args)
-    try:
-        by = _guard(store, args, "edit", args.id)
-        claim, version = remove_claim(store, args.id, args.claim_id, by)
-        rec = store.get(args.id)
-    finally:
-        store.close()
+    (claim, version), rec = _edit_claims(args, lambda store, by: remove_claim(store, args.id, args.claim_id, by))
     emit({"id": args.id, "removed": claim.id, "version": version, **_document(rec)}, args.json,
          "\n".join([f"removed claim {claim.id} (undo brings it back)", *_summary_lines(rec)]))
     return 0
