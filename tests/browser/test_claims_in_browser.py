@@ -99,7 +99,9 @@ def test_the_page_shows_the_disagreement_and_takes_a_claim(browser, tmp_path):
             form = page.locator('[data-testid="stForm"]:has(button:has-text("Add the claim"))')
             form.locator("input[aria-label='Value (people, or text for origin / location)']").fill("2")
             form.locator("input[aria-label='Source (publication or body)']").fill("Browser Test Agency")
-            form.locator('[data-testid="stSelectbox"]:has-text("Who makes the statement")').click()
+            claimant = form.locator('[data-testid="stSelectbox"]:has-text("Who makes the statement")')
+            claimant.click()
+            claimant.locator("input").fill("media")  # typed: the list may not have opened after a rerun
             page.get_by_role("option", name="media (the outlet's own reporting)").click()
             date = form.locator('[data-testid="stDateInput"] input')
             date.fill("2024-11-21")
